@@ -1,0 +1,97 @@
+# edualloc: a teaching-grade memory allocator in the Linux kernel.
+#
+#   make            build the module (KDIR=...) and the userspace programs
+#   make demo       a guided tour in a VM (installs what it needs)
+#   make test       every test, in three kernels (installs what it needs)
+#   make debug      the suites in the sanitizer (KASAN...) kernel only
+#   make bench      speed and space, side by side
+#   make vm-run RUN=path [KERNEL=debian-6.12|debian-6.1|debug]
+#   make vm-shell [KERNEL=...]
+#   make clean / make distclean (also drops the kernel cache)
+#
+# Kernel builds and downloads are cached in $(EDUALLOC_CACHE), outside the repo.
+
+TOP := $(CURDIR)
+export EDUALLOC_CACHE ?= $(HOME)/.cache/edualloc
+KERNEL ?= debian-6.12
+RUN ?=
+
+# The running kernel's headers where they exist, else Debian's 6.12 headers.
+ifeq ($(KDIR),)
+KDIR := $(wildcard /lib/modules/$(shell uname -r)/build)
+ifeq ($(KDIR),)
+KDIR = $(shell . scripts/kver.sh && echo /usr/src/linux-headers-$$KV612)
+endif
+endif
+
+MODULE_SOURCES := $(wildcard module/*.c module/*.h) include/uapi/linux/edualloc.h
+GUEST := $(TOP)/build/guest
+
+.PHONY: all module userspace guest test debug bench demo vm-run vm-shell \
+	checkpatch deps kernels clean distclean help
+
+all: module userspace
+
+deps:
+	@scripts/deps.sh
+
+module:
+	@[ -d "$(KDIR)" ] || scripts/deps.sh
+	$(MAKE) -C $(KDIR) M=$(TOP) modules
+
+userspace:
+	@if [ -f userspace/Makefile ]; then $(MAKE) -C userspace; fi
+
+# Static programs for the guest: the CLI, the library, every test program
+# (each tests/X/Makefile with a `guest:` target) and tests/guest/*.sh.
+guest:
+	@rm -rf $(GUEST) && mkdir -p $(GUEST)/bin $(GUEST)/tests
+	@if [ -f userspace/Makefile ]; then $(MAKE) -C userspace static OUT=$(GUEST); fi
+	@for d in tests/*/; do \
+		if [ -f $$d/Makefile ] && grep -q '^guest:' $$d/Makefile; then \
+			$(MAKE) -C $$d guest OUT=$(GUEST)/tests || exit 1; fi; done
+	@for f in tests/guest/*.sh; do [ -f "$$f" ] && install -m 755 "$$f" $(GUEST)/tests/; done; true
+
+test:
+	@scripts/test.sh all
+
+debug:
+	@scripts/test.sh debug
+
+bench:
+	@if [ -x scripts/bench.sh ]; then scripts/bench.sh; else \
+		echo "bench: not built yet (see issue 7)"; exit 1; fi
+
+demo: guest
+	@scripts/deps.sh
+	@scripts/vm.sh $(KERNEL) run $(TOP)/userspace/demo
+
+vm-run: guest
+	@[ -n "$(RUN)" ] || { echo "usage: make vm-run RUN=path [KERNEL=...]"; exit 2; }
+	@scripts/vm.sh $(KERNEL) run $(abspath $(RUN))
+
+vm-shell: guest
+	@scripts/vm.sh $(KERNEL) shell
+
+kernels:
+	@. scripts/kver.sh && scripts/kernel.sh distro $$KV61 && scripts/kernel.sh distro $$KV612
+	@scripts/kernel.sh debug
+
+# checkpatch comes from the linux-source tarball (headers packages lack it).
+checkpatch:
+	@src=$$(scripts/kernel.sh srcdir) && \
+	$$src/scripts/checkpatch.pl --no-tree --strict --quiet --show-types \
+		-f $(MODULE_SOURCES)
+
+help:
+	@sed -n '3,12p' Makefile | sed 's/^# \{0,1\}//'
+
+clean:
+	@if [ -d "$(KDIR)" ]; then $(MAKE) -C $(KDIR) M=$(TOP) clean >/dev/null; fi
+	@if [ -f userspace/Makefile ]; then $(MAKE) -C userspace clean; fi
+	@for d in tests/*/; do if [ -f $$d/Makefile ] && grep -q '^clean:' $$d/Makefile; then \
+		$(MAKE) -C $$d clean; fi; done
+	rm -rf build
+
+distclean: clean
+	rm -rf $(EDUALLOC_CACHE)

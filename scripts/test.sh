@@ -1,0 +1,118 @@
+#!/bin/bash
+# The test driver behind `make test` (LANES=all) and `make debug` (LANES=debug).
+# Every check records one line in build/results.txt; the run ends with
+# "N passed, N failed" and exits non-zero if anything failed.
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top" || exit 1
+LANES=${1:-all}
+mkdir -p build
+results=build/results.txt
+: >"$results"
+t0=$(date +%s)
+phases=""
+
+record() {	# STATUS NAME [DETAIL]
+	printf '%s %s%s\n' "$1" "$2" "${3:+  ($3)}" >>"$results"
+	printf '  %-4s %s%s\n' "$1" "$2" "${3:+  ($3)}"
+}
+check() {	# NAME CMD...: one result from a command's exit status
+	local name=$1; shift
+	local out
+	if out=$("$@" 2>&1); then
+		record PASS "$name"
+	else
+		printf '%s\n' "$out" | tail -n 25 | sed 's/^/    | /'
+		record FAIL "$name" "$(printf '%s\n' "$out" | grep -m1 -E 'error|warning|ERROR|WARNING|FAIL' | cut -c1-150)"
+	fi
+}
+phase() {	# TITLE FUNC
+	local s; s=$(date +%s)
+	echo "== $1"
+	"$2"
+	local d=$(( $(date +%s) - s ))
+	phases="$phases$(printf '  %-34s %4dm%02ds' "$1" $((d / 60)) $((d % 60)))\n"
+}
+
+p_deps() {
+	check "deps: apt packages" scripts/deps.sh
+}
+
+p_build() {
+	check "build: userspace (host)" make -s userspace
+	check "build: guest programs (static)" make -s guest
+}
+
+p_static() {
+	# shellcheck source=kver.sh
+	. scripts/kver.sh
+	for k in debian-6.1 debian-6.12; do
+		check "build: module on $k (W=1, -Werror)" scripts/build-module.sh $k W=1
+	done
+	check "sparse (C=2) on debian-6.12" scripts/build-module.sh debian-6.12 C=2
+	check "checkpatch --strict" make -s checkpatch
+}
+
+p_host() {
+	local d
+	for d in tests/*/; do
+		[ -f "$d/Makefile" ] && grep -q '^host:' "$d/Makefile" || continue
+		check "host: $(basename "$d")" make -s -C "$d" host
+	done
+}
+
+p_kernels() {
+	local k
+	for k in $kernels; do
+		check "kernel: $k ready" env KERNEL=$k sh -c '. scripts/kenv.sh; test -f "$KIMAGE" && test -d "$KDIR"'
+	done
+}
+
+vm_suite() {	# KERNEL TIMEOUT
+	local k=$1 log=build/vm-$1.log
+	VM_TIMEOUT=$2 VM_LOG=$log VM_QUIET=1 scripts/vm.sh "$k" suite
+	echo "   guest exit status $? (console: $log)"
+	python3 scripts/analyze.py "$k" "$log" | while read -r st name rest; do
+		record "$st" "$name" "$(echo "$rest" | sed 's/^(\(.*\))$/\1/')"
+	done
+}
+p_vm_debug() { vm_suite debug 1500; }
+p_vm_612() { vm_suite debian-6.12 900; }
+p_vm_61() { vm_suite debian-6.1 900; }
+
+p_selftest() {
+	check "harness self-test: planted bugs turn the run red" scripts/selftest.sh
+}
+
+case "$LANES" in
+all)	kernels="debug debian-6.12 debian-6.1"
+	phase "dependencies" p_deps
+	phase "build" p_build
+	phase "static checks" p_static
+	phase "host tests (engine, ASan/UBSan, fuzz)" p_host
+	phase "kernels" p_kernels
+	phase "VM: debug kernel (KUnit, KASAN...)" p_vm_debug
+	phase "VM: Debian 6.12" p_vm_612
+	phase "VM: Debian 6.1" p_vm_61
+	phase "harness self-test" p_selftest ;;
+debug)	kernels="debug"
+	phase "dependencies" p_deps
+	phase "build" p_build
+	phase "kernels" p_kernels
+	phase "VM: debug kernel (KUnit, KASAN...)" p_vm_debug ;;
+*)	echo "usage: $0 all|debug" >&2; exit 2 ;;
+esac
+
+echo "== time per phase"
+printf '%b' "$phases"
+d=$(( $(date +%s) - t0 ))
+printf '  %-34s %4dm%02ds\n' "total" $((d / 60)) $((d % 60))
+pass=$(grep -c '^PASS' "$results")
+fail=$(grep -c '^FAIL' "$results")
+skip=$(grep -c '^SKIP' "$results")
+if [ "$fail" -gt 0 ]; then
+	echo "== failures"
+	grep '^FAIL' "$results" | sed 's/^/  /'
+fi
+echo "$pass passed, $fail failed${skip:+, $skip skipped}" | sed 's/, 0 skipped//'
+[ "$fail" -eq 0 ]

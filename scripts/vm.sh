@@ -1,0 +1,89 @@
+#!/bin/sh
+# Boot one harness kernel under QEMU with a busybox initramfs and report.
+#
+#   vm.sh KERNEL MODE [RUN]     MODE: suite | run | shell
+#
+# Environment: VM_TIMEOUT (seconds, default 600), VM_LOG (console log file),
+# EDUALLOC_KVM=1 (use KVM where the CPU advertises vmx/svm and /dev/kvm works),
+# VM_MEM (default 1G), VM_SMP (default 2), EDUALLOC_MODPARAMS (insmod args),
+# VM_EXTRA_KO (more .ko files to carry, e.g. the harness self-test),
+# VM_NO_MODULE=1 (do not build or carry edualloc.ko).
+# The guest's payload: build/guest/ (bin/, tests/ from `make guest`), the
+# module built for KERNEL, and RUN (a file or directory) under /host.
+# Exit status: the guest command's, or 124 on a hung guest, 125 on a crash.
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+KERNEL=$1; MODE=$2; RUN=${3:-}
+. "$top/scripts/kenv.sh"
+kmod=""
+[ "${VM_NO_MODULE:-0}" = 1 ] || kmod=$("$top/scripts/build-module.sh" "$KERNEL")
+CACHE=${EDUALLOC_CACHE:-$HOME/.cache/edualloc}
+mkdir -p "$CACHE"
+
+stage=$(mktemp -d)
+trap 'rm -rf "$stage"' EXIT
+mkdir -p "$stage/bin" "$stage/sbin" "$stage/usr/bin" "$stage/usr/sbin" "$stage/usr/lib" \
+	"$stage/usr/libexec/edualloc/tests" "$stage/lib/modules" "$stage/etc/edualloc" \
+	"$stage/proc" "$stage/sys" "$stage/dev" "$stage/tmp" "$stage/root" "$stage/host"
+cp /bin/busybox "$stage/bin/busybox"
+cp "$top/tests/harness/init" "$stage/init"
+chmod 755 "$stage/init"
+[ -z "$kmod" ] || cp "$kmod"/*.ko "$stage/lib/modules/"
+for ko in ${VM_EXTRA_KO:-}; do cp "$ko" "$stage/lib/modules/"; done
+[ -d "$top/build/guest/bin" ] && cp -a "$top/build/guest/bin/." "$stage/usr/bin/"
+[ -d "$top/build/guest/lib" ] && cp -a "$top/build/guest/lib/." "$stage/usr/lib/"
+[ -d "$top/build/guest/tests" ] && cp -a "$top/build/guest/tests/." "$stage/usr/libexec/edualloc/tests/"
+printf 'root:x:0:0:root:/root:/bin/sh\nstudent:x:1000:1000:student:/tmp:/bin/sh\n' >"$stage/etc/passwd"
+printf 'root:x:0:\nedualloc:x:100:student\nstudent:x:1000:\n' >"$stage/etc/group"
+runname=""
+if [ -n "$RUN" ]; then
+	[ -e "$RUN" ] || { echo "vm: RUN=$RUN does not exist" >&2; exit 2; }
+	runname=$(basename "$RUN")
+	cp -a "$RUN" "$stage/host/$runname"
+fi
+LOAD=${LOAD:-1}
+cat >"$stage/etc/edualloc/env" <<ENV
+KERNEL_NAME='$KERNEL'
+MODE='$MODE'
+RUN='$runname'
+LOAD='$LOAD'
+EDUALLOC_MODPARAMS='${EDUALLOC_MODPARAMS:-}'
+ENV
+initrd="$stage.cpio.gz"
+(cd "$stage" && find . | cpio -o -H newc --quiet | gzip -1) >"$initrd"
+trap 'rm -rf "$stage" "$initrd"' EXIT
+
+accel="-accel tcg"
+if [ "${EDUALLOC_KVM:-0}" = 1 ] && grep -qE 'vmx|svm' /proc/cpuinfo && [ -w /dev/kvm ]; then
+	accel="-accel kvm -cpu host"
+fi
+append="console=ttyS0 loglevel=5 panic=-1 oops=panic panic_on_warn=0 printk.devkmsg=on"
+# shellcheck disable=SC2086
+set -- qemu-system-x86_64 $accel -m "${VM_MEM:-1G}" -smp "${VM_SMP:-2}" \
+	-kernel "$KIMAGE" -initrd "$initrd" -append "$append" -no-reboot -nographic -net none
+
+if [ "$MODE" = shell ]; then
+	"$@"
+	exit 0
+fi
+log=${VM_LOG:-$top/build/vm-$KERNEL.log}
+mkdir -p "$(dirname "$log")"
+echo "vm: booting $KERNEL ($MODE${runname:+ $runname}), timeout ${VM_TIMEOUT:-600}s, console: ${log#"$top"/}" >&2
+rc=0
+timeout -k 5 "${VM_TIMEOUT:-600}" "$@" </dev/null 2>&1 | tr -d '\r' | tee "$log" |
+	if [ "${VM_QUIET:-0}" = 1 ]; then cat >/dev/null; else sed -n '/EDUALLOC-DMESG-BEGIN/,/EDUALLOC-DMESG-END/!p'; fi
+# The exit status comes from the marker line; its absence means crash or hang.
+if grep -q '^EDUALLOC-EXIT: ' "$log"; then
+	rc=$(sed -n 's/^EDUALLOC-EXIT: \([0-9]*\).*/\1/p' "$log" | tail -n 1)
+else
+	last=$(sed -n 's/^EDUALLOC-TEST-BEGIN: //p' "$log" | tail -n 1)
+	done_=$(sed -n 's/^EDUALLOC-TEST-END: \([^ ]*\).*/\1/p' "$log" | tail -n 1)
+	what="during boot or the run script"
+	[ -n "$last" ] && [ "$last" != "$done_" ] && what="in test '$last'"
+	if grep -qE 'Kernel panic|BUG:|Oops' "$log"; then
+		echo "vm: guest on kernel $KERNEL CRASHED $what (no exit marker)" >&2; rc=125
+	else
+		echo "vm: guest on kernel $KERNEL HUNG $what: killed after ${VM_TIMEOUT:-600}s" >&2; rc=124
+	fi
+fi
+exit "$rc"
