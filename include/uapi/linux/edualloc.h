@@ -1,0 +1,697 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * edualloc: the userspace ABI of /dev/edualloc.
+ *
+ * This header is the whole contract between the kernel module and its
+ * users (libedualloc, the edualloc CLI, students' own programs). It is
+ * enough on its own to write a program against the device:
+ *
+ *	#include <fcntl.h>
+ *	#include <stdio.h>
+ *	#include <string.h>
+ *	#include <sys/ioctl.h>
+ *	#include <sys/mman.h>
+ *	#include <linux/edualloc.h>
+ *
+ *	int fd = open("/dev/edualloc", O_RDWR | O_CLOEXEC);
+ *	struct edualloc_create c = { .capacity = 1 << 20, .bitset_bits = 0 };
+ *	ioctl(fd, EDUALLOC_IOC_CREATE, &c);	// a private heap of 1 MiB
+ *	struct edualloc_alloc a = { .size = 100 };
+ *	ioctl(fd, EDUALLOC_IOC_ALLOC, &a);	// a.info.id, a.info.offset
+ *	char *arena = mmap(NULL, c.info.capacity, PROT_READ | PROT_WRITE,
+ *			   MAP_SHARED, fd, 0);
+ *	strcpy(arena + a.info.offset, "hello");	// kernel memory, seen by READ
+ *
+ * Instances
+ * ---------
+ * An instance is one heap: an arena of 'capacity' bytes (a multiple of the
+ * page size), the allocator's bookkeeping, and an optional bitset. Every
+ * open file is attached to exactly one instance at a time and every
+ * allocation ioctl works on that instance. There are three kinds:
+ *
+ *  - the shared instance, named "shared", made when the module is loaded:
+ *    every open file starts attached to it (the class heap). Anyone may
+ *    use it; nobody can destroy it.
+ *  - named instances (CREATE with a name): live until DESTROY or module
+ *    unload, owned by the creator's uid. Only the owner or root
+ *    (CAP_SYS_ADMIN) may ATTACH to or DESTROY them.
+ *  - private instances (CREATE with an empty name): belong to the open
+ *    file that made them, and are destroyed when that file is closed
+ *    (the last close, after fork or dup). LIST shows them as "pid<P>.<N>",
+ *    a name nobody can attach to.
+ *
+ * Destroying an instance while other files are attached to it is safe:
+ * their instance ioctls and mmap then fail with -EIDRM until they ATTACH
+ * elsewhere, and mappings they already have stay valid (but are no longer
+ * connected to any heap) until munmap.
+ *
+ * Offsets and mmap
+ * ----------------
+ * An allocation is named both by its ID (a positive int, issued in
+ * increasing order and never reused, except after RESET) and by its
+ * offset in the instance's address space, which is also its mmap offset:
+ *
+ *  - small allocations (up to EDUALLOC_SMALL_MAX bytes) live in the arena,
+ *    at offsets [0, capacity). mmap(fd, offset 0, length <= capacity,
+ *    MAP_SHARED) maps the arena, so a small allocation is at
+ *    arena + info.offset.
+ *  - a large allocation with ID id has its own pages, at offset
+ *    EDUALLOC_LARGE_BASE + ((__u64)id << EDUALLOC_LARGE_SHIFT), the
+ *    info.offset that ALLOC returns: mmap it at that offset.
+ *
+ * A mapping must be MAP_SHARED, must not be executable, and must lie
+ * inside the arena or inside one large allocation (-EINVAL otherwise).
+ * Bytes written through a mapping are the bytes READ returns, and the
+ * reverse. Freeing, resetting or destroying never pulls pages from under
+ * a mapping: they stay valid until munmap (the kernel then reuses the
+ * arena bytes for new allocations, as any allocator would).
+ *
+ * The debug checks (on by default) fill the bytes between the requested
+ * size and the class size with EDUALLOC_RED_ZONE and freed slots with
+ * EDUALLOC_POISON_FREE; damage to either is found on the next free or
+ * reuse, counted in edualloc_stats.errors[] and .corruptions, and never
+ * makes the kernel misbehave: it never follows anything stored in the
+ * arena.
+ *
+ * Rules for every ioctl
+ * ---------------------
+ * The argument is a pointer to the struct named in the command. Fields
+ * marked "in" are read, "out" are written (their input value is ignored),
+ * "__pad"/"__reserved" fields and unknown flag bits must be zero: any
+ * other value fails with -EINVAL, so that later versions can give them a
+ * meaning. Besides the errors listed with each command, every command can
+ * fail with:
+ *	-EFAULT	the argument (or a buffer it points to) cannot be read or
+ *		written. If the result of a successful ALLOC or CREATE
+ *		cannot be written back, the allocation or instance is
+ *		undone first; REALLOC's result stands (see there).
+ *	-ENOTTY	not an edualloc command (or a command of another version).
+ * and every command that works on the attached instance (ALLOC and after)
+ * with:
+ *	-EIDRM	the instance this file is attached to has been destroyed.
+ * Errors returned by ioctl() are in errno, as usual.
+ *
+ * The module's limits (module parameters, readable in VERSION) fail with
+ * -EDQUOT: capacity above max_capacity, the instances' capacities adding
+ * up to more than max_total_bytes, or more than max_instances instances.
+ * Nothing is made in that case.
+ */
+#ifndef _UAPI_LINUX_EDUALLOC_H
+#define _UAPI_LINUX_EDUALLOC_H
+
+#include <linux/ioctl.h>
+#include <linux/types.h>
+
+#define EDUALLOC_DEVICE		"/dev/edualloc"
+#define EDUALLOC_ABI_VERSION	1
+
+/* ioctl type byte: 0xEA is free in Documentation/userspace-api/ioctl/ioctl-number.rst */
+#define EDUALLOC_IOC_MAGIC	0xEA
+
+/* VERSION features: what this module supports. */
+#define EDUALLOC_FEAT_SHARED	(1ULL << 0)	/* the shared instance */
+#define EDUALLOC_FEAT_NAMED	(1ULL << 1)	/* named instances */
+#define EDUALLOC_FEAT_PRIVATE	(1ULL << 2)	/* private instances */
+#define EDUALLOC_FEAT_MMAP	(1ULL << 3)	/* mmap of arena and large allocations */
+#define EDUALLOC_FEAT_REALLOC	(1ULL << 4)
+#define EDUALLOC_FEAT_BITSET	(1ULL << 5)
+#define EDUALLOC_FEAT_DEBUG	(1ULL << 6)	/* red zones, poison, CONFIG debug */
+#define EDUALLOC_FEATURES_V1	0x7fULL
+
+/* Sizes and shapes of the allocator (they match the module's engine). */
+#define EDUALLOC_NAME_MAX	32	/* bytes, with the NUL: names are 1..31 chars */
+#define EDUALLOC_MIN_SHIFT	3	/* smallest class: 8 bytes */
+#define EDUALLOC_MAX_SHIFT	18	/* largest class: 256 KiB */
+#define EDUALLOC_NR_CLASSES	16	/* class c holds 8 << c bytes */
+#define EDUALLOC_CLASS_LARGE	16	/* 'cls' of a large allocation */
+#define EDUALLOC_SMALL_MAX	(1ULL << EDUALLOC_MAX_SHIFT)
+#define EDUALLOC_MIN_CAPACITY	(64ULL * 1024)
+#define EDUALLOC_DEF_BITSET_BITS 4096
+#define EDUALLOC_MAX_BITSET_BITS (1U << 20)
+#define EDUALLOC_LARGE_BASE	(1ULL << 40)
+#define EDUALLOC_LARGE_SHIFT	30
+#define EDUALLOC_POISON_FREE	0x6b
+#define EDUALLOC_RED_ZONE	0xcc
+
+/* Indices into edualloc_stats.errors[]: each kind of refused request. */
+#define EDUALLOC_ERR_ZERO_SIZE		0	/* -EINVAL: a 0-byte request */
+#define EDUALLOC_ERR_TOO_BIG		1	/* -E2BIG: larger than the capacity */
+#define EDUALLOC_ERR_NO_SPACE		2	/* -ENOMEM: more than what is left */
+#define EDUALLOC_ERR_UNKNOWN_ID		3	/* -ENOENT: an ID never issued */
+#define EDUALLOC_ERR_DOUBLE_FREE	4	/* -EALREADY: already freed */
+#define EDUALLOC_ERR_STALE_ID		5	/* -ESTALE: ID and offset disagree */
+#define EDUALLOC_ERR_BAD_OFFSET		6	/* -EINVAL: not the start of an allocation */
+#define EDUALLOC_ERR_NO_ALLOC		7	/* -ENOENT: offset in no allocation */
+#define EDUALLOC_ERR_BAD_RANGE		8	/* -EINVAL: past the allocation's size */
+#define EDUALLOC_ERR_BAD_BIT		9	/* -EINVAL: bit index out of range */
+#define EDUALLOC_ERR_NO_BITSET		10	/* -EOPNOTSUPP: made without a bitset */
+#define EDUALLOC_ERR_NO_IDS		11	/* -ENOSPC: IDs 1..INT_MAX used up */
+#define EDUALLOC_ERR_KMEM		12	/* -ENOMEM: kernel memory ran out */
+#define EDUALLOC_ERR_REDZONE		13	/* detector: red zone overwritten */
+#define EDUALLOC_ERR_USE_AFTER_FREE	14	/* detector: freed slot written */
+#define EDUALLOC_NR_ERR			15
+#define EDUALLOC_ERR_SLOTS		16	/* size of errors[] */
+
+/* Instance kinds (edualloc_inst_info.kind, edualloc_stats.kind). */
+#define EDUALLOC_KIND_SHARED	1
+#define EDUALLOC_KIND_NAMED	2
+#define EDUALLOC_KIND_PRIVATE	3
+
+/* Instance flags (edualloc_inst_info.flags, edualloc_stats.inst_flags). */
+#define EDUALLOC_INST_DEBUG	(1U << 0)	/* debug checks are on */
+#define EDUALLOC_INST_BITSET	(1U << 1)	/* has a bitset */
+#define EDUALLOC_INST_ATTACHED	(1U << 2)	/* the calling file is attached to it */
+
+/*
+ * EDUALLOC_IOC_VERSION: what the module is and allows. Always succeeds
+ * (but for -EFAULT). Check abi_version == EDUALLOC_ABI_VERSION, then
+ * features for anything newer.
+ */
+struct edualloc_version {
+	__u32 abi_version;	/* out: EDUALLOC_ABI_VERSION */
+	__u32 page_size;	/* out: mmap granularity */
+	__u64 features;		/* out: EDUALLOC_FEAT_* */
+	__u32 nr_classes;	/* out: EDUALLOC_NR_CLASSES */
+	__u32 min_shift;	/* out: EDUALLOC_MIN_SHIFT */
+	__u32 max_shift;	/* out: EDUALLOC_MAX_SHIFT */
+	__u32 large_shift;	/* out: EDUALLOC_LARGE_SHIFT */
+	__u64 large_base;	/* out: EDUALLOC_LARGE_BASE */
+	__u64 min_capacity;	/* out: smallest capacity CREATE accepts */
+	__u64 max_capacity;	/* out: limit: largest capacity of an instance */
+	__u64 max_total_bytes;	/* out: limit: sum of all instances' capacities */
+	__u64 total_bytes;	/* out: that sum now */
+	__u32 max_instances;	/* out: limit: number of instances (shared included) */
+	__u32 nr_instances;	/* out: that number now */
+	__u32 def_bitset_bits;	/* out: EDUALLOC_DEF_BITSET_BITS, a sensible size */
+	__u32 max_bitset_bits;	/* out: EDUALLOC_MAX_BITSET_BITS */
+};
+
+/* An instance, as CREATE, ATTACH and LIST report it. */
+struct edualloc_inst_info {
+	char name[EDUALLOC_NAME_MAX];	/* NUL-terminated, NUL-padded */
+	__u32 id;		/* unique per module load, never reused */
+	__u32 kind;		/* EDUALLOC_KIND_* */
+	__u32 flags;		/* EDUALLOC_INST_* */
+	__u32 owner_uid;	/* in the caller's user namespace */
+	__u64 capacity;		/* arena bytes, page-rounded: the arena's mmap size */
+	__u64 used_bytes;	/* arena pages in use plus large allocations, bytes */
+	__u64 live_allocs;	/* allocations not yet freed */
+	__u64 live_requested;	/* the bytes they asked for */
+	__u32 bitset_bits;	/* 0: no bitset */
+	__u32 nr_attached;	/* open files attached to it now */
+	__u32 creator_pid;	/* the process that made it (0: the module) */
+	__u32 __pad;
+};
+
+/*
+ * EDUALLOC_IOC_CREATE: make an instance and attach this file to it.
+ *  name	"" for a private instance (a file owns at most one); else 1 to
+ *		31 characters of a-z 0-9 _ -, NUL-terminated, the bytes after
+ *		the NUL zero.
+ *  capacity	arena bytes, EDUALLOC_MIN_CAPACITY or more; rounded up to
+ *		whole pages.
+ *  bitset_bits	0 for none, else up to EDUALLOC_MAX_BITSET_BITS.
+ *  flags	EDUALLOC_CREATE_DEBUG_ON or _OFF override the module's
+ *		default for the debug checks.
+ * Errors:
+ *	-EINVAL	bad name, capacity below EDUALLOC_MIN_CAPACITY, bitset_bits
+ *		above the maximum, unknown flags, both DEBUG flags, non-zero
+ *		__reserved.
+ *	-EEXIST	the name is in use ("shared" always is), or, for a private
+ *		instance, this file already owns one.
+ *	-EDQUOT	a module limit: capacity > max_capacity, total bytes >
+ *		max_total_bytes, or instances > max_instances.
+ *	-ENOMEM	kernel memory for the arena or its bookkeeping.
+ */
+#define EDUALLOC_CREATE_DEBUG_ON	(1U << 0)
+#define EDUALLOC_CREATE_DEBUG_OFF	(1U << 1)
+
+struct edualloc_create {
+	char name[EDUALLOC_NAME_MAX];	/* in */
+	__u64 capacity;			/* in */
+	__u32 bitset_bits;		/* in */
+	__u32 flags;			/* in: EDUALLOC_CREATE_* */
+	__u64 __reserved;
+	struct edualloc_inst_info info;	/* out: the new instance */
+};
+
+/*
+ * EDUALLOC_IOC_ATTACH: attach this file to another instance (a file's
+ * private instance stays its own while it is attached elsewhere).
+ *  name	a named instance, or "shared"; or "" with
+ *		EDUALLOC_ATTACH_PRIVATE: this file's own private instance.
+ * Errors:
+ *	-EINVAL	bad name; PRIVATE with a name, or no name without PRIVATE;
+ *		unknown flags; non-zero __pad.
+ *	-ENOENT	no instance of that name; PRIVATE and this file has none.
+ *	-EPERM	a named instance of another uid, and not CAP_SYS_ADMIN.
+ */
+#define EDUALLOC_ATTACH_PRIVATE		(1U << 0)
+
+struct edualloc_attach {
+	char name[EDUALLOC_NAME_MAX];	/* in */
+	__u32 flags;			/* in: EDUALLOC_ATTACH_* */
+	__u32 __pad;
+	struct edualloc_inst_info info;	/* out: the instance now attached */
+};
+
+/*
+ * EDUALLOC_IOC_DESTROY: destroy a named instance now (leak report
+ * included). Files still attached get -EIDRM from then on.
+ * Errors:
+ *	-EINVAL	bad name (including ""), non-zero flags or __pad.
+ *	-ENOENT	no named instance of that name.
+ *	-EPERM	"shared"; or another uid's instance, and not CAP_SYS_ADMIN.
+ */
+struct edualloc_destroy {
+	char name[EDUALLOC_NAME_MAX];	/* in */
+	__u32 flags;			/* in: must be 0 */
+	__u32 __pad;
+};
+
+/*
+ * EDUALLOC_IOC_LIST: all instances, in creation order (shared first).
+ *  buf		an array of 'max' struct edualloc_inst_info (may be 0 if
+ *		max is 0, to learn 'total').
+ *  count	entries written: min(max, total).
+ * Errors:
+ *	-EINVAL	non-zero flags.
+ *	-EFAULT	buf cannot hold 'count' entries.
+ *	-ENOMEM	kernel memory for the snapshot.
+ */
+struct edualloc_list {
+	__u64 buf;		/* in: user pointer to struct edualloc_inst_info[max] */
+	__u32 max;		/* in */
+	__u32 flags;		/* in: must be 0 */
+	__u32 count;		/* out */
+	__u32 total;		/* out: instances that exist */
+};
+
+/* An allocation, as ALLOC, LOOKUP and REALLOC report it. */
+struct edualloc_alloc_info {
+	__s32 id;		/* > 0 */
+	__u32 cls;		/* size class 0..15, or EDUALLOC_CLASS_LARGE */
+	__u64 offset;		/* in the instance's address space = mmap offset */
+	__u64 size;		/* requested bytes */
+	__u64 class_size;	/* bytes reserved: class size, or page-rounded if large */
+	__u32 owner_pid;	/* the process that allocated it */
+	__u32 __pad;
+};
+
+/*
+ * EDUALLOC_IOC_ALLOC: allocate 'size' bytes in the attached instance.
+ * Errors:
+ *	-EINVAL	size 0; non-zero flags or __pad.
+ *	-E2BIG	size larger than the instance's capacity.
+ *	-ENOMEM	not enough free space left (or kernel memory).
+ *	-ENOSPC	the instance has used up its IDs (RESET it).
+ */
+struct edualloc_alloc {
+	__u64 size;				/* in */
+	__u32 flags;				/* in: must be 0 */
+	__u32 __pad;
+	struct edualloc_alloc_info info;	/* out */
+};
+
+/*
+ * EDUALLOC_IOC_FREE: free an allocation by ID, by offset (of its first
+ * byte), or by both (they must name the same allocation).
+ * Errors:
+ *	-EINVAL	neither or unknown flags; BY_OFFSET and 'offset' is not the
+ *		start of a live allocation.
+ *	-ENOENT	BY_ID and 'id' was never issued.
+ *	-EALREADY BY_ID and that allocation is already freed.
+ *	-ESTALE	both given, and they name different allocations.
+ */
+#define EDUALLOC_FREE_BY_ID		(1U << 0)
+#define EDUALLOC_FREE_BY_OFFSET		(1U << 1)
+
+struct edualloc_free {
+	__s32 id;		/* in, with EDUALLOC_FREE_BY_ID */
+	__u32 flags;		/* in: EDUALLOC_FREE_* */
+	__u64 offset;		/* in, with EDUALLOC_FREE_BY_OFFSET */
+};
+
+/*
+ * EDUALLOC_IOC_LOOKUP: ID -> allocation, or offset (any byte inside a
+ * live allocation) -> allocation. Exactly one of the two flags.
+ * Errors:
+ *	-EINVAL	not exactly one flag; unknown flags.
+ *	-ENOENT	BY_ID: never issued; BY_OFFSET: no live allocation there.
+ *	-EALREADY BY_ID: that allocation was freed.
+ */
+#define EDUALLOC_LOOKUP_BY_ID		(1U << 0)
+#define EDUALLOC_LOOKUP_BY_OFFSET	(1U << 1)
+
+struct edualloc_lookup {
+	__s32 id;				/* in, with BY_ID */
+	__u32 flags;				/* in: EDUALLOC_LOOKUP_* */
+	__u64 offset;				/* in, with BY_OFFSET */
+	struct edualloc_alloc_info info;	/* out */
+};
+
+/*
+ * EDUALLOC_IOC_READ / EDUALLOC_IOC_WRITE: copy 'len' bytes between the
+ * user buffer 'buf' and bytes [pos, pos + len) of allocation 'id'. All or
+ * nothing: on any error no byte of the allocation has changed. len 0
+ * only checks the ID.
+ * Errors:
+ *	-EINVAL	pos + len beyond the allocation's requested size; non-zero
+ *		flags.
+ *	-ENOENT	'id' was never issued.
+ *	-EALREADY that allocation was freed.
+ *	-EFAULT	buf cannot be read (WRITE) or written (READ).
+ *	-ENOMEM	kernel memory for the bounce buffer.
+ */
+struct edualloc_rw {
+	__s32 id;		/* in */
+	__u32 flags;		/* in: must be 0 */
+	__u64 pos;		/* in: byte offset inside the allocation */
+	__u64 len;		/* in */
+	__u64 buf;		/* in: user pointer */
+};
+
+/*
+ * EDUALLOC_IOC_REALLOC: resize allocation 'id' to 'size' bytes; its
+ * contents are kept up to the smaller of the two sizes. The result may
+ * have a new ID and offset (info); the old ID is then freed. On -EFAULT
+ * while writing info back the reallocation stands, and the old ID reads
+ * as freed.
+ * Errors:
+ *	-EINVAL	size 0; non-zero flags.
+ *	-ENOENT	'id' was never issued.
+ *	-EALREADY that allocation was freed.
+ *	-E2BIG, -ENOMEM, -ENOSPC as ALLOC (the old allocation is untouched).
+ */
+struct edualloc_realloc {
+	__s32 id;				/* in */
+	__u32 flags;				/* in: must be 0 */
+	__u64 size;				/* in */
+	struct edualloc_alloc_info info;	/* out */
+};
+
+/*
+ * EDUALLOC_IOC_BIT: the instance's bitset.
+ *  SET, CLEAR	bit 'bit' to 1 or 0.
+ *  GET		value = bit 'bit' (0 or 1).
+ *  FIND	value = the first set bit at or after 'bit'.
+ *  CLEAR_ALL	every bit to 0 ('bit' must be 0).
+ * Errors:
+ *	-EINVAL	unknown op, 'bit' >= bitset_bits, non-zero flags.
+ *	-EOPNOTSUPP the instance has no bitset.
+ *	-ENOENT	FIND: no set bit at or after 'bit'.
+ */
+#define EDUALLOC_BIT_SET	1
+#define EDUALLOC_BIT_CLEAR	2
+#define EDUALLOC_BIT_GET	3
+#define EDUALLOC_BIT_FIND	4
+#define EDUALLOC_BIT_CLEAR_ALL	5
+
+struct edualloc_bit {
+	__u32 op;		/* in: EDUALLOC_BIT_* */
+	__u32 bit;		/* in */
+	__u32 value;		/* out */
+	__u32 flags;		/* in: must be 0 */
+};
+
+/* One size class, in EDUALLOC_IOC_STATS. */
+struct edualloc_class_stats {
+	__u64 size;		/* class size in bytes */
+	__u64 slabs;		/* slab pages (or buddy blocks) held */
+	__u64 slots_total;	/* slots in those slabs */
+	__u64 slots_used;	/* live allocations of this class */
+	__u64 allocs;		/* successful allocations, ever */
+	__u64 frees;		/* successful frees, ever */
+	__u64 failures;		/* failed allocations that chose this class */
+	__u64 waste;		/* sum over live: class size - requested */
+};
+
+/*
+ * EDUALLOC_IOC_STATS: the attached instance's figures.
+ * Errors:
+ *	-EINVAL	non-zero flags or __pad.
+ *	-ENOMEM	kernel memory for the snapshot.
+ */
+struct edualloc_stats {
+	__u32 flags;			/* in: must be 0 */
+	__u32 __pad;
+	__u32 inst_id;			/* out: the rest too */
+	__u32 kind;			/* EDUALLOC_KIND_* */
+	__u32 inst_flags;		/* EDUALLOC_INST_* */
+	__u32 nr_classes;		/* EDUALLOC_NR_CLASSES */
+	char name[EDUALLOC_NAME_MAX];
+	__u64 capacity;			/* arena bytes */
+	__u64 pages_total;		/* capacity / page size */
+	__u64 pages_used;		/* pages_total - pages_free */
+	__u64 pages_free;		/* pages in the buddy free lists */
+	__u64 largest_free;		/* bytes of the largest free block */
+	__u64 live_allocs;		/* allocs - frees */
+	__u64 live_requested;		/* bytes asked for by live allocations */
+	__u64 live_allocated;		/* bytes reserved for them */
+	__u64 internal_frag;		/* live_allocated - live_requested */
+	__u32 internal_frag_pct;	/* 100 * internal_frag / live_allocated */
+	__u32 external_frag_pct;	/* 100 * (1 - largest_free / free bytes) */
+	__u64 peak_requested;		/* highest live_requested */
+	__u64 peak_allocated;		/* highest live_allocated */
+	__u64 used_bytes;		/* pages used + large bytes: the footprint */
+	__u64 peak_used;		/* highest used_bytes */
+	__u64 allocs;			/* successful allocations */
+	__u64 frees;			/* successful frees */
+	__u64 failed_allocs;		/* refused allocation requests */
+	__u64 large_count;		/* live large allocations */
+	__u64 large_bytes;		/* their page-rounded bytes */
+	__u64 alloc_ns;			/* time spent in successful allocations */
+	__u64 free_ns;			/* time spent in successful frees */
+	__u64 errors[EDUALLOC_ERR_SLOTS];	/* by EDUALLOC_ERR_* */
+	__u64 corruptions;		/* red zone + use-after-free detections */
+	__u32 bitset_bits;		/* 0 if none */
+	__u32 next_id;			/* the ID the next allocation gets */
+	struct edualloc_class_stats cls[EDUALLOC_NR_CLASSES];
+};
+
+/*
+ * EDUALLOC_IOC_RESET: free every allocation of the attached instance at
+ * once (no leak report) and clear its bitset.
+ * Errors:
+ *	-EINVAL	non-zero flags or __pad.
+ */
+struct edualloc_reset {
+	__u32 flags;		/* in: must be 0 */
+	__u32 __pad;
+};
+
+/*
+ * EDUALLOC_IOC_CONFIG: read, and with EDUALLOC_CONFIG_SET_DEBUG change,
+ * the attached instance's settings. Changing needs its owner or
+ * CAP_SYS_ADMIN (the shared instance is root's).
+ *  debug	in: 0 or 1 with SET_DEBUG, else 0; out: the current value.
+ * Errors:
+ *	-EINVAL	unknown flags, debug not 0/1 (or not 0 without SET_DEBUG),
+ *		non-zero __reserved.
+ *	-EPERM	SET_DEBUG by another uid without CAP_SYS_ADMIN.
+ */
+#define EDUALLOC_CONFIG_SET_DEBUG	(1U << 0)
+
+struct edualloc_config {
+	__u32 flags;		/* in: EDUALLOC_CONFIG_* */
+	__u32 debug;		/* in/out */
+	__u64 __reserved;
+};
+
+#define EDUALLOC_IOC_VERSION	_IOR(EDUALLOC_IOC_MAGIC, 0x00, struct edualloc_version)
+#define EDUALLOC_IOC_CREATE	_IOWR(EDUALLOC_IOC_MAGIC, 0x01, struct edualloc_create)
+#define EDUALLOC_IOC_ATTACH	_IOWR(EDUALLOC_IOC_MAGIC, 0x02, struct edualloc_attach)
+#define EDUALLOC_IOC_DESTROY	_IOW(EDUALLOC_IOC_MAGIC, 0x03, struct edualloc_destroy)
+#define EDUALLOC_IOC_LIST	_IOWR(EDUALLOC_IOC_MAGIC, 0x04, struct edualloc_list)
+#define EDUALLOC_IOC_ALLOC	_IOWR(EDUALLOC_IOC_MAGIC, 0x10, struct edualloc_alloc)
+#define EDUALLOC_IOC_FREE	_IOW(EDUALLOC_IOC_MAGIC, 0x11, struct edualloc_free)
+#define EDUALLOC_IOC_LOOKUP	_IOWR(EDUALLOC_IOC_MAGIC, 0x12, struct edualloc_lookup)
+#define EDUALLOC_IOC_READ	_IOW(EDUALLOC_IOC_MAGIC, 0x13, struct edualloc_rw)
+#define EDUALLOC_IOC_WRITE	_IOW(EDUALLOC_IOC_MAGIC, 0x14, struct edualloc_rw)
+#define EDUALLOC_IOC_REALLOC	_IOWR(EDUALLOC_IOC_MAGIC, 0x15, struct edualloc_realloc)
+#define EDUALLOC_IOC_BIT	_IOWR(EDUALLOC_IOC_MAGIC, 0x16, struct edualloc_bit)
+#define EDUALLOC_IOC_STATS	_IOWR(EDUALLOC_IOC_MAGIC, 0x17, struct edualloc_stats)
+#define EDUALLOC_IOC_RESET	_IOW(EDUALLOC_IOC_MAGIC, 0x18, struct edualloc_reset)
+#define EDUALLOC_IOC_CONFIG	_IOWR(EDUALLOC_IOC_MAGIC, 0x19, struct edualloc_config)
+/* 0x20..0x2f: reserved for the event log and tracing controls. */
+
+/*
+ * The layout, pinned: every struct's size and every field's offset, the
+ * same on 32- and 64-bit. The module and userspace (C11 or C++) both
+ * compile these checks; one failing means a struct above changed and
+ * broke the ABI.
+ */
+#if defined(__KERNEL__)
+#include <linux/build_bug.h>
+#include <linux/stddef.h>
+#define __EDUALLOC_CHECK_LAYOUT
+#elif defined(__cplusplus) || (defined(__STDC_VERSION__) && __STDC_VERSION__ >= 201112L)
+#include <assert.h>
+#include <stddef.h>
+#define __EDUALLOC_CHECK_LAYOUT
+#endif
+
+#ifdef __EDUALLOC_CHECK_LAYOUT
+
+static_assert(sizeof(struct edualloc_version) == 88, "edualloc ABI");
+static_assert(offsetof(struct edualloc_version, abi_version) == 0, "edualloc ABI");
+static_assert(offsetof(struct edualloc_version, page_size) == 4, "edualloc ABI");
+static_assert(offsetof(struct edualloc_version, features) == 8, "edualloc ABI");
+static_assert(offsetof(struct edualloc_version, nr_classes) == 16, "edualloc ABI");
+static_assert(offsetof(struct edualloc_version, min_shift) == 20, "edualloc ABI");
+static_assert(offsetof(struct edualloc_version, max_shift) == 24, "edualloc ABI");
+static_assert(offsetof(struct edualloc_version, large_shift) == 28, "edualloc ABI");
+static_assert(offsetof(struct edualloc_version, large_base) == 32, "edualloc ABI");
+static_assert(offsetof(struct edualloc_version, min_capacity) == 40, "edualloc ABI");
+static_assert(offsetof(struct edualloc_version, max_capacity) == 48, "edualloc ABI");
+static_assert(offsetof(struct edualloc_version, max_total_bytes) == 56, "edualloc ABI");
+static_assert(offsetof(struct edualloc_version, total_bytes) == 64, "edualloc ABI");
+static_assert(offsetof(struct edualloc_version, max_instances) == 72, "edualloc ABI");
+static_assert(offsetof(struct edualloc_version, nr_instances) == 76, "edualloc ABI");
+static_assert(offsetof(struct edualloc_version, def_bitset_bits) == 80, "edualloc ABI");
+static_assert(offsetof(struct edualloc_version, max_bitset_bits) == 84, "edualloc ABI");
+
+static_assert(sizeof(struct edualloc_inst_info) == 96, "edualloc ABI");
+static_assert(offsetof(struct edualloc_inst_info, name) == 0, "edualloc ABI");
+static_assert(offsetof(struct edualloc_inst_info, id) == 32, "edualloc ABI");
+static_assert(offsetof(struct edualloc_inst_info, kind) == 36, "edualloc ABI");
+static_assert(offsetof(struct edualloc_inst_info, flags) == 40, "edualloc ABI");
+static_assert(offsetof(struct edualloc_inst_info, owner_uid) == 44, "edualloc ABI");
+static_assert(offsetof(struct edualloc_inst_info, capacity) == 48, "edualloc ABI");
+static_assert(offsetof(struct edualloc_inst_info, used_bytes) == 56, "edualloc ABI");
+static_assert(offsetof(struct edualloc_inst_info, live_allocs) == 64, "edualloc ABI");
+static_assert(offsetof(struct edualloc_inst_info, live_requested) == 72, "edualloc ABI");
+static_assert(offsetof(struct edualloc_inst_info, bitset_bits) == 80, "edualloc ABI");
+static_assert(offsetof(struct edualloc_inst_info, nr_attached) == 84, "edualloc ABI");
+static_assert(offsetof(struct edualloc_inst_info, creator_pid) == 88, "edualloc ABI");
+static_assert(offsetof(struct edualloc_inst_info, __pad) == 92, "edualloc ABI");
+
+static_assert(sizeof(struct edualloc_create) == 152, "edualloc ABI");
+static_assert(offsetof(struct edualloc_create, name) == 0, "edualloc ABI");
+static_assert(offsetof(struct edualloc_create, capacity) == 32, "edualloc ABI");
+static_assert(offsetof(struct edualloc_create, bitset_bits) == 40, "edualloc ABI");
+static_assert(offsetof(struct edualloc_create, flags) == 44, "edualloc ABI");
+static_assert(offsetof(struct edualloc_create, __reserved) == 48, "edualloc ABI");
+static_assert(offsetof(struct edualloc_create, info) == 56, "edualloc ABI");
+
+static_assert(sizeof(struct edualloc_attach) == 136, "edualloc ABI");
+static_assert(offsetof(struct edualloc_attach, name) == 0, "edualloc ABI");
+static_assert(offsetof(struct edualloc_attach, flags) == 32, "edualloc ABI");
+static_assert(offsetof(struct edualloc_attach, __pad) == 36, "edualloc ABI");
+static_assert(offsetof(struct edualloc_attach, info) == 40, "edualloc ABI");
+
+static_assert(sizeof(struct edualloc_destroy) == 40, "edualloc ABI");
+static_assert(offsetof(struct edualloc_destroy, name) == 0, "edualloc ABI");
+static_assert(offsetof(struct edualloc_destroy, flags) == 32, "edualloc ABI");
+static_assert(offsetof(struct edualloc_destroy, __pad) == 36, "edualloc ABI");
+
+static_assert(sizeof(struct edualloc_list) == 24, "edualloc ABI");
+static_assert(offsetof(struct edualloc_list, buf) == 0, "edualloc ABI");
+static_assert(offsetof(struct edualloc_list, max) == 8, "edualloc ABI");
+static_assert(offsetof(struct edualloc_list, flags) == 12, "edualloc ABI");
+static_assert(offsetof(struct edualloc_list, count) == 16, "edualloc ABI");
+static_assert(offsetof(struct edualloc_list, total) == 20, "edualloc ABI");
+
+static_assert(sizeof(struct edualloc_alloc_info) == 40, "edualloc ABI");
+static_assert(offsetof(struct edualloc_alloc_info, id) == 0, "edualloc ABI");
+static_assert(offsetof(struct edualloc_alloc_info, cls) == 4, "edualloc ABI");
+static_assert(offsetof(struct edualloc_alloc_info, offset) == 8, "edualloc ABI");
+static_assert(offsetof(struct edualloc_alloc_info, size) == 16, "edualloc ABI");
+static_assert(offsetof(struct edualloc_alloc_info, class_size) == 24, "edualloc ABI");
+static_assert(offsetof(struct edualloc_alloc_info, owner_pid) == 32, "edualloc ABI");
+static_assert(offsetof(struct edualloc_alloc_info, __pad) == 36, "edualloc ABI");
+
+static_assert(sizeof(struct edualloc_alloc) == 56, "edualloc ABI");
+static_assert(offsetof(struct edualloc_alloc, size) == 0, "edualloc ABI");
+static_assert(offsetof(struct edualloc_alloc, flags) == 8, "edualloc ABI");
+static_assert(offsetof(struct edualloc_alloc, __pad) == 12, "edualloc ABI");
+static_assert(offsetof(struct edualloc_alloc, info) == 16, "edualloc ABI");
+
+static_assert(sizeof(struct edualloc_free) == 16, "edualloc ABI");
+static_assert(offsetof(struct edualloc_free, id) == 0, "edualloc ABI");
+static_assert(offsetof(struct edualloc_free, flags) == 4, "edualloc ABI");
+static_assert(offsetof(struct edualloc_free, offset) == 8, "edualloc ABI");
+
+static_assert(sizeof(struct edualloc_lookup) == 56, "edualloc ABI");
+static_assert(offsetof(struct edualloc_lookup, id) == 0, "edualloc ABI");
+static_assert(offsetof(struct edualloc_lookup, flags) == 4, "edualloc ABI");
+static_assert(offsetof(struct edualloc_lookup, offset) == 8, "edualloc ABI");
+static_assert(offsetof(struct edualloc_lookup, info) == 16, "edualloc ABI");
+
+static_assert(sizeof(struct edualloc_rw) == 32, "edualloc ABI");
+static_assert(offsetof(struct edualloc_rw, id) == 0, "edualloc ABI");
+static_assert(offsetof(struct edualloc_rw, flags) == 4, "edualloc ABI");
+static_assert(offsetof(struct edualloc_rw, pos) == 8, "edualloc ABI");
+static_assert(offsetof(struct edualloc_rw, len) == 16, "edualloc ABI");
+static_assert(offsetof(struct edualloc_rw, buf) == 24, "edualloc ABI");
+
+static_assert(sizeof(struct edualloc_realloc) == 56, "edualloc ABI");
+static_assert(offsetof(struct edualloc_realloc, id) == 0, "edualloc ABI");
+static_assert(offsetof(struct edualloc_realloc, flags) == 4, "edualloc ABI");
+static_assert(offsetof(struct edualloc_realloc, size) == 8, "edualloc ABI");
+static_assert(offsetof(struct edualloc_realloc, info) == 16, "edualloc ABI");
+
+static_assert(sizeof(struct edualloc_bit) == 16, "edualloc ABI");
+static_assert(offsetof(struct edualloc_bit, op) == 0, "edualloc ABI");
+static_assert(offsetof(struct edualloc_bit, bit) == 4, "edualloc ABI");
+static_assert(offsetof(struct edualloc_bit, value) == 8, "edualloc ABI");
+static_assert(offsetof(struct edualloc_bit, flags) == 12, "edualloc ABI");
+
+static_assert(sizeof(struct edualloc_class_stats) == 64, "edualloc ABI");
+static_assert(offsetof(struct edualloc_class_stats, size) == 0, "edualloc ABI");
+static_assert(offsetof(struct edualloc_class_stats, slabs) == 8, "edualloc ABI");
+static_assert(offsetof(struct edualloc_class_stats, slots_total) == 16, "edualloc ABI");
+static_assert(offsetof(struct edualloc_class_stats, slots_used) == 24, "edualloc ABI");
+static_assert(offsetof(struct edualloc_class_stats, allocs) == 32, "edualloc ABI");
+static_assert(offsetof(struct edualloc_class_stats, frees) == 40, "edualloc ABI");
+static_assert(offsetof(struct edualloc_class_stats, failures) == 48, "edualloc ABI");
+static_assert(offsetof(struct edualloc_class_stats, waste) == 56, "edualloc ABI");
+
+static_assert(sizeof(struct edualloc_stats) == 1392, "edualloc ABI");
+static_assert(offsetof(struct edualloc_stats, flags) == 0, "edualloc ABI");
+static_assert(offsetof(struct edualloc_stats, __pad) == 4, "edualloc ABI");
+static_assert(offsetof(struct edualloc_stats, inst_id) == 8, "edualloc ABI");
+static_assert(offsetof(struct edualloc_stats, kind) == 12, "edualloc ABI");
+static_assert(offsetof(struct edualloc_stats, inst_flags) == 16, "edualloc ABI");
+static_assert(offsetof(struct edualloc_stats, nr_classes) == 20, "edualloc ABI");
+static_assert(offsetof(struct edualloc_stats, name) == 24, "edualloc ABI");
+static_assert(offsetof(struct edualloc_stats, capacity) == 56, "edualloc ABI");
+static_assert(offsetof(struct edualloc_stats, pages_total) == 64, "edualloc ABI");
+static_assert(offsetof(struct edualloc_stats, pages_used) == 72, "edualloc ABI");
+static_assert(offsetof(struct edualloc_stats, pages_free) == 80, "edualloc ABI");
+static_assert(offsetof(struct edualloc_stats, largest_free) == 88, "edualloc ABI");
+static_assert(offsetof(struct edualloc_stats, live_allocs) == 96, "edualloc ABI");
+static_assert(offsetof(struct edualloc_stats, live_requested) == 104, "edualloc ABI");
+static_assert(offsetof(struct edualloc_stats, live_allocated) == 112, "edualloc ABI");
+static_assert(offsetof(struct edualloc_stats, internal_frag) == 120, "edualloc ABI");
+static_assert(offsetof(struct edualloc_stats, internal_frag_pct) == 128, "edualloc ABI");
+static_assert(offsetof(struct edualloc_stats, external_frag_pct) == 132, "edualloc ABI");
+static_assert(offsetof(struct edualloc_stats, peak_requested) == 136, "edualloc ABI");
+static_assert(offsetof(struct edualloc_stats, peak_allocated) == 144, "edualloc ABI");
+static_assert(offsetof(struct edualloc_stats, used_bytes) == 152, "edualloc ABI");
+static_assert(offsetof(struct edualloc_stats, peak_used) == 160, "edualloc ABI");
+static_assert(offsetof(struct edualloc_stats, allocs) == 168, "edualloc ABI");
+static_assert(offsetof(struct edualloc_stats, frees) == 176, "edualloc ABI");
+static_assert(offsetof(struct edualloc_stats, failed_allocs) == 184, "edualloc ABI");
+static_assert(offsetof(struct edualloc_stats, large_count) == 192, "edualloc ABI");
+static_assert(offsetof(struct edualloc_stats, large_bytes) == 200, "edualloc ABI");
+static_assert(offsetof(struct edualloc_stats, alloc_ns) == 208, "edualloc ABI");
+static_assert(offsetof(struct edualloc_stats, free_ns) == 216, "edualloc ABI");
+static_assert(offsetof(struct edualloc_stats, errors) == 224, "edualloc ABI");
+static_assert(offsetof(struct edualloc_stats, corruptions) == 352, "edualloc ABI");
+static_assert(offsetof(struct edualloc_stats, bitset_bits) == 360, "edualloc ABI");
+static_assert(offsetof(struct edualloc_stats, next_id) == 364, "edualloc ABI");
+static_assert(offsetof(struct edualloc_stats, cls) == 368, "edualloc ABI");
+
+static_assert(sizeof(struct edualloc_reset) == 8, "edualloc ABI");
+static_assert(offsetof(struct edualloc_reset, flags) == 0, "edualloc ABI");
+static_assert(offsetof(struct edualloc_reset, __pad) == 4, "edualloc ABI");
+
+static_assert(sizeof(struct edualloc_config) == 16, "edualloc ABI");
+static_assert(offsetof(struct edualloc_config, flags) == 0, "edualloc ABI");
+static_assert(offsetof(struct edualloc_config, debug) == 4, "edualloc ABI");
+static_assert(offsetof(struct edualloc_config, __reserved) == 8, "edualloc ABI");
+#undef __EDUALLOC_CHECK_LAYOUT
+#endif /* __EDUALLOC_CHECK_LAYOUT */
+
+#endif /* _UAPI_LINUX_EDUALLOC_H */
