@@ -92,12 +92,16 @@ def analyze(kernel, text):
     res.append((f"{kernel}:guest-finished", "pass" if exits else "fail",
                 "" if exits else "no exit marker: the guest crashed or hung"))
     found = []
+    seen = set()  # the dmesg dump repeats what the console showed
     for i, ln in enumerate(lines):
         if ln.startswith("EDUALLOC-"):
             continue
         for pat, what in REPORTS:
             if re.search(pat, ln):
-                found.append(f"{what}: line {i + 1}: {ln.strip()[:160]}")
+                msg = re.sub(r"^\[\s*[0-9.]+\]\s*", "", ln.strip())
+                if msg not in seen:
+                    seen.add(msg)
+                    found.append(f"{what}: line {i + 1}: {msg[:160]}")
                 break
     res.append((f"{kernel}:console-scan", "fail" if found else "pass",
                 "; ".join(found[:5]) + (f" (+{len(found) - 5} more)" if len(found) > 5 else "")))
