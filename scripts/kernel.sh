@@ -87,6 +87,9 @@ debug() {
 	key=$(cat "$frag" | sha256sum | cut -c1-10)
 	out="$CACHE/debug-$ver-$key"
 	if [ -f "$out/.edualloc-done" ]; then echo "$out"; return; fi
+	exec 8>"$CACHE/kernel-build.lock"
+	flock 8
+	if [ -f "$out/.edualloc-done" ]; then echo "$out"; return; fi
 	log "building debug kernel $ver (config $key) in $out; about 10 minutes on 2 cores"
 	mkdir -p "$out"
 	jobs=$(( $(nproc) + 1 ))

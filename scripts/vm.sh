@@ -62,6 +62,14 @@ append="console=ttyS0 loglevel=5 panic=-1 oops=panic panic_on_warn=0 printk.devk
 set -- qemu-system-x86_64 $accel -m "${VM_MEM:-1G}" -smp "${VM_SMP:-2}" \
 	-kernel "$KIMAGE" -initrd "$initrd" -append "$append" -no-reboot -nographic -net none
 
+# One guest at a time on this machine: QEMU's software emulation wants both
+# cores, so concurrent runs (a colleague's vm-run beside make test) queue.
+exec 9>"$CACHE/vm.lock"
+if ! flock -n 9; then
+	echo "vm: waiting for another guest to finish..." >&2
+	flock 9
+fi
+
 if [ "$MODE" = shell ]; then
 	"$@"
 	exit 0
