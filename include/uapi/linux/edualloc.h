@@ -48,8 +48,10 @@
  * Offsets and mmap
  * ----------------
  * An allocation is named both by its ID (a positive int, issued in
- * increasing order and never reused, except after RESET) and by its
- * offset in the instance's address space, which is also its mmap offset:
+ * increasing order and never reused until RESET) and by its offset in the
+ * instance's address space, which is also its mmap offset. The allocator
+ * is deterministic: the same calls on a new or reset instance give the
+ * same IDs and offsets.
  *
  *  - small allocations (up to EDUALLOC_SMALL_MAX bytes) live in the arena,
  *    at offsets [0, capacity). mmap(fd, offset 0, length <= capacity,
@@ -116,7 +118,9 @@
 #define EDUALLOC_FEAT_REALLOC	(1ULL << 4)
 #define EDUALLOC_FEAT_BITSET	(1ULL << 5)
 #define EDUALLOC_FEAT_DEBUG	(1ULL << 6)	/* red zones, poison, CONFIG debug */
-#define EDUALLOC_FEATURES_V1	0x7fULL
+#define EDUALLOC_FEAT_VALIDATE	(1ULL << 7)	/* VALIDATE */
+#define EDUALLOC_FEAT_FAIL_NTH	(1ULL << 8)	/* CONFIG fail_nth */
+#define EDUALLOC_FEATURES_V1	0x1ffULL
 
 /* Sizes and shapes of the allocator (they match the module's engine). */
 #define EDUALLOC_NAME_MAX	32	/* bytes, with the NUL: names are 1..31 chars */
@@ -148,9 +152,10 @@
 #define EDUALLOC_ERR_NO_IDS		11	/* -ENOSPC: IDs 1..INT_MAX used up */
 #define EDUALLOC_ERR_KMEM		12	/* -ENOMEM: kernel memory ran out */
 #define EDUALLOC_ERR_REDZONE		13	/* detector: red zone overwritten */
-#define EDUALLOC_ERR_USE_AFTER_FREE	14	/* detector: freed slot written */
-#define EDUALLOC_NR_ERR			15
-#define EDUALLOC_ERR_SLOTS		16	/* size of errors[] */
+#define EDUALLOC_ERR_USE_AFTER_FREE	14	/* detector: freed memory written */
+#define EDUALLOC_ERR_FREED_ID		15	/* -EALREADY: use of a freed ID */
+#define EDUALLOC_NR_ERR			16
+#define EDUALLOC_ERR_SLOTS		32	/* size of errors[]: room for more */
 
 /* Instance kinds (edualloc_inst_info.kind, edualloc_stats.kind). */
 #define EDUALLOC_KIND_SHARED	1
@@ -211,12 +216,16 @@ struct edualloc_inst_info {
  *  capacity	arena bytes, EDUALLOC_MIN_CAPACITY or more; rounded up to
  *		whole pages.
  *  bitset_bits	0 for none, else up to EDUALLOC_MAX_BITSET_BITS.
+ *  first_id	the first ID to issue, 0 for 1 (at most INT_MAX: tests of
+ *		running out of IDs start near the end).
  *  flags	EDUALLOC_CREATE_DEBUG_ON or _OFF override the module's
- *		default for the debug checks.
+ *		default for the debug checks; EDUALLOC_CREATE_QUIET keeps
+ *		corruption reports off the console (they are still counted
+ *		and logged), for programs that damage the arena on purpose.
  * Errors:
  *	-EINVAL	bad name, capacity below EDUALLOC_MIN_CAPACITY, bitset_bits
- *		above the maximum, unknown flags, both DEBUG flags, non-zero
- *		__reserved.
+ *		above the maximum, first_id above INT_MAX, unknown flags,
+ *		both DEBUG flags, non-zero __pad.
  *	-EEXIST	the name is in use ("shared" always is), or, for a private
  *		instance, this file already owns one.
  *	-EDQUOT	a module limit: capacity > max_capacity, total bytes >
@@ -225,13 +234,15 @@ struct edualloc_inst_info {
  */
 #define EDUALLOC_CREATE_DEBUG_ON	(1U << 0)
 #define EDUALLOC_CREATE_DEBUG_OFF	(1U << 1)
+#define EDUALLOC_CREATE_QUIET		(1U << 2)
 
 struct edualloc_create {
 	char name[EDUALLOC_NAME_MAX];	/* in */
 	__u64 capacity;			/* in */
 	__u32 bitset_bits;		/* in */
 	__u32 flags;			/* in: EDUALLOC_CREATE_* */
-	__u64 __reserved;
+	__u32 first_id;			/* in */
+	__u32 __pad;
 	struct edualloc_inst_info info;	/* out: the new instance */
 };
 
@@ -315,13 +326,17 @@ struct edualloc_alloc {
 
 /*
  * EDUALLOC_IOC_FREE: free an allocation by ID, by offset (of its first
- * byte), or by both (they must name the same allocation).
+ * byte), or by both (they must name the same allocation). With the debug
+ * checks on, a damaged red zone is reported and counted, and the free
+ * still happens.
  * Errors:
- *	-EINVAL	neither or unknown flags; BY_OFFSET and 'offset' is not the
- *		start of a live allocation.
- *	-ENOENT	BY_ID and 'id' was never issued.
- *	-EALREADY BY_ID and that allocation is already freed.
- *	-ESTALE	both given, and they name different allocations.
+ *	-EINVAL	neither or unknown flags; BY_OFFSET alone and 'offset' is not
+ *		the start of an allocation.
+ *	-ENOENT	BY_ID and 'id' was never issued (or is <= 0).
+ *	-EALREADY already freed: BY_ID, or BY_OFFSET where a freed
+ *		allocation started.
+ *	-ESTALE	both given and they name different allocations (for
+ *		example a freed ID whose place was given to another).
  */
 #define EDUALLOC_FREE_BY_ID		(1U << 0)
 #define EDUALLOC_FREE_BY_OFFSET		(1U << 1)
@@ -333,8 +348,9 @@ struct edualloc_free {
 };
 
 /*
- * EDUALLOC_IOC_LOOKUP: ID -> allocation, or offset (any byte inside a
- * live allocation) -> allocation. Exactly one of the two flags.
+ * EDUALLOC_IOC_LOOKUP: ID -> allocation, or offset -> the allocation
+ * whose requested bytes hold it (the slack past the requested size
+ * belongs to none). Exactly one of the two flags.
  * Errors:
  *	-EINVAL	not exactly one flag; unknown flags.
  *	-ENOENT	BY_ID: never issued; BY_OFFSET: no live allocation there.
@@ -352,9 +368,10 @@ struct edualloc_lookup {
 
 /*
  * EDUALLOC_IOC_READ / EDUALLOC_IOC_WRITE: copy 'len' bytes between the
- * user buffer 'buf' and bytes [pos, pos + len) of allocation 'id'. All or
- * nothing: on any error no byte of the allocation has changed. len 0
- * only checks the ID.
+ * user buffer 'buf' and bytes [pos, pos + len) of allocation 'id', within
+ * its requested size (the red zone past it is seen through mmap only).
+ * All or nothing: on any error no byte of the allocation has changed.
+ * len 0 only checks the ID.
  * Errors:
  *	-EINVAL	pos + len beyond the allocation's requested size; non-zero
  *		flags.
@@ -372,11 +389,11 @@ struct edualloc_rw {
 };
 
 /*
- * EDUALLOC_IOC_REALLOC: resize allocation 'id' to 'size' bytes; its
- * contents are kept up to the smaller of the two sizes. The result may
- * have a new ID and offset (info); the old ID is then freed. On -EFAULT
- * while writing info back the reallocation stands, and the old ID reads
- * as freed.
+ * EDUALLOC_IOC_REALLOC: move allocation 'id' to a new one of 'size'
+ * bytes, keeping the contents up to the smaller of the two sizes. The new
+ * allocation always has a new ID and offset (info); the old ID then reads
+ * as freed. Both exist for a moment, so the capacity must hold both. On
+ * -EFAULT while writing info back the reallocation stands.
  * Errors:
  *	-EINVAL	size 0; non-zero flags.
  *	-ENOENT	'id' was never issued.
@@ -455,8 +472,10 @@ struct edualloc_stats {
 	__u64 peak_allocated;		/* highest live_allocated */
 	__u64 used_bytes;		/* pages used + large bytes: the footprint */
 	__u64 peak_used;		/* highest used_bytes */
+	__u64 avail_bytes;		/* capacity - used_bytes */
 	__u64 allocs;			/* successful allocations */
 	__u64 frees;			/* successful frees */
+	__u64 reallocs;			/* successful reallocs (each one alloc + one free too) */
 	__u64 failed_allocs;		/* refused allocation requests */
 	__u64 large_count;		/* live large allocations */
 	__u64 large_bytes;		/* their page-rounded bytes */
@@ -470,8 +489,9 @@ struct edualloc_stats {
 };
 
 /*
- * EDUALLOC_IOC_RESET: free every allocation of the attached instance at
- * once (no leak report) and clear its bitset.
+ * EDUALLOC_IOC_RESET: make the attached instance as new: every
+ * allocation dropped (no leak report), statistics zeroed, bitset cleared,
+ * IDs from the first again. The debug setting is kept.
  * Errors:
  *	-EINVAL	non-zero flags or __pad.
  */
@@ -481,21 +501,41 @@ struct edualloc_reset {
 };
 
 /*
- * EDUALLOC_IOC_CONFIG: read, and with EDUALLOC_CONFIG_SET_DEBUG change,
- * the attached instance's settings. Changing needs its owner or
- * CAP_SYS_ADMIN (the shared instance is root's).
+ * EDUALLOC_IOC_CONFIG: read, and with the SET flags change, the attached
+ * instance's settings. Changing needs its owner or CAP_SYS_ADMIN (the
+ * shared instance is root's).
  *  debug	in: 0 or 1 with SET_DEBUG, else 0; out: the current value.
+ *		Turning the checks on lays the patterns afresh.
+ *  fail_nth	in, with SET_FAIL_NTH: make the nth request for kernel
+ *		memory the instance makes from now on fail (1: the next;
+ *		0: disarm), once; for testing that calls unwind. Else 0.
  * Errors:
- *	-EINVAL	unknown flags, debug not 0/1 (or not 0 without SET_DEBUG),
- *		non-zero __reserved.
- *	-EPERM	SET_DEBUG by another uid without CAP_SYS_ADMIN.
+ *	-EINVAL	unknown flags; debug not 0/1; debug or fail_nth non-zero
+ *		without their flag; non-zero __pad.
+ *	-EPERM	a SET flag, by another uid without CAP_SYS_ADMIN.
  */
 #define EDUALLOC_CONFIG_SET_DEBUG	(1U << 0)
+#define EDUALLOC_CONFIG_SET_FAIL_NTH	(1U << 1)
 
 struct edualloc_config {
 	__u32 flags;		/* in: EDUALLOC_CONFIG_* */
 	__u32 debug;		/* in/out */
-	__u64 __reserved;
+	__u32 fail_nth;		/* in */
+	__u32 __pad;
+};
+
+/*
+ * EDUALLOC_IOC_VALIDATE: check the attached instance's bookkeeping, every
+ * page, slab, free list, ID and counter against the others (it reads no
+ * arena memory: what userspace wrote there cannot make it fail).
+ *  consistent	out: 1 if all agree, else 0 with 'why' saying what not.
+ * Errors:
+ *	-EINVAL	non-zero flags or __pad.
+ */
+struct edualloc_validate {
+	__u32 flags;		/* in: must be 0 */
+	__u32 consistent;	/* out */
+	char why[120];		/* out: NUL-terminated */
 };
 
 #define EDUALLOC_IOC_VERSION	_IOR(EDUALLOC_IOC_MAGIC, 0x00, struct edualloc_version)
@@ -513,6 +553,7 @@ struct edualloc_config {
 #define EDUALLOC_IOC_STATS	_IOWR(EDUALLOC_IOC_MAGIC, 0x17, struct edualloc_stats)
 #define EDUALLOC_IOC_RESET	_IOW(EDUALLOC_IOC_MAGIC, 0x18, struct edualloc_reset)
 #define EDUALLOC_IOC_CONFIG	_IOWR(EDUALLOC_IOC_MAGIC, 0x19, struct edualloc_config)
+#define EDUALLOC_IOC_VALIDATE	_IOWR(EDUALLOC_IOC_MAGIC, 0x1a, struct edualloc_validate)
 /* 0x20..0x2f: reserved for the event log and tracing controls. */
 
 /*
@@ -571,7 +612,8 @@ static_assert(offsetof(struct edualloc_create, name) == 0, "edualloc ABI");
 static_assert(offsetof(struct edualloc_create, capacity) == 32, "edualloc ABI");
 static_assert(offsetof(struct edualloc_create, bitset_bits) == 40, "edualloc ABI");
 static_assert(offsetof(struct edualloc_create, flags) == 44, "edualloc ABI");
-static_assert(offsetof(struct edualloc_create, __reserved) == 48, "edualloc ABI");
+static_assert(offsetof(struct edualloc_create, first_id) == 48, "edualloc ABI");
+static_assert(offsetof(struct edualloc_create, __pad) == 52, "edualloc ABI");
 static_assert(offsetof(struct edualloc_create, info) == 56, "edualloc ABI");
 
 static_assert(sizeof(struct edualloc_attach) == 136, "edualloc ABI");
@@ -647,7 +689,7 @@ static_assert(offsetof(struct edualloc_class_stats, frees) == 40, "edualloc ABI"
 static_assert(offsetof(struct edualloc_class_stats, failures) == 48, "edualloc ABI");
 static_assert(offsetof(struct edualloc_class_stats, waste) == 56, "edualloc ABI");
 
-static_assert(sizeof(struct edualloc_stats) == 1392, "edualloc ABI");
+static_assert(sizeof(struct edualloc_stats) == 1536, "edualloc ABI");
 static_assert(offsetof(struct edualloc_stats, flags) == 0, "edualloc ABI");
 static_assert(offsetof(struct edualloc_stats, __pad) == 4, "edualloc ABI");
 static_assert(offsetof(struct edualloc_stats, inst_id) == 8, "edualloc ABI");
@@ -670,18 +712,20 @@ static_assert(offsetof(struct edualloc_stats, peak_requested) == 136, "edualloc 
 static_assert(offsetof(struct edualloc_stats, peak_allocated) == 144, "edualloc ABI");
 static_assert(offsetof(struct edualloc_stats, used_bytes) == 152, "edualloc ABI");
 static_assert(offsetof(struct edualloc_stats, peak_used) == 160, "edualloc ABI");
-static_assert(offsetof(struct edualloc_stats, allocs) == 168, "edualloc ABI");
-static_assert(offsetof(struct edualloc_stats, frees) == 176, "edualloc ABI");
-static_assert(offsetof(struct edualloc_stats, failed_allocs) == 184, "edualloc ABI");
-static_assert(offsetof(struct edualloc_stats, large_count) == 192, "edualloc ABI");
-static_assert(offsetof(struct edualloc_stats, large_bytes) == 200, "edualloc ABI");
-static_assert(offsetof(struct edualloc_stats, alloc_ns) == 208, "edualloc ABI");
-static_assert(offsetof(struct edualloc_stats, free_ns) == 216, "edualloc ABI");
-static_assert(offsetof(struct edualloc_stats, errors) == 224, "edualloc ABI");
-static_assert(offsetof(struct edualloc_stats, corruptions) == 352, "edualloc ABI");
-static_assert(offsetof(struct edualloc_stats, bitset_bits) == 360, "edualloc ABI");
-static_assert(offsetof(struct edualloc_stats, next_id) == 364, "edualloc ABI");
-static_assert(offsetof(struct edualloc_stats, cls) == 368, "edualloc ABI");
+static_assert(offsetof(struct edualloc_stats, avail_bytes) == 168, "edualloc ABI");
+static_assert(offsetof(struct edualloc_stats, allocs) == 176, "edualloc ABI");
+static_assert(offsetof(struct edualloc_stats, frees) == 184, "edualloc ABI");
+static_assert(offsetof(struct edualloc_stats, reallocs) == 192, "edualloc ABI");
+static_assert(offsetof(struct edualloc_stats, failed_allocs) == 200, "edualloc ABI");
+static_assert(offsetof(struct edualloc_stats, large_count) == 208, "edualloc ABI");
+static_assert(offsetof(struct edualloc_stats, large_bytes) == 216, "edualloc ABI");
+static_assert(offsetof(struct edualloc_stats, alloc_ns) == 224, "edualloc ABI");
+static_assert(offsetof(struct edualloc_stats, free_ns) == 232, "edualloc ABI");
+static_assert(offsetof(struct edualloc_stats, errors) == 240, "edualloc ABI");
+static_assert(offsetof(struct edualloc_stats, corruptions) == 496, "edualloc ABI");
+static_assert(offsetof(struct edualloc_stats, bitset_bits) == 504, "edualloc ABI");
+static_assert(offsetof(struct edualloc_stats, next_id) == 508, "edualloc ABI");
+static_assert(offsetof(struct edualloc_stats, cls) == 512, "edualloc ABI");
 
 static_assert(sizeof(struct edualloc_reset) == 8, "edualloc ABI");
 static_assert(offsetof(struct edualloc_reset, flags) == 0, "edualloc ABI");
@@ -690,7 +734,13 @@ static_assert(offsetof(struct edualloc_reset, __pad) == 4, "edualloc ABI");
 static_assert(sizeof(struct edualloc_config) == 16, "edualloc ABI");
 static_assert(offsetof(struct edualloc_config, flags) == 0, "edualloc ABI");
 static_assert(offsetof(struct edualloc_config, debug) == 4, "edualloc ABI");
-static_assert(offsetof(struct edualloc_config, __reserved) == 8, "edualloc ABI");
+static_assert(offsetof(struct edualloc_config, fail_nth) == 8, "edualloc ABI");
+static_assert(offsetof(struct edualloc_config, __pad) == 12, "edualloc ABI");
+
+static_assert(sizeof(struct edualloc_validate) == 128, "edualloc ABI");
+static_assert(offsetof(struct edualloc_validate, flags) == 0, "edualloc ABI");
+static_assert(offsetof(struct edualloc_validate, consistent) == 4, "edualloc ABI");
+static_assert(offsetof(struct edualloc_validate, why) == 8, "edualloc ABI");
 #undef __EDUALLOC_CHECK_LAYOUT
 #endif /* __EDUALLOC_CHECK_LAYOUT */
 

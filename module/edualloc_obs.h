@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The hooks through which the device (edualloc_main.c) tells the
+ * observability layer (event log, debugfs, tracepoints) what happens.
+ * Until that layer exists they are empty inlines; it replaces them with
+ * declarations and its own edualloc_obs.c.
+ *
+ * Contract:
+ *  - ea_obs_init() runs at module load before any instance exists (a
+ *    failure fails the load); ea_obs_exit() at unload after all are gone.
+ *  - ea_obs_inst_add() runs once an instance is fully made and listed,
+ *    ea_obs_inst_del() when it is being destroyed, before the engine
+ *    instance is: after del returns, nothing may touch oi->ea (debugfs
+ *    readers included). Both run under the device's registry mutex, in
+ *    process context; they may sleep but must not call back into the
+ *    device.
+ *  - ea_obs_event() runs for every engine event, from the engine's notify
+ *    callback: under the instance's engine lock, in the context of the
+ *    task that made the call (current is the caller; pid and comm are
+ *    meaningful). It may come before add (none do today) and after del
+ *    (leak reports at destroy), so it must use only oi's constant fields
+ *    and its own state. It must not sleep for long nor call the engine.
+ *  - struct ea_obs_inst's fields are constant from add to the last event,
+ *    but for 'priv', which is the layer's own.
+ */
+#ifndef _EDUALLOC_OBS_H
+#define _EDUALLOC_OBS_H
+
+#include <linux/types.h>
+#include <uapi/linux/edualloc.h>
+
+#include "ea_engine.h"
+
+struct ea_obs_inst {
+	char name[EDUALLOC_NAME_MAX];	/* "shared", a user's name, or "pid<P>.<N>" */
+	u32 id;				/* unique per module load */
+	u32 kind;			/* EDUALLOC_KIND_* */
+	u32 creator_pid;		/* 0 for the shared instance */
+	struct ea_instance *ea;		/* valid from add to del */
+	void *priv;			/* the observability layer's own */
+};
+
+static inline int ea_obs_init(void)
+{
+	return 0;
+}
+
+static inline void ea_obs_exit(void)
+{
+}
+
+static inline void ea_obs_inst_add(struct ea_obs_inst *oi)
+{
+}
+
+static inline void ea_obs_inst_del(struct ea_obs_inst *oi)
+{
+}
+
+static inline void ea_obs_event(struct ea_obs_inst *oi, const struct ea_event *ev)
+{
+}
+
+#endif /* _EDUALLOC_OBS_H */
