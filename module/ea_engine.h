@@ -12,24 +12,26 @@
 #ifndef _EA_ENGINE_H
 #define _EA_ENGINE_H
 
+#include <linux/bits.h>
 #include <linux/types.h>
 
 #define EA_MIN_SHIFT		3	/* smallest class: 8 B */
 #define EA_MAX_SHIFT		18	/* largest class: 256 KiB */
 #define EA_NR_CLASSES		(EA_MAX_SHIFT - EA_MIN_SHIFT + 1)	/* 16 */
-#define EA_SMALL_MAX		(1UL << EA_MAX_SHIFT)	/* 262144 */
+#define EA_SMALL_MAX		BIT(EA_MAX_SHIFT)	/* 262144 */
 #define EA_CLASS_LARGE		EA_NR_CLASSES	/* class index of the large path */
 #define EA_MAX_ORDER		6	/* buddy orders 0..6: 4 KiB..256 KiB */
 #define EA_MIN_CAPACITY		(64UL * 1024)
+#define EA_MAX_ARENA		BIT_ULL(32)	/* hard limit: page indexes fit a u32 */
 #define EA_DEF_BITSET_BITS	4096
-#define EA_MAX_BITSET_BITS	(1U << 20)
+#define EA_MAX_BITSET_BITS	BIT(20)
 
 /*
  * Offsets name allocations in an instance's "address space", which is also
  * its mmap layout: [0, arena size) is the arena; a large allocation with ID
  * id lives at EA_LARGE_BASE + ((u64)id << EA_LARGE_SHIFT).
  */
-#define EA_LARGE_BASE		(1ULL << 40)
+#define EA_LARGE_BASE		BIT_ULL(40)
 #define EA_LARGE_SHIFT		30	/* so a large area is < 1 GiB */
 
 #define EA_POISON_FREE		0x6b	/* freed slots (as the kernel's POISON_FREE) */
@@ -52,17 +54,41 @@ enum ea_err_kind {
 	EA_ERR_KMEM,		/* -ENOMEM: kernel memory for metadata failed */
 	EA_ERR_REDZONE,		/* detector: red zone overwritten (found on free) */
 	EA_ERR_USE_AFTER_FREE,	/* detector: poison overwritten (found on reuse) */
+	EA_ERR_FREED_ID,	/* -EALREADY: lookup, read, write or realloc of a freed ID */
 	EA_NR_ERR
 };
 
-/* Engine events, for the log and tracepoints (explain level). */
+/* The public operation an event belongs to (struct ea_event.op). */
+enum ea_op {
+	EA_OP_NONE,
+	EA_OP_CREATE,
+	EA_OP_ALLOC,
+	EA_OP_FREE,
+	EA_OP_REALLOC,
+	EA_OP_LOOKUP,
+	EA_OP_READ,
+	EA_OP_WRITE,
+	EA_OP_BIT,
+	EA_OP_RESET,
+	EA_OP_DESTROY,
+	EA_OP_DEBUG,
+	EA_NR_OPS
+};
+
+/*
+ * Engine events, for the log and tracepoints (explain level). ALLOC, FREE
+ * and REALLOC are emitted on success only (err 0, aux = owner for ALLOC and
+ * FREE); a refused request emits EA_EV_ERROR instead, whose op says which
+ * call was refused. The explain events of an operation come before its
+ * ALLOC, FREE or REALLOC line.
+ */
 enum ea_event_type {
 	EA_EV_ALLOC,		/* id, size, cls, offset, err */
 	EA_EV_FREE,		/* id, size, cls, offset, err */
 	EA_EV_REALLOC,		/* id (new), size, cls, offset, aux = old id, err */
 	EA_EV_CLASS,		/* size -> cls chosen, aux = bytes wasted */
 	EA_EV_FREELIST_HIT,	/* cls, offset: slot taken from a partial slab */
-	EA_EV_SLAB_REFILL,	/* cls, offset of the new slab page */
+	EA_EV_SLAB_REFILL,	/* cls, offset of the slab page; aux = 1: the spare */
 	EA_EV_SLAB_SPARE,	/* cls, offset: an empty slab kept as the spare */
 	EA_EV_SLAB_RELEASE,	/* cls, offset: an empty slab returned to buddy */
 	EA_EV_BUDDY_SPLIT,	/* order (of the block split), offset */
@@ -70,8 +96,9 @@ enum ea_event_type {
 	EA_EV_LARGE_MAP,	/* size (page-rounded), offset */
 	EA_EV_CORRUPT,		/* id, offset (of the first bad byte), aux = byte, err = kind */
 	EA_EV_ERROR,		/* a refused request: err = -errno, aux = enum ea_err_kind */
-	EA_EV_LEAK,		/* at destroy: id, size, cls, offset of a live allocation */
-	EA_EV_RESET,
+	EA_EV_LEAK,		/* at destroy: id, size, cls, offset, aux = owner */
+	EA_EV_RESET,		/* aux = live allocations dropped */
+	EA_NR_EVENTS
 };
 
 struct ea_event {
@@ -83,6 +110,7 @@ struct ea_event {
 	u64 size;
 	u64 offset;
 	u64 aux;
+	enum ea_op op;		/* the operation in progress */
 };
 
 struct ea_params {
@@ -93,6 +121,8 @@ struct ea_params {
 	/* Called under the instance lock for every event; may be NULL. */
 	void (*notify)(void *priv, const struct ea_event *ev);
 	void *priv;
+	u32 first_id;		/* first ID to issue (0: 1); must be <= INT_MAX */
+	bool quiet;		/* no printk for corruption (tests that corrupt on purpose) */
 };
 
 struct ea_alloc_info {
@@ -127,7 +157,13 @@ struct ea_stats {
 	u64 live_allocated;	/* sum over live of the class (or rounded) size */
 	u64 internal_frag;	/* live_allocated - live_requested */
 	u32 internal_frag_pct;	/* 100 * internal_frag / live_allocated, 0 if none */
-	u32 external_frag_pct;	/* 100 * (1 - largest_free / free bytes), 0 if none free */
+	/*
+	 * 100 * (1 - largest_free / min(free bytes, largest block size)),
+	 * 0 if none free: how far the largest free block falls short of the
+	 * largest the free memory could form (blocks stop at 256 KiB, so an
+	 * empty 1 MiB arena, four such blocks, reads 0, not 75).
+	 */
+	u32 external_frag_pct;
 	u64 peak_requested;	/* max ever of live_requested */
 	u64 peak_allocated;	/* max ever of live_allocated */
 	u64 used_bytes;		/* pages_used * PAGE_SIZE + large_bytes: the footprint */
@@ -143,6 +179,9 @@ struct ea_stats {
 	u64 corruptions;	/* errors[REDZONE] + errors[USE_AFTER_FREE] */
 	u32 bitset_bits;	/* 0 if none */
 	u32 next_id;		/* the ID the next allocation gets */
+	u32 debug;		/* 1 if the debug checks are on */
+	u64 avail_bytes;	/* capacity - used_bytes: room for new footprint */
+	u64 reallocs;		/* successful reallocs (each also one alloc + one free) */
 	struct ea_class_stats cls[EA_NR_CLASSES];
 };
 
@@ -165,8 +204,12 @@ void ea_destroy(struct ea_instance *inst);	/* reports leaks (EA_EV_LEAK) first *
 int ea_reset(struct ea_instance *inst);
 
 int ea_alloc(struct ea_instance *inst, u64 size, u32 owner, struct ea_alloc_info *out);
-/* id > 0 frees by ID; id == 0 frees by offset; both given must agree (-ESTALE). */
+/*
+ * id > 0 frees by ID; id == 0 frees by offset; both given must agree
+ * (-ESTALE). With id > 0, offset 0 means "no offset given".
+ */
 int ea_free(struct ea_instance *inst, int id, u64 offset, struct ea_alloc_info *out);
+/* Always a new ID and a new place; contents kept up to the smaller size. */
 int ea_realloc(struct ea_instance *inst, int id, u64 new_size, u32 owner,
 	       struct ea_alloc_info *out);
 int ea_lookup_id(struct ea_instance *inst, int id, struct ea_alloc_info *out);
@@ -184,7 +227,7 @@ int ea_bit_find(struct ea_instance *inst, u32 from, u32 *found);
 int ea_bit_clear_all(struct ea_instance *inst);
 
 void ea_get_stats(struct ea_instance *inst, struct ea_stats *st);
-/* Per page of the arena; returns the number of pages filled. */
+/* Per page of the arena; returns the number of pages filled (pages NULL: the count). */
 unsigned long ea_page_map(struct ea_instance *inst, struct ea_page_info *pages,
 			  unsigned long max);
 /* Live allocations in ID order; stop early when fn returns non-zero. */
@@ -204,5 +247,12 @@ unsigned int ea_class_of(u64 size);	/* EA_CLASS_LARGE above 256 KiB */
 u64 ea_class_size(unsigned int cls);
 int ea_errno(enum ea_err_kind kind);
 const char *ea_err_name(enum ea_err_kind kind);
+const char *ea_op_name(enum ea_op op);
+const char *ea_event_name(enum ea_event_type type);
+
+/* Walk every structure and check it against the others; 0 or -EUCLEAN. */
+int ea_validate(struct ea_instance *inst, char *why, size_t len);
+/* Fail the nth kernel-memory request the engine makes from now (0: off). */
+void ea_fail_nth(struct ea_instance *inst, unsigned int nth);
 
 #endif /* _EA_ENGINE_H */
