@@ -772,7 +772,8 @@ static long ea_ioctl_free(struct ea_file *f, void __user *uarg)
 		return -EINVAL;
 	id = arg.flags & EDUALLOC_FREE_BY_ID ? arg.id : 0;
 	offset = arg.flags & EDUALLOC_FREE_BY_OFFSET ? arg.offset : 0;
-	if (arg.flags & EDUALLOC_FREE_BY_ID && id <= 0)
+	/* ID 0 is never issued; to the engine it would mean "by offset". */
+	if (arg.flags & EDUALLOC_FREE_BY_ID && !id)
 		return -ENOENT;
 
 	inst = ea_file_inst(f);
