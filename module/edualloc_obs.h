@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The hooks through which the device (edualloc_main.c) tells the
- * observability layer (event log, debugfs, tracepoints) what happens.
- * Until that layer exists they are empty inlines; it replaces them with
- * declarations and its own edualloc_obs.c.
+ * observability layer (event log, debugfs, tracepoints; edualloc_obs.c)
+ * what happens. The file formats are described at the top of
+ * edualloc_obs.c.
  *
  * Contract:
  *  - ea_obs_init() runs at module load before any instance exists (a
@@ -40,25 +40,10 @@ struct ea_obs_inst {
 	void *priv;			/* the observability layer's own */
 };
 
-static inline int ea_obs_init(void)
-{
-	return 0;
-}
-
-static inline void ea_obs_exit(void)
-{
-}
-
-static inline void ea_obs_inst_add(struct ea_obs_inst *oi)
-{
-}
-
-static inline void ea_obs_inst_del(struct ea_obs_inst *oi)
-{
-}
-
-static inline void ea_obs_event(struct ea_obs_inst *oi, const struct ea_event *ev)
-{
-}
+int ea_obs_init(void);
+void ea_obs_exit(void);
+void ea_obs_inst_add(struct ea_obs_inst *oi);
+void ea_obs_inst_del(struct ea_obs_inst *oi);
+void ea_obs_event(struct ea_obs_inst *oi, const struct ea_event *ev);
 
 #endif /* _EDUALLOC_OBS_H */

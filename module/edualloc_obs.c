@@ -1,0 +1,1363 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * edualloc_obs.c - watching the allocator work: the event log, the debugfs
+ * tree and the tracepoints.
+ *
+ * Files
+ * =====
+ *
+ * Everything lives under /sys/kernel/debug/edualloc/ (root only, as all of
+ * debugfs). Every file is plain text, one record per line. Lines starting
+ * with '#' are headers and comments; the last header line of a table names
+ * its columns. Columns are separated by one or more spaces and never
+ * contain one; "-" stands for "does not apply". Numbers are decimal,
+ * offsets hexadecimal with a 0x prefix. New columns, if ever, are added at
+ * the end of a line and new keys anywhere: parse by name, not by position
+ * in the file.
+ *
+ * log		the event log of all instances, oldest first:
+ *
+ *   # log size=2048 held=3 lost=0 next=4 verbosity=2
+ *   # seq time instance pid comm op event id size class offset result detail
+ *
+ * and then, aligned here for reading (the file has one blank between
+ * columns):
+ *
+ *  1 5.123456  shared  61 insmod   create  create  - 1048576 -   -   ok     kind=shared,bitset=4096
+ *  2 13.000210 pid72.1 72 obs_test alloc   alloc   1 100     128 0x0 ok     -
+ *  3 13.000388 pid72.1 72 obs_test free    error   9 -       -   -   ENOENT kind=unknown_id
+ *
+ *	size: records the ring holds at most (module parameter log_size);
+ *	held: records in it now; lost: records overwritten since load or the
+ *	last clear (the oldest go first); next: the seq the next event gets;
+ *	verbosity: the level now. The file is a snapshot taken at open: events
+ *	that arrive while it is read are in the next open.
+ *	seq: event number since load, +1 per logged event, never reset.
+ *	time: seconds.microseconds of local_clock(), the clock of dmesg and of
+ *	the trace buffer's default "local" clock.
+ *	instance: its name (private instances: pid<P>.<N>).
+ *	pid, comm: the process that made the call (its tgid; the comm with
+ *	blanks and unprintable bytes turned into '_').
+ *	op: the call: create destroy alloc free realloc lookup read write
+ *	bit reset debug (none: outside any call).
+ *	event: what happened (struct ea_event, ea_event_name()):
+ *	  verbosity 1: error corrupt leak
+ *	  verbosity 2: the above and alloc free realloc reset create destroy
+ *	  verbosity 3: the above and the engine's decisions: class (the class
+ *	    chosen, detail waste=BYTES), freelist_hit, slab_refill (detail
+ *	    from=spare or from=buddy), slab_spare, slab_release (class and
+ *	    offset of the slab page), buddy_split, buddy_merge (size and
+ *	    offset of the block split or merged, detail order=N), large_map.
+ *	  An operation's decisions come before its alloc, free or realloc line.
+ *	id: allocation ID (realloc: the new one; detail old_id=N).
+ *	size: bytes requested (create, destroy: the capacity; buddy: block).
+ *	class: the size class, as its size in bytes (8 ... 262144), or large.
+ *	offset: in the instance's address space (the mmap offset).
+ *	result: ok, an errno name (EINVAL, ENOMEM...) for a refused call,
+ *	corrupt for a damaged red zone or poison, leak for an allocation
+ *	still live at destroy, - for decisions.
+ *	detail: one token of comma-separated key=value pairs, or -: for
+ *	error kind=KIND (the stats' error names) and, per call, bit=N or
+ *	pos=N,len=N; corrupt kind=redzone|use_after_free,byte=0xNN (offset
+ *	is the first bad byte); leak owner=PID; reset dropped=N; create
+ *	kind=shared|named|private,bitset=BITS; destroy live=N.
+ *	Writing anything to the file (echo > log) empties the ring and zeroes
+ *	lost; seq numbers go on.
+ *
+ * verbosity	one number, 0 to 3: 0 nothing is logged, 1 errors only, 2 every
+ *		operation (default), 3 also the engine's decisions. Write a
+ *		number or off, errors, ops, explain. Also the module parameter
+ *		verbosity. Tracepoints do not depend on it.
+ *
+ * stats	module-wide figures, "key value" per line after a "# key value"
+ *		header: instances, capacity, used_bytes, live_allocs and
+ *		live_requested (sums over the instances that exist now);
+ *		allocs, frees, reallocs, errors, corruptions, leaks (every
+ *		instance since load); log_size, log_held, log_lost,
+ *		log_next_seq, verbosity; then event_NAME for every event type.
+ *
+ * instances/NAME/	one directory per instance, gone with the instance:
+ *
+ *   stats	"key value" lines: name, id, kind, creator_pid, then every
+ *		field of struct ea_stats by its name (capacity, pages_total,
+ *		... next_id, debug, avail_bytes, reallocs), then error_KIND
+ *		for each error kind.
+ *   classes	a table, one row per size class:
+ *		# class map slabs slots_used slots_total allocs frees failures waste
+ *		class: its size in bytes; map: its letter in the map file;
+ *		slabs: slab pages (classes of a page or more: buddy blocks)
+ *		held, the spare included; slots_used/slots_total: live objects
+ *		and room in those; allocs, frees, failures: since creation or
+ *		reset; waste: bytes reserved but not requested by live objects.
+ *   allocations	live allocations in ID order:
+ *		# id offset size class reserved owner_pid
+ *		reserved: class size, or page-rounded for large.
+ *   map	the arena as a picture, one cell per page (or per N pages when
+ *		the arena has more than 2048, so that it never takes more than
+ *		64 rows), 32 cells per row, for an 80-column terminal:
+ *		# comment lines: the title, the legend and the column names
+ *		0x00000000 aabe............................  3*10............................
+ *		A row: the offset of its first cell, the cells, the fill.
+ *		Cells: '.' free, a-p a size class (a=8 B ... p=256 KiB, the
+ *		classes file's map column), upper case when full. Fill: '.'
+ *		free, 0-9 tenths of the slots (or pages) in use, '*' full.
+ *		Then "large ID OFFSET SIZE RESERVED OWNER_PID" per large
+ *		allocation (they live outside the arena) and the figures as
+ *		"key value": pages_total pages_used pages_free free_bytes
+ *		largest_free used_bytes internal_frag internal_frag_pct
+ *		external_frag_pct large_count large_bytes.
+ *   bitset	the set bits as ranges, "FIRST-LAST" or "BIT", one per line,
+ *		after a header "# bitset NAME: BITS bits"; "# bitset NAME:
+ *		none" alone for an instance without one.
+ *
+ * Tracepoints: edualloc:edualloc_alloc, edualloc_free, edualloc_error and
+ * edualloc_buddy; their fields are described in edualloc_trace.h.
+ *
+ * Design
+ * ======
+ *
+ * Where events come from. The engine reports what it does through one
+ * callback, struct ea_event by struct ea_event, and the device passes each
+ * one here with the instance's constant description (struct ea_obs_inst).
+ * The callback runs in the caller's process context, under the engine's
+ * per-instance mutex: it must be quick, must not call the engine back, and
+ * sees current as the process that made the call, which is what the log
+ * wants to show. Everything that answers a question about an instance's
+ * state (stats, classes, map...) is asked of the engine when a file is
+ * read instead: the engine already keeps those figures under its lock, and
+ * copying them on every event would cost every allocation.
+ *
+ * Three consumers of an event. Each is a counter bump (the module-wide
+ * stats), a tracepoint call (a patched-out static branch unless someone
+ * enabled it in tracefs) and, when the verbosity asks for its kind, a log
+ * record. At verbosity 0 no lock is taken.
+ *
+ * The log is a ring of fixed-size binary records, written in place. A
+ * record holds numbers, the instance's name and the caller's comm: nothing
+ * that points elsewhere, so a record outlives its instance and its
+ * process, and formatting (the expensive part) happens only when someone
+ * reads. A full ring overwrites its oldest record and counts it as lost,
+ * as the kernel's printk and trace buffers do: a runaway program cannot
+ * make the log use more memory, and the reader learns that something was
+ * dropped. The ring's size is fixed at load (module parameter log_size).
+ *
+ * One spinlock guards the ring. The writers are engine callbacks, which
+ * already hold a sleeping lock and may run on every CPU at once; they copy
+ * one record under the spinlock and leave. A reader wants a consistent
+ * view while events keep arriving: opening the file copies the whole ring
+ * into a private snapshot under the same lock (a memcpy of at most
+ * log_size records), and seq_file then formats from the snapshot at its
+ * own pace. So a reader never sees a record half written, a seq number
+ * twice or a gap that the lost count does not explain, and writers never
+ * wait for a slow reader.
+ *
+ * debugfs. Every file is a seq_file. The per-instance directory is made
+ * when the device lists an instance and removed, recursively, before the
+ * device destroys it: debugfs_remove_recursive() waits for every read in
+ * progress in those files and makes later reads of files held open fail
+ * with -EIO, so no reader can reach an engine instance that is gone. The
+ * readers call the engine, which takes the instance's mutex: they hold no
+ * lock of ours meanwhile, except the module-wide stats file, which holds
+ * ea_obs_lock to walk the instance list (lock order: the device's
+ * registry lock, ea_obs_lock, the engine's instance lock, ea_log_lock).
+ *
+ * The console is left alone: the engine reports corruption there itself
+ * (rate-limited), the device reports load and unload. This file prints
+ * nothing on the console but its own setup failures.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/atomic.h>
+#include <linux/ctype.h>
+#include <linux/debugfs.h>
+#include <linux/err.h>
+#include <linux/errno.h>
+#include <linux/fs.h>
+#include <linux/kernel.h>
+#include <linux/list.h>
+#include <linux/math64.h>
+#include <linux/minmax.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/mutex.h>
+#include <linux/overflow.h>
+#include <linux/sched.h>
+#include <linux/sched/clock.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+#include <linux/vmalloc.h>
+#include <uapi/linux/edualloc.h>
+
+#include "ea_engine.h"
+#include "edualloc_obs.h"
+
+#define CREATE_TRACE_POINTS
+#include "edualloc_trace.h"
+
+/* ---- Parameters ----------------------------------------------------------- */
+
+#define EA_LOG_MIN	16
+#define EA_LOG_MAX	65536
+#define EA_LOG_DEF	2048
+
+static unsigned int log_size = EA_LOG_DEF;
+module_param(log_size, uint, 0444);
+MODULE_PARM_DESC(log_size, "Records in the event log ring (16..65536, default 2048)");
+
+enum ea_verbosity {
+	EA_V_OFF,		/* log nothing */
+	EA_V_ERRORS,		/* refused calls, corruption, leaks */
+	EA_V_OPS,		/* and every operation */
+	EA_V_EXPLAIN,		/* and the engine's decisions */
+	EA_V_MAX = EA_V_EXPLAIN
+};
+
+static const char * const ea_verbosity_names[] = {
+	[EA_V_OFF] = "off",
+	[EA_V_ERRORS] = "errors",
+	[EA_V_OPS] = "ops",
+	[EA_V_EXPLAIN] = "explain",
+};
+
+/* Read locklessly by every event; a stale value only logs one event more or less. */
+static unsigned int ea_verbosity = EA_V_OPS;
+
+/* "0".."3" or a level's name; returns the level or -EINVAL. */
+static int ea_parse_verbosity(const char *s)
+{
+	unsigned int v;
+	int i;
+
+	i = sysfs_match_string(ea_verbosity_names, s);
+	if (i >= 0)
+		return i;
+	if (kstrtouint(s, 0, &v) || v > EA_V_MAX)
+		return -EINVAL;
+	return v;
+}
+
+static int ea_verbosity_param_set(const char *val, const struct kernel_param *kp)
+{
+	int v = ea_parse_verbosity(val);
+
+	if (v < 0)
+		return v;
+	WRITE_ONCE(ea_verbosity, v);
+	return 0;
+}
+
+static int ea_verbosity_param_get(char *buf, const struct kernel_param *kp)
+{
+	return sprintf(buf, "%u\n", READ_ONCE(ea_verbosity));
+}
+
+static const struct kernel_param_ops ea_verbosity_ops = {
+	.set = ea_verbosity_param_set,
+	.get = ea_verbosity_param_get,
+};
+
+module_param_cb(verbosity, &ea_verbosity_ops, NULL, 0644);
+MODULE_PARM_DESC(verbosity, "Event log level: 0 off, 1 errors, 2 operations (default), 3 explain");
+
+/* ---- Names ------------------------------------------------------------------ */
+
+/* Records of our own, after the engine's event types. */
+#define EA_LOG_CREATE	EA_NR_EVENTS
+#define EA_LOG_DESTROY	(EA_NR_EVENTS + 1)
+
+/* The lowest verbosity at which each event type is logged. */
+static const u8 ea_event_level[EA_NR_EVENTS] = {
+	[EA_EV_ALLOC]		= EA_V_OPS,
+	[EA_EV_FREE]		= EA_V_OPS,
+	[EA_EV_REALLOC]		= EA_V_OPS,
+	[EA_EV_CLASS]		= EA_V_EXPLAIN,
+	[EA_EV_FREELIST_HIT]	= EA_V_EXPLAIN,
+	[EA_EV_SLAB_REFILL]	= EA_V_EXPLAIN,
+	[EA_EV_SLAB_SPARE]	= EA_V_EXPLAIN,
+	[EA_EV_SLAB_RELEASE]	= EA_V_EXPLAIN,
+	[EA_EV_BUDDY_SPLIT]	= EA_V_EXPLAIN,
+	[EA_EV_BUDDY_MERGE]	= EA_V_EXPLAIN,
+	[EA_EV_LARGE_MAP]	= EA_V_EXPLAIN,
+	[EA_EV_CORRUPT]		= EA_V_ERRORS,
+	[EA_EV_ERROR]		= EA_V_ERRORS,
+	[EA_EV_LEAK]		= EA_V_ERRORS,
+	[EA_EV_RESET]		= EA_V_OPS,
+};
+
+static const char *ea_kind_name(u32 kind)
+{
+	switch (kind) {
+	case EDUALLOC_KIND_SHARED:
+		return "shared";
+	case EDUALLOC_KIND_NAMED:
+		return "named";
+	case EDUALLOC_KIND_PRIVATE:
+		return "private";
+	}
+	return "?";
+}
+
+/* The errnos the engine returns, by name; NULL for others. */
+static const char *ea_errno_name(int err)
+{
+	switch (-err) {
+	case EINVAL:
+		return "EINVAL";
+	case E2BIG:
+		return "E2BIG";
+	case ENOMEM:
+		return "ENOMEM";
+	case ENOENT:
+		return "ENOENT";
+	case EALREADY:
+		return "EALREADY";
+	case ESTALE:
+		return "ESTALE";
+	case EOPNOTSUPP:
+		return "EOPNOTSUPP";
+	case ENOSPC:
+		return "ENOSPC";
+	case EFAULT:
+		return "EFAULT";
+	}
+	return NULL;
+}
+
+/* ---- The event log ---------------------------------------------------------- */
+
+/*
+ * One logged event. Self-contained (no pointers), so that it outlives its
+ * instance and its process. The event's fields are kept as the engine gave
+ * them; ea_log_show_rec() decides which ones mean something.
+ */
+struct ea_log_rec {
+	u64 seq;
+	u64 time;			/* local_clock(), ns */
+	u64 size;
+	u64 offset;
+	u64 aux;
+	u32 inst_id;
+	u32 pid;			/* the caller's tgid */
+	s32 id;
+	s32 err;
+	u8 type;			/* enum ea_event_type, EA_LOG_CREATE, EA_LOG_DESTROY */
+	u8 op;				/* enum ea_op */
+	u8 cls;
+	u8 order;
+	char inst[EDUALLOC_NAME_MAX];
+	char comm[TASK_COMM_LEN];
+};
+
+/*
+ * ea_log_lock protects every field of ea_log but ring and size, which are
+ * set at init before any instance exists and cleared at exit after the
+ * last one is gone, and the records the ring holds. Taken by the engine's
+ * notify callback (process context, under the engine's instance mutex)
+ * and by readers and writers of the log file; never from interrupts.
+ */
+static DEFINE_SPINLOCK(ea_log_lock);
+
+static struct {
+	struct ea_log_rec *ring;	/* size records */
+	unsigned int size;
+	unsigned int head;		/* where the next record goes */
+	unsigned int held;		/* records in the ring, <= size */
+	u64 next_seq;			/* seq of the next record */
+	u64 lost;			/* overwritten since load or clear */
+} ea_log;
+
+/* Every event since load, by type, whatever the verbosity (the stats file). */
+static atomic64_t ea_event_count[EA_NR_EVENTS];
+
+/* Fill the caller's half of @r (who and when come here) and append it. */
+static void ea_log_append(const struct ea_obs_inst *oi, struct ea_log_rec *r)
+{
+	char *c;
+
+	r->inst_id = oi->id;
+	strscpy(r->inst, oi->name, sizeof(r->inst));
+	r->pid = task_tgid_nr(current);
+	get_task_comm(r->comm, current);
+	for (c = r->comm; *c; c++) {
+		if (!isgraph(*c))
+			*c = '_';
+	}
+	if (!r->comm[0])
+		strscpy(r->comm, "-", sizeof(r->comm));
+
+	spin_lock(&ea_log_lock);
+	if (ea_log.ring) {
+		r->seq = ea_log.next_seq++;
+		r->time = local_clock();
+		ea_log.ring[ea_log.head] = *r;
+		if (++ea_log.head == ea_log.size)
+			ea_log.head = 0;
+		if (ea_log.held < ea_log.size)
+			ea_log.held++;
+		else
+			ea_log.lost++;
+	}
+	spin_unlock(&ea_log_lock);
+}
+
+static void ea_log_event(const struct ea_obs_inst *oi, const struct ea_event *ev)
+{
+	struct ea_log_rec r = {
+		.type = ev->type,
+		.op = ev->op,
+		.id = ev->id,
+		.err = ev->err,
+		.cls = min_t(unsigned int, ev->cls, U8_MAX),
+		.order = min_t(unsigned int, ev->order, U8_MAX),
+		.size = ev->size,
+		.offset = ev->offset,
+		.aux = ev->aux,
+	};
+
+	ea_log_append(oi, &r);
+}
+
+static void ea_trace_event(const struct ea_obs_inst *oi, const struct ea_event *ev)
+{
+	switch (ev->type) {
+	case EA_EV_ALLOC:
+	case EA_EV_REALLOC:
+		trace_edualloc_alloc(oi, ev);
+		break;
+	case EA_EV_FREE:
+		trace_edualloc_free(oi, ev);
+		break;
+	case EA_EV_ERROR:
+	case EA_EV_CORRUPT:
+		trace_edualloc_error(oi, ev);
+		break;
+	case EA_EV_BUDDY_SPLIT:
+	case EA_EV_BUDDY_MERGE:
+		trace_edualloc_buddy(oi, ev);
+		break;
+	default:
+		break;
+	}
+}
+
+/**
+ * ea_obs_event() - take in one engine event
+ * @oi: the instance it happened in (only its constant fields are used)
+ * @ev: the event
+ *
+ * Counts the event, fires its tracepoint if that is enabled, and logs it
+ * if the verbosity asks for its kind.
+ *
+ * Context: Process context, the caller's; called under the engine's
+ * instance mutex. Takes ea_log_lock (a spinlock) when logging.
+ */
+void ea_obs_event(struct ea_obs_inst *oi, const struct ea_event *ev)
+{
+	if ((unsigned int)ev->type >= EA_NR_EVENTS)
+		return;
+	atomic64_inc(&ea_event_count[ev->type]);
+	ea_trace_event(oi, ev);
+	if (ea_event_level[ev->type] <= READ_ONCE(ea_verbosity))
+		ea_log_event(oi, ev);
+}
+
+/* A create or destroy record, made by this layer (verbosity 2 and up). */
+static void ea_log_instance(struct ea_obs_inst *oi, u8 type)
+{
+	struct ea_stats *st;
+	struct ea_log_rec r = {
+		.type = type,
+		.op = type == EA_LOG_CREATE ? EA_OP_CREATE : EA_OP_DESTROY,
+		.aux = U64_MAX,
+	};
+
+	if (READ_ONCE(ea_verbosity) < EA_V_OPS)
+		return;
+	st = kmalloc(sizeof(*st), GFP_KERNEL);
+	if (st && oi->ea) {
+		ea_get_stats(oi->ea, st);
+		r.size = st->capacity;
+		r.aux = type == EA_LOG_CREATE ? st->bitset_bits : st->live_allocs;
+	}
+	kfree(st);
+	r.err = oi->kind;
+	ea_log_append(oi, &r);
+}
+
+/* A snapshot of the ring, taken when the log file is opened for reading. */
+struct ea_log_snap {
+	u64 next_seq;
+	u64 lost;
+	unsigned int size;
+	unsigned int held;
+	unsigned int verbosity;
+	struct ea_log_rec rec[];
+};
+
+static void *ea_log_start(struct seq_file *m, loff_t *pos)
+{
+	struct ea_log_snap *s = m->private;
+
+	if (!*pos)
+		return SEQ_START_TOKEN;
+	if (*pos > s->held)
+		return NULL;
+	return &s->rec[*pos - 1];
+}
+
+static void *ea_log_next(struct seq_file *m, void *v, loff_t *pos)
+{
+	++*pos;
+	return ea_log_start(m, pos);
+}
+
+static void ea_log_stop(struct seq_file *m, void *v)
+{
+}
+
+/* A class as the files show it: its size in bytes, or "large". */
+static void ea_fmt_class(char *buf, size_t len, unsigned int cls)
+{
+	if (cls < EA_NR_CLASSES)
+		scnprintf(buf, len, "%llu", ea_class_size(cls));
+	else
+		strscpy(buf, "large", len);
+}
+
+/* The columns a record fills; the others show "-". */
+#define EA_COL_ID	BIT(0)
+#define EA_COL_SIZE	BIT(1)
+#define EA_COL_CLASS	BIT(2)
+#define EA_COL_OFFSET	BIT(3)
+#define EA_COL_ALLOC	(EA_COL_ID | EA_COL_SIZE | EA_COL_CLASS | EA_COL_OFFSET)
+
+struct ea_log_cols {
+	unsigned int have;		/* EA_COL_* */
+	const char *result;
+	char detail[64];
+};
+
+static void ea_error_cols(const struct ea_log_rec *r, struct ea_log_cols *c)
+{
+	enum ea_err_kind kind = r->aux;
+	const char *name = ea_errno_name(r->err);
+	int n;
+
+	c->result = name ? name : "error";
+	if (r->id)
+		c->have |= EA_COL_ID;
+	n = scnprintf(c->detail, sizeof(c->detail), "kind=%s", ea_err_name(kind));
+	switch (r->op) {
+	case EA_OP_ALLOC:
+	case EA_OP_REALLOC:
+		/* A realloc of a bad ID is refused before its size is looked at. */
+		if (r->size || kind == EA_ERR_ZERO_SIZE)
+			c->have |= EA_COL_SIZE;
+		if (r->size)
+			c->have |= EA_COL_CLASS;
+		break;
+	case EA_OP_FREE:
+	case EA_OP_LOOKUP:
+		/* By offset (no ID), or both given. */
+		if (r->offset || !r->id)
+			c->have |= EA_COL_OFFSET;
+		break;
+	case EA_OP_READ:
+	case EA_OP_WRITE:
+		if (kind == EA_ERR_BAD_RANGE)
+			scnprintf(c->detail + n, sizeof(c->detail) - n,
+				  ",pos=%llu,len=%llu", r->offset, r->size);
+		break;
+	case EA_OP_BIT:
+		scnprintf(c->detail + n, sizeof(c->detail) - n, ",bit=%llu",
+			  r->offset);
+		break;
+	default:
+		break;
+	}
+}
+
+static void ea_record_cols(const struct ea_log_rec *r, struct ea_log_cols *c)
+{
+	c->have = 0;
+	c->result = "-";
+	strscpy(c->detail, "-", sizeof(c->detail));
+
+	switch (r->type) {
+	case EA_EV_ALLOC:
+	case EA_EV_FREE:
+		c->have = EA_COL_ALLOC;
+		c->result = "ok";
+		break;
+	case EA_EV_REALLOC:
+		c->have = EA_COL_ALLOC;
+		c->result = "ok";
+		scnprintf(c->detail, sizeof(c->detail), "old_id=%llu", r->aux);
+		break;
+	case EA_EV_LEAK:
+		c->have = EA_COL_ALLOC;
+		c->result = "leak";
+		scnprintf(c->detail, sizeof(c->detail), "owner=%llu", r->aux);
+		break;
+	case EA_EV_CLASS:
+		c->have = EA_COL_SIZE | EA_COL_CLASS;
+		scnprintf(c->detail, sizeof(c->detail), "waste=%llu", r->aux);
+		break;
+	case EA_EV_FREELIST_HIT:
+	case EA_EV_SLAB_SPARE:
+	case EA_EV_SLAB_RELEASE:
+		c->have = EA_COL_CLASS | EA_COL_OFFSET;
+		break;
+	case EA_EV_SLAB_REFILL:
+		c->have = EA_COL_CLASS | EA_COL_OFFSET;
+		strscpy(c->detail, r->aux ? "from=spare" : "from=buddy",
+			sizeof(c->detail));
+		break;
+	case EA_EV_BUDDY_SPLIT:
+	case EA_EV_BUDDY_MERGE:
+		c->have = EA_COL_SIZE | EA_COL_OFFSET;
+		scnprintf(c->detail, sizeof(c->detail), "order=%u", r->order);
+		break;
+	case EA_EV_LARGE_MAP:
+		c->have = EA_COL_ALLOC;
+		break;
+	case EA_EV_CORRUPT:
+		c->have = EA_COL_ID | EA_COL_OFFSET;
+		c->result = "corrupt";
+		scnprintf(c->detail, sizeof(c->detail), "kind=%s,byte=0x%02llx",
+			  ea_err_name(r->err), r->aux & 0xff);
+		break;
+	case EA_EV_ERROR:
+		ea_error_cols(r, c);
+		break;
+	case EA_EV_RESET:
+		c->result = "ok";
+		scnprintf(c->detail, sizeof(c->detail), "dropped=%llu", r->aux);
+		break;
+	case EA_LOG_CREATE:
+	case EA_LOG_DESTROY:
+		c->result = "ok";
+		if (r->aux == U64_MAX)	/* no figures: kmalloc failed */
+			break;
+		c->have = EA_COL_SIZE;
+		if (r->type == EA_LOG_CREATE)
+			scnprintf(c->detail, sizeof(c->detail), "kind=%s,bitset=%llu",
+				  ea_kind_name(r->err), r->aux);
+		else
+			scnprintf(c->detail, sizeof(c->detail), "live=%llu", r->aux);
+		break;
+	}
+}
+
+static const char *ea_record_event_name(const struct ea_log_rec *r)
+{
+	if (r->type == EA_LOG_CREATE)
+		return "create";
+	if (r->type == EA_LOG_DESTROY)
+		return "destroy";
+	return ea_event_name(r->type);
+}
+
+/* One line per record, columns separated by one blank. */
+#define EA_LOG_TAIL	" %s %s %s %s %s %s %s %s %s %s %s %s\n"
+
+static void ea_log_show_rec(struct seq_file *m, const struct ea_log_rec *r)
+{
+	char seq[24], time[24], pid[12], id[12], size[24], cls[12], off[24];
+	struct ea_log_cols c;
+	u64 sec = r->time;
+	u32 ns = do_div(sec, NSEC_PER_SEC);
+	u64 bytes = r->size;
+
+	if (r->type == EA_EV_BUDDY_SPLIT || r->type == EA_EV_BUDDY_MERGE)
+		bytes = (u64)PAGE_SIZE << r->order;
+	ea_record_cols(r, &c);
+
+	scnprintf(seq, sizeof(seq), "%llu", r->seq);
+	scnprintf(time, sizeof(time), "%llu.%06u", sec, ns / 1000);
+	scnprintf(pid, sizeof(pid), "%u", r->pid);
+	strscpy(id, "-", sizeof(id));
+	strscpy(size, "-", sizeof(size));
+	strscpy(cls, "-", sizeof(cls));
+	strscpy(off, "-", sizeof(off));
+	if (c.have & EA_COL_ID)
+		scnprintf(id, sizeof(id), "%d", r->id);
+	if (c.have & EA_COL_SIZE)
+		scnprintf(size, sizeof(size), "%llu", bytes);
+	if (c.have & EA_COL_CLASS)
+		ea_fmt_class(cls, sizeof(cls), r->cls);
+	if (c.have & EA_COL_OFFSET)
+		scnprintf(off, sizeof(off), "0x%llx", r->offset);
+
+	seq_printf(m, "%s" EA_LOG_TAIL, seq, time, r->inst, pid, r->comm,
+		   ea_op_name(r->op), ea_record_event_name(r), id, size, cls,
+		   off, c.result, c.detail);
+}
+
+static int ea_log_show(struct seq_file *m, void *v)
+{
+	struct ea_log_snap *s = m->private;
+
+	if (v == SEQ_START_TOKEN) {
+		seq_printf(m, "# log size=%u held=%u lost=%llu next=%llu verbosity=%u\n",
+			   s->size, s->held, s->lost, s->next_seq, s->verbosity);
+		seq_printf(m, "# %s" EA_LOG_TAIL, "seq", "time", "instance",
+			   "pid", "comm", "op", "event", "id", "size", "class",
+			   "offset", "result", "detail");
+		return 0;
+	}
+	ea_log_show_rec(m, v);
+	return 0;
+}
+
+static const struct seq_operations ea_log_seq_ops = {
+	.start = ea_log_start,
+	.next = ea_log_next,
+	.stop = ea_log_stop,
+	.show = ea_log_show,
+};
+
+static int ea_log_open(struct inode *inode, struct file *file)
+{
+	struct ea_log_snap *s;
+	unsigned int first, n;
+	int ret;
+
+	if (!(file->f_mode & FMODE_READ))
+		return 0;	/* a writer only clears */
+
+	s = kvmalloc(struct_size(s, rec, ea_log.size), GFP_KERNEL);
+	if (!s)
+		return -ENOMEM;
+
+	spin_lock(&ea_log_lock);
+	s->size = ea_log.size;
+	s->held = ea_log.held;
+	s->lost = ea_log.lost;
+	s->next_seq = ea_log.next_seq;
+	first = (ea_log.head + ea_log.size - ea_log.held) % ea_log.size;
+	n = min(s->held, ea_log.size - first);
+	memcpy(s->rec, ea_log.ring + first, n * sizeof(*s->rec));
+	memcpy(s->rec + n, ea_log.ring, (s->held - n) * sizeof(*s->rec));
+	spin_unlock(&ea_log_lock);
+	s->verbosity = READ_ONCE(ea_verbosity);
+
+	ret = seq_open(file, &ea_log_seq_ops);
+	if (ret) {
+		kvfree(s);
+		return ret;
+	}
+	((struct seq_file *)file->private_data)->private = s;
+	return 0;
+}
+
+static int ea_log_release(struct inode *inode, struct file *file)
+{
+	struct seq_file *m = file->private_data;
+
+	if (!m)
+		return 0;
+	kvfree(m->private);
+	return seq_release(inode, file);
+}
+
+static ssize_t ea_log_read(struct file *file, char __user *buf, size_t len,
+			   loff_t *ppos)
+{
+	if (!file->private_data)
+		return -EBADF;
+	return seq_read(file, buf, len, ppos);
+}
+
+/* Any write empties the ring; seq numbers go on. */
+static ssize_t ea_log_write(struct file *file, const char __user *buf,
+			    size_t len, loff_t *ppos)
+{
+	spin_lock(&ea_log_lock);
+	ea_log.head = 0;
+	ea_log.held = 0;
+	ea_log.lost = 0;
+	spin_unlock(&ea_log_lock);
+	return len;
+}
+
+static loff_t ea_log_llseek(struct file *file, loff_t offset, int whence)
+{
+	if (!file->private_data)
+		return noop_llseek(file, offset, whence);
+	return seq_lseek(file, offset, whence);
+}
+
+static const struct file_operations ea_log_fops = {
+	.owner = THIS_MODULE,
+	.open = ea_log_open,
+	.read = ea_log_read,
+	.write = ea_log_write,
+	.llseek = ea_log_llseek,
+	.release = ea_log_release,
+};
+
+/* ---- debugfs: module-wide files -------------------------------------------- */
+
+/* An instance's files, from ea_obs_inst_add() to ea_obs_inst_del(). */
+struct ea_obs_priv {
+	struct list_head node;		/* in ea_obs_instances */
+	struct ea_obs_inst *oi;
+	struct dentry *dir;		/* instances/NAME */
+};
+
+/*
+ * ea_obs_lock protects ea_obs_instances and the node of every struct
+ * ea_obs_priv on it. Held by the module-wide stats file while it asks each
+ * listed instance's engine for its figures: an instance leaves the list
+ * under it before ea_obs_inst_del() returns. Taken inside the device's
+ * registry lock, outside the engine's instance locks.
+ */
+static DEFINE_MUTEX(ea_obs_lock);
+static LIST_HEAD(ea_obs_instances);
+
+static struct dentry *ea_debugfs_root;		/* edualloc/ */
+static struct dentry *ea_debugfs_instances;	/* edualloc/instances/ */
+
+static int ea_verbosity_show(struct seq_file *m, void *v)
+{
+	seq_printf(m, "%u\n", READ_ONCE(ea_verbosity));
+	return 0;
+}
+
+static int ea_verbosity_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, ea_verbosity_show, NULL);
+}
+
+static ssize_t ea_verbosity_write(struct file *file, const char __user *ubuf,
+				  size_t len, loff_t *ppos)
+{
+	char buf[16];
+	int v;
+
+	if (!len || len >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, len))
+		return -EFAULT;
+	buf[len] = '\0';
+	v = ea_parse_verbosity(strim(buf));
+	if (v < 0)
+		return v;
+	WRITE_ONCE(ea_verbosity, v);
+	return len;
+}
+
+static const struct file_operations ea_verbosity_fops = {
+	.owner = THIS_MODULE,
+	.open = ea_verbosity_open,
+	.read = seq_read,
+	.write = ea_verbosity_write,
+	.llseek = seq_lseek,
+	.release = single_release,
+};
+
+static int ea_global_stats_show(struct seq_file *m, void *v)
+{
+	u64 capacity = 0, used = 0, live = 0, requested = 0;
+	unsigned int instances = 0, held, size, type;
+	struct ea_obs_priv *p;
+	struct ea_stats *st;
+	u64 lost, next;
+
+	st = kmalloc(sizeof(*st), GFP_KERNEL);
+	if (!st)
+		return -ENOMEM;
+	mutex_lock(&ea_obs_lock);
+	list_for_each_entry(p, &ea_obs_instances, node) {
+		ea_get_stats(p->oi->ea, st);
+		instances++;
+		capacity += st->capacity;
+		used += st->used_bytes;
+		live += st->live_allocs;
+		requested += st->live_requested;
+	}
+	mutex_unlock(&ea_obs_lock);
+	kfree(st);
+
+	spin_lock(&ea_log_lock);
+	size = ea_log.size;
+	held = ea_log.held;
+	lost = ea_log.lost;
+	next = ea_log.next_seq;
+	spin_unlock(&ea_log_lock);
+
+	seq_puts(m, "# key value\n");
+	seq_printf(m, "instances %u\n", instances);
+	seq_printf(m, "capacity %llu\n", capacity);
+	seq_printf(m, "used_bytes %llu\n", used);
+	seq_printf(m, "live_allocs %llu\n", live);
+	seq_printf(m, "live_requested %llu\n", requested);
+	seq_printf(m, "allocs %lld\n", atomic64_read(&ea_event_count[EA_EV_ALLOC]) +
+		   atomic64_read(&ea_event_count[EA_EV_REALLOC]));
+	seq_printf(m, "frees %lld\n", atomic64_read(&ea_event_count[EA_EV_FREE]) +
+		   atomic64_read(&ea_event_count[EA_EV_REALLOC]));
+	seq_printf(m, "reallocs %lld\n", atomic64_read(&ea_event_count[EA_EV_REALLOC]));
+	seq_printf(m, "errors %lld\n", atomic64_read(&ea_event_count[EA_EV_ERROR]));
+	seq_printf(m, "corruptions %lld\n", atomic64_read(&ea_event_count[EA_EV_CORRUPT]));
+	seq_printf(m, "leaks %lld\n", atomic64_read(&ea_event_count[EA_EV_LEAK]));
+	seq_printf(m, "log_size %u\n", size);
+	seq_printf(m, "log_held %u\n", held);
+	seq_printf(m, "log_lost %llu\n", lost);
+	seq_printf(m, "log_next_seq %llu\n", next);
+	seq_printf(m, "verbosity %u\n", READ_ONCE(ea_verbosity));
+	for (type = 0; type < EA_NR_EVENTS; type++)
+		seq_printf(m, "event_%s %lld\n", ea_event_name(type),
+			   atomic64_read(&ea_event_count[type]));
+	return 0;
+}
+
+static int ea_global_stats_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, ea_global_stats_show, NULL);
+}
+
+static const struct file_operations ea_global_stats_fops = {
+	.owner = THIS_MODULE,
+	.open = ea_global_stats_open,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.release = single_release,
+};
+
+/* ---- debugfs: per-instance files ---------------------------------------- */
+
+/*
+ * The per-instance files' data is the struct ea_obs_inst. debugfs keeps
+ * each file operation from running once the file is removed, which
+ * ea_obs_inst_del() does before the engine instance goes away.
+ */
+
+static int ea_inst_stats_show(struct seq_file *m, void *v)
+{
+	struct ea_obs_inst *oi = m->private;
+	struct ea_stats *st;
+	unsigned int k;
+
+	st = kmalloc(sizeof(*st), GFP_KERNEL);
+	if (!st)
+		return -ENOMEM;
+	ea_get_stats(oi->ea, st);
+
+	seq_puts(m, "# key value\n");
+	seq_printf(m, "name %s\n", oi->name);
+	seq_printf(m, "id %u\n", oi->id);
+	seq_printf(m, "kind %s\n", ea_kind_name(oi->kind));
+	seq_printf(m, "creator_pid %u\n", oi->creator_pid);
+	seq_printf(m, "capacity %llu\n", (u64)st->capacity);
+	seq_printf(m, "pages_total %llu\n", (u64)st->pages_total);
+	seq_printf(m, "pages_used %llu\n", (u64)st->pages_used);
+	seq_printf(m, "pages_free %llu\n", (u64)st->pages_free);
+	seq_printf(m, "largest_free %llu\n", (u64)st->largest_free);
+	seq_printf(m, "live_allocs %llu\n", (u64)st->live_allocs);
+	seq_printf(m, "live_requested %llu\n", (u64)st->live_requested);
+	seq_printf(m, "live_allocated %llu\n", (u64)st->live_allocated);
+	seq_printf(m, "internal_frag %llu\n", (u64)st->internal_frag);
+	seq_printf(m, "internal_frag_pct %llu\n", (u64)st->internal_frag_pct);
+	seq_printf(m, "external_frag_pct %llu\n", (u64)st->external_frag_pct);
+	seq_printf(m, "peak_requested %llu\n", (u64)st->peak_requested);
+	seq_printf(m, "peak_allocated %llu\n", (u64)st->peak_allocated);
+	seq_printf(m, "used_bytes %llu\n", (u64)st->used_bytes);
+	seq_printf(m, "peak_used %llu\n", (u64)st->peak_used);
+	seq_printf(m, "avail_bytes %llu\n", (u64)st->avail_bytes);
+	seq_printf(m, "allocs %llu\n", (u64)st->allocs);
+	seq_printf(m, "frees %llu\n", (u64)st->frees);
+	seq_printf(m, "reallocs %llu\n", (u64)st->reallocs);
+	seq_printf(m, "failed_allocs %llu\n", (u64)st->failed_allocs);
+	seq_printf(m, "large_count %llu\n", (u64)st->large_count);
+	seq_printf(m, "large_bytes %llu\n", (u64)st->large_bytes);
+	seq_printf(m, "alloc_ns %llu\n", (u64)st->alloc_ns);
+	seq_printf(m, "free_ns %llu\n", (u64)st->free_ns);
+	seq_printf(m, "corruptions %llu\n", (u64)st->corruptions);
+	seq_printf(m, "bitset_bits %llu\n", (u64)st->bitset_bits);
+	seq_printf(m, "next_id %llu\n", (u64)st->next_id);
+	seq_printf(m, "debug %llu\n", (u64)st->debug);
+	for (k = 0; k < EA_NR_ERR; k++)
+		seq_printf(m, "error_%s %llu\n", ea_err_name(k), st->errors[k]);
+	kfree(st);
+	return 0;
+}
+
+/* The letter of a class in the map: a for 8 B ... p for 256 KiB. */
+static char ea_class_letter(unsigned int cls)
+{
+	return 'a' + cls;
+}
+
+static int ea_classes_show(struct seq_file *m, void *v)
+{
+	struct ea_obs_inst *oi = m->private;
+	struct ea_stats *st;
+	unsigned int k;
+
+	st = kmalloc(sizeof(*st), GFP_KERNEL);
+	if (!st)
+		return -ENOMEM;
+	ea_get_stats(oi->ea, st);
+	seq_puts(m, "#  class map  slabs slots_used slots_total   allocs    frees failures    waste\n");
+	for (k = 0; k < EA_NR_CLASSES; k++) {
+		const struct ea_class_stats *c = &st->cls[k];
+
+		seq_printf(m, "%8llu   %c %6llu %10llu %11llu %8llu %8llu %8llu %8llu\n",
+			   ea_class_size(k), ea_class_letter(k), c->slabs,
+			   c->slots_used, c->slots_total, c->allocs, c->frees,
+			   c->failures, c->waste);
+	}
+	kfree(st);
+	return 0;
+}
+
+static void ea_show_alloc(struct seq_file *m, const struct ea_alloc_info *a,
+			  const char *prefix)
+{
+	char cls[12];
+
+	ea_fmt_class(cls, sizeof(cls), a->cls);
+	seq_printf(m, "%s%d 0x%llx %llu %s %llu %u\n", prefix, a->id, a->offset,
+		   a->size, cls, a->class_size, a->owner);
+}
+
+/* ea_for_each_alloc() callbacks: run under the engine's instance lock. */
+static int ea_allocations_one(void *priv, const struct ea_alloc_info *a)
+{
+	struct seq_file *m = priv;
+
+	ea_show_alloc(m, a, "");
+	return seq_has_overflowed(m);	/* seq_read retries with more room */
+}
+
+static int ea_allocations_show(struct seq_file *m, void *v)
+{
+	struct ea_obs_inst *oi = m->private;
+
+	seq_puts(m, "# id offset size class reserved owner_pid\n");
+	ea_for_each_alloc(oi->ea, ea_allocations_one, m);
+	return 0;
+}
+
+static int ea_large_one(void *priv, const struct ea_alloc_info *a)
+{
+	struct seq_file *m = priv;
+
+	if (a->cls == EA_CLASS_LARGE)
+		ea_show_alloc(m, a, "large ");
+	return seq_has_overflowed(m);
+}
+
+#define EA_MAP_COLS	32
+#define EA_MAP_ROWS	64
+#define EA_MAP_ONE	1024	/* a full page, in the fill sums */
+
+/* One cell of the map: @n pages described by @p. */
+static void ea_map_cell(const struct ea_page_info *p, unsigned long n,
+			char *cell, char *fill)
+{
+	unsigned int count[EA_NR_CLASSES] = { 0 };
+	unsigned int best = 0, k;
+	bool any = false, full = true;
+	u64 used = 0;
+	unsigned long i;
+
+	for (i = 0; i < n; i++) {
+		switch (p[i].kind) {
+		case EA_PAGE_SLAB:
+			if (p[i].total)
+				used += (u64)p[i].used * EA_MAP_ONE / p[i].total;
+			if (p[i].used < p[i].total)
+				full = false;
+			break;
+		case EA_PAGE_BLOCK:
+		case EA_PAGE_BLOCK_TAIL:
+			used += EA_MAP_ONE;
+			break;
+		default:
+			full = false;
+			continue;
+		}
+		any = true;
+		if (p[i].cls < EA_NR_CLASSES)
+			count[p[i].cls]++;
+	}
+	if (!any) {
+		*cell = '.';
+		*fill = '.';
+		return;
+	}
+	for (k = 1; k < EA_NR_CLASSES; k++) {
+		if (count[k] > count[best])
+			best = k;
+	}
+	*cell = ea_class_letter(best);
+	if (full) {
+		*cell = toupper(*cell);
+		*fill = '*';
+	} else {
+		*fill = '0' + min_t(u64, 9, div64_u64(used * 10, (u64)n * EA_MAP_ONE));
+	}
+}
+
+static void ea_map_rows(struct seq_file *m, const struct ea_page_info *pages,
+			unsigned long n, unsigned long per_cell)
+{
+	unsigned long cells = DIV_ROUND_UP(n, per_cell);
+	unsigned long row, col, cell, first;
+	char cbuf[EA_MAP_COLS + 1], fbuf[EA_MAP_COLS + 1];
+
+	for (row = 0; row * EA_MAP_COLS < cells; row++) {
+		for (col = 0; col < EA_MAP_COLS; col++) {
+			cell = row * EA_MAP_COLS + col;
+			if (cell >= cells)
+				break;
+			first = cell * per_cell;
+			ea_map_cell(pages + first, min(per_cell, n - first),
+				    &cbuf[col], &fbuf[col]);
+		}
+		cbuf[col] = '\0';
+		fbuf[col] = '\0';
+		seq_printf(m, "0x%08llx %-*s  %s\n",
+			   (u64)row * EA_MAP_COLS * per_cell * PAGE_SIZE,
+			   EA_MAP_COLS, cbuf, fbuf);
+	}
+}
+
+static int ea_map_show(struct seq_file *m, void *v)
+{
+	struct ea_obs_inst *oi = m->private;
+	struct ea_page_info *pages;
+	unsigned long n, per_cell;
+	struct ea_stats *st;
+	unsigned int k;
+	int ret = -ENOMEM;
+
+	st = kmalloc(sizeof(*st), GFP_KERNEL);
+	n = ea_page_map(oi->ea, NULL, 0);
+	pages = kvmalloc_array(max(n, 1UL), sizeof(*pages), GFP_KERNEL);
+	if (!st || !pages)
+		goto out;
+	n = ea_page_map(oi->ea, pages, n);
+	per_cell = max(1UL, DIV_ROUND_UP(n, EA_MAP_COLS * EA_MAP_ROWS));
+
+	seq_printf(m, "# map of %s: %lu pages of %lu bytes, %lu page%s per cell, %u cells per row\n",
+		   oi->name, n, PAGE_SIZE, per_cell, per_cell == 1 ? "" : "s",
+		   EA_MAP_COLS);
+	seq_puts(m, "# cells: . free; a class, upper case when full:");
+	for (k = 0; k < EA_NR_CLASSES; k++) {
+		u64 size = ea_class_size(k);
+
+		if (k == EA_NR_CLASSES / 2)
+			seq_puts(m, "\n#  ");
+		if (size >= 1024)
+			seq_printf(m, " %c=%lluK", ea_class_letter(k), size >> 10);
+		else
+			seq_printf(m, " %c=%llu", ea_class_letter(k), size);
+	}
+	seq_puts(m, "\n# fill: . free; 0-9 tenths in use; * full\n");
+	seq_printf(m, "# %-8s %-*s  %s\n", "offset", EA_MAP_COLS, "cells", "fill");
+	ea_map_rows(m, pages, n, per_cell);
+
+	ea_get_stats(oi->ea, st);
+	seq_printf(m, "# large allocations, outside the arena: %llu\n", st->large_count);
+	if (st->large_count) {
+		seq_puts(m, "# large id offset size reserved owner_pid\n");
+		ea_for_each_alloc(oi->ea, ea_large_one, m);
+	}
+	seq_puts(m, "# fragmentation\n");
+	seq_printf(m, "pages_total %llu\n", st->pages_total);
+	seq_printf(m, "pages_used %llu\n", st->pages_used);
+	seq_printf(m, "pages_free %llu\n", st->pages_free);
+	seq_printf(m, "free_bytes %llu\n", st->pages_free * PAGE_SIZE);
+	seq_printf(m, "largest_free %llu\n", st->largest_free);
+	seq_printf(m, "used_bytes %llu\n", st->used_bytes);
+	seq_printf(m, "internal_frag %llu\n", st->internal_frag);
+	seq_printf(m, "internal_frag_pct %u\n", st->internal_frag_pct);
+	seq_printf(m, "external_frag_pct %u\n", st->external_frag_pct);
+	seq_printf(m, "large_count %llu\n", st->large_count);
+	seq_printf(m, "large_bytes %llu\n", st->large_bytes);
+	ret = 0;
+out:
+	kvfree(pages);
+	kfree(st);
+	return ret;
+}
+
+static int ea_bitset_show(struct seq_file *m, void *v)
+{
+	struct ea_obs_inst *oi = m->private;
+	u32 bits, from = 0, first, last;
+	struct ea_stats *st;
+
+	st = kmalloc(sizeof(*st), GFP_KERNEL);
+	if (!st)
+		return -ENOMEM;
+	ea_get_stats(oi->ea, st);
+	bits = st->bitset_bits;
+	kfree(st);
+
+	if (!bits) {
+		seq_printf(m, "# bitset %s: none\n", oi->name);
+		return 0;
+	}
+	seq_printf(m, "# bitset %s: %u bits\n", oi->name, bits);
+	/* In range, these calls are answers, not refused requests: no events. */
+	while (from < bits && !ea_bit_find(oi->ea, from, &first)) {
+		last = first;
+		while (last + 1 < bits && ea_bit_get(oi->ea, last + 1) == 1)
+			last++;
+		if (last == first)
+			seq_printf(m, "%u\n", first);
+		else
+			seq_printf(m, "%u-%u\n", first, last);
+		if (seq_has_overflowed(m))
+			break;
+		from = last + 1;
+		cond_resched();
+	}
+	return 0;
+}
+
+#define EA_INST_FILE(name)						\
+static int ea_##name##_open(struct inode *inode, struct file *file)	\
+{									\
+	return single_open(file, ea_##name##_show, inode->i_private);	\
+}									\
+static const struct file_operations ea_##name##_fops = {		\
+	.owner = THIS_MODULE,						\
+	.open = ea_##name##_open,					\
+	.read = seq_read,						\
+	.llseek = seq_lseek,						\
+	.release = single_release,					\
+}
+
+EA_INST_FILE(inst_stats);
+EA_INST_FILE(classes);
+EA_INST_FILE(allocations);
+EA_INST_FILE(map);
+EA_INST_FILE(bitset);
+
+/* ---- The hooks ------------------------------------------------------------ */
+
+/**
+ * ea_obs_inst_add() - an instance now exists
+ * @oi: its description, constant until its last event
+ *
+ * Logs its creation and makes its debugfs directory. A failure here costs
+ * the instance its directory, nothing else.
+ *
+ * Context: Process context, under the device's registry lock; may sleep.
+ */
+void ea_obs_inst_add(struct ea_obs_inst *oi)
+{
+	struct ea_obs_priv *p;
+
+	ea_log_instance(oi, EA_LOG_CREATE);
+
+	p = kzalloc(sizeof(*p), GFP_KERNEL);
+	if (!p)
+		return;
+	p->oi = oi;
+	p->dir = debugfs_create_dir(oi->name, ea_debugfs_instances);
+	debugfs_create_file("stats", 0444, p->dir, oi, &ea_inst_stats_fops);
+	debugfs_create_file("classes", 0444, p->dir, oi, &ea_classes_fops);
+	debugfs_create_file("allocations", 0444, p->dir, oi, &ea_allocations_fops);
+	debugfs_create_file("map", 0444, p->dir, oi, &ea_map_fops);
+	debugfs_create_file("bitset", 0444, p->dir, oi, &ea_bitset_fops);
+
+	mutex_lock(&ea_obs_lock);
+	list_add_tail(&p->node, &ea_obs_instances);
+	mutex_unlock(&ea_obs_lock);
+	oi->priv = p;
+}
+
+/**
+ * ea_obs_inst_del() - an instance is about to be destroyed
+ * @oi: its description
+ *
+ * Logs the destruction and removes the instance's debugfs directory,
+ * waiting for reads in progress there: once this returns, nothing here
+ * touches @oi->ea. Its leak reports may still follow, as events.
+ *
+ * Context: Process context, under the device's registry lock; may sleep.
+ */
+void ea_obs_inst_del(struct ea_obs_inst *oi)
+{
+	struct ea_obs_priv *p = oi->priv;
+
+	if (p) {
+		mutex_lock(&ea_obs_lock);
+		list_del(&p->node);
+		mutex_unlock(&ea_obs_lock);
+		debugfs_remove_recursive(p->dir);
+		kfree(p);
+		oi->priv = NULL;
+	}
+	ea_log_instance(oi, EA_LOG_DESTROY);
+}
+
+/**
+ * ea_obs_init() - set up the log and the debugfs tree
+ *
+ * Context: Process context, at module load, before any instance exists.
+ * Return: 0, or -ENOMEM if the log ring cannot be allocated. A missing
+ * debugfs is not an error: the files are then simply not there.
+ */
+int ea_obs_init(void)
+{
+	struct ea_log_rec *ring;
+	unsigned int size = clamp(log_size, EA_LOG_MIN, EA_LOG_MAX);
+
+	BUILD_BUG_ON(EA_NR_EVENTS + 2 > U8_MAX);
+	BUILD_BUG_ON(EA_NR_OPS > U8_MAX);
+
+	ring = vmalloc(array_size(size, sizeof(*ring)));
+	if (!ring)
+		return -ENOMEM;
+	log_size = size;
+	spin_lock(&ea_log_lock);
+	ea_log.ring = ring;
+	ea_log.size = size;
+	ea_log.head = 0;
+	ea_log.held = 0;
+	ea_log.lost = 0;
+	ea_log.next_seq = 1;
+	spin_unlock(&ea_log_lock);
+
+	ea_debugfs_root = debugfs_create_dir("edualloc", NULL);
+	debugfs_create_file("log", 0644, ea_debugfs_root, NULL, &ea_log_fops);
+	debugfs_create_file("verbosity", 0644, ea_debugfs_root, NULL,
+			    &ea_verbosity_fops);
+	debugfs_create_file("stats", 0444, ea_debugfs_root, NULL,
+			    &ea_global_stats_fops);
+	ea_debugfs_instances = debugfs_create_dir("instances", ea_debugfs_root);
+	return 0;
+}
+
+/**
+ * ea_obs_exit() - remove the debugfs tree and free the log
+ *
+ * Context: Process context, at module unload, after every instance is gone.
+ */
+void ea_obs_exit(void)
+{
+	struct ea_log_rec *ring;
+
+	debugfs_remove_recursive(ea_debugfs_root);
+	ea_debugfs_root = NULL;
+	ea_debugfs_instances = NULL;
+
+	spin_lock(&ea_log_lock);
+	ring = ea_log.ring;
+	ea_log.ring = NULL;
+	ea_log.size = 0;
+	ea_log.held = 0;
+	spin_unlock(&ea_log_lock);
+	vfree(ring);
+}
