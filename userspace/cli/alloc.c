@@ -1,0 +1,756 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Verbs about allocations: alloc, free, realloc, id, ptr, write, read,
+ * dump, and the bitset.
+ */
+#include "cli.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Default cap on what `read` shows of a big block. */
+#define READ_DEFAULT_MAX 4096
+
+/* One line about where an allocation lives: "at offset 0x1000, class 3 (64-byte slots)". */
+static void describe(const struct edualloc_alloc_info *a)
+{
+	printf("ID %d at offset 0x%" PRIx64 ", ", a->id, (uint64_t)a->offset);
+	if (a->cls == EDUALLOC_CLASS_LARGE) {
+		char sz[32];
+
+		printf("large: %" PRIu64 " pages of its own (%s)", (uint64_t)(a->class_size / 4096),
+		       human_size(a->class_size, sz, sizeof(sz)));
+	} else {
+		printf("class %u (%" PRIu64 "-byte slots)", a->cls, (uint64_t)a->class_size);
+	}
+}
+
+/* Where the red zone of allocation 'a' is first damaged: its index, or -1. */
+static int64_t first_bad_redzone(const unsigned char *block, const struct edualloc_alloc_info *a)
+{
+	for (uint64_t i = a->size; i < a->class_size; i++)
+		if (block[i] != EDUALLOC_RED_ZONE)
+			return (int64_t)i;
+	return -1;
+}
+
+int verb_alloc(struct cli *c, int argc, char **argv)
+{
+	static const struct option opts[] = { COMMON_OPTIONS, { 0 } };
+	int opt = verb_getopt(c, argc, argv, COMMON_SHORT, opts);
+
+	if (opt != -1)
+		return opt_done(opt);
+	if (!want_operands(argv[0], argc - optind, 1, -1))
+		return EXIT_USAGE;
+
+	uint64_t *sizes = calloc((size_t)(argc - optind), sizeof(*sizes));
+
+	if (!sizes)
+		return fail(c, "alloc: out of memory");
+	for (int i = optind; i < argc; i++) {
+		if (!parse_size(argv[i], &sizes[i - optind])) {
+			free(sizes);
+			return usage_error(argv[0], "'%s' is not a size (e.g. 64, 4K, 1M)", argv[i]);
+		}
+	}
+	int rc = dev_open(c);
+
+	for (int i = optind; i < argc && !rc; i++) {
+		uint64_t size = sizes[i - optind];
+		struct edualloc_alloc req = { .size = size };
+		struct edualloc_stats before, after;
+		bool counted = dev_stats(c, &before) == 0;
+		int err = dev_ioctl(c, EDUALLOC_IOC_ALLOC, &req);
+
+		if (err) {
+			rc = fail_op(c, OP_ALLOC, -err, "alloc %" PRIu64, size);
+			break;
+		}
+		/* Taking a freed slot checks its poison: was it written after free? */
+		bool uaf = counted && dev_stats(c, &after) == 0 &&
+			   after.errors[EDUALLOC_ERR_USE_AFTER_FREE] >
+			   before.errors[EDUALLOC_ERR_USE_AFTER_FREE];
+
+		if (c->json) {
+			struct json j;
+
+			json_begin(&j, stdout);
+			json_str(&j, "op", "alloc");
+			json_alloc_info(&j, &req.info);
+			json_bool(&j, "use_after_free_found", uaf);
+			json_end(&j);
+		} else {
+			printf("alloc %" PRIu64 ": ", size);
+			describe(&req.info);
+			if (req.info.class_size > req.info.size)
+				printf(", %" PRIu64 " bytes of slack", (uint64_t)(req.info.class_size - req.info.size));
+			printf("\n");
+		}
+		if (uaf)
+			rc = fail(c, "alloc %" PRIu64 ": use after free caught: the slot it got (offset 0x%"
+				  PRIx64 ") had been written after it was freed", size,
+				  (uint64_t)req.info.offset);
+	}
+	free(sizes);
+	return rc;
+}
+
+int verb_free(struct cli *c, int argc, char **argv)
+{
+	static const struct option opts[] = { COMMON_OPTIONS, { 0 } };
+	int opt = verb_getopt(c, argc, argv, COMMON_SHORT, opts);
+
+	if (opt != -1)
+		return opt_done(opt);
+	if (!want_operands(argv[0], argc - optind, 1, -1))
+		return EXIT_USAGE;
+	for (int i = optind; i < argc; i++) {
+		int id;
+
+		if (!parse_id(argv[i], &id))
+			return usage_error(argv[0], "'%s' is not an allocation ID", argv[i]);
+	}
+	int rc = dev_open(c);
+
+	for (int i = optind; i < argc && !rc; i++) {
+		int id;
+
+		parse_id(argv[i], &id);
+
+		/* Look first, to say what is freed and to see its red zone. */
+		struct edualloc_alloc_info info;
+		struct edualloc_stats before, after;
+		bool known = dev_lookup_id(c, id, &info) == 0;
+		bool counted = dev_stats(c, &before) == 0;
+		bool debug = counted && (before.inst_flags & EDUALLOC_INST_DEBUG);
+		int64_t bad = -1;
+		unsigned char bad_byte = 0;
+
+		if (known && debug) {
+			struct mapping tmp;
+			unsigned char *block = dev_map_alloc(c, &info, &tmp);
+
+			if (block) {
+				bad = first_bad_redzone(block, &info);
+				if (bad >= 0)
+					bad_byte = block[bad];
+			}
+			dev_unmap(&tmp);
+		}
+
+		/* The kernel has the last word, and logs it: double frees too. */
+		struct edualloc_free f = { .id = id, .flags = EDUALLOC_FREE_BY_ID };
+		int err = dev_ioctl(c, EDUALLOC_IOC_FREE, &f);
+
+		if (err) {
+			rc = fail_op(c, OP_FREE, -err, "free %d", id);
+			break;
+		}
+		bool caught = counted && dev_stats(c, &after) == 0 &&
+			      after.errors[EDUALLOC_ERR_REDZONE] > before.errors[EDUALLOC_ERR_REDZONE];
+
+		if (c->json) {
+			struct json j;
+
+			json_begin(&j, stdout);
+			json_str(&j, "op", "free");
+			if (known)
+				json_alloc_info(&j, &info);
+			else
+				json_i64(&j, "id", id);
+			json_bool(&j, "redzone_damaged", caught || bad >= 0);
+			json_i64(&j, "redzone_first_bad", bad);
+			json_end(&j);
+		} else if (known) {
+			printf("free %d: freed %" PRIu64 " bytes at offset 0x%" PRIx64, id,
+			       (uint64_t)info.size, (uint64_t)info.offset);
+			if (info.cls == EDUALLOC_CLASS_LARGE)
+				printf(" (large: its pages go back)\n");
+			else
+				printf(" (class %u: the slot goes back to its slab)\n", info.cls);
+		} else {
+			printf("free %d: freed\n", id);
+		}
+		if (bad >= 0)
+			rc = fail(c, "free %d: heap overflow caught: the red zone past its %" PRIu64
+				  " bytes was overwritten (byte %" PRId64 " is 0x%02x, not 0x%02x)%s",
+				  id, (uint64_t)info.size, bad, bad_byte, EDUALLOC_RED_ZONE,
+				  caught ? "; the allocator counted it too" : "");
+		else if (caught)
+			rc = fail(c, "free %d: heap overflow caught: the allocator found its red zone "
+				  "overwritten", id);
+	}
+	return rc;
+}
+
+int verb_realloc(struct cli *c, int argc, char **argv)
+{
+	static const struct option opts[] = { COMMON_OPTIONS, { 0 } };
+	int opt = verb_getopt(c, argc, argv, COMMON_SHORT, opts);
+	int id;
+	uint64_t size;
+
+	if (opt != -1)
+		return opt_done(opt);
+	if (!want_operands(argv[0], argc - optind, 2, 2))
+		return EXIT_USAGE;
+	if (!parse_id(argv[optind], &id))
+		return usage_error(argv[0], "'%s' is not an allocation ID", argv[optind]);
+	if (!parse_size(argv[optind + 1], &size))
+		return usage_error(argv[0], "'%s' is not a size", argv[optind + 1]);
+	int rc = dev_open(c);
+
+	if (rc)
+		return rc;
+
+	struct edualloc_alloc_info old = { 0 };
+	bool known = dev_lookup_id(c, id, &old) == 0;
+	struct edualloc_realloc r = { .id = id, .size = size };
+	int err = dev_ioctl(c, EDUALLOC_IOC_REALLOC, &r);
+
+	if (err)
+		return fail_op(c, OP_REALLOC, -err, "realloc %d %" PRIu64, id, size);
+	if (c->json) {
+		struct json j;
+
+		json_begin(&j, stdout);
+		json_str(&j, "op", "realloc");
+		json_i64(&j, "old_id", id);
+		json_alloc_info(&j, &r.info);
+		json_u64(&j, "copied", known ? (old.size < size ? old.size : size) : 0);
+		json_end(&j);
+		return 0;
+	}
+	printf("realloc %d %" PRIu64 ": now ", id, size);
+	describe(&r.info);
+	if (known)
+		printf("; %" PRIu64 " bytes copied, ID %d freed",
+		       old.size < size ? (uint64_t)old.size : size, id);
+	printf("\n");
+	return 0;
+}
+
+int verb_id(struct cli *c, int argc, char **argv)
+{
+	static const struct option opts[] = { COMMON_OPTIONS, { 0 } };
+	int opt = verb_getopt(c, argc, argv, COMMON_SHORT, opts);
+	struct edualloc_lookup l = { .flags = EDUALLOC_LOOKUP_BY_OFFSET };
+	uint64_t offset;
+
+	if (opt != -1)
+		return opt_done(opt);
+	if (!want_operands(argv[0], argc - optind, 1, 1))
+		return EXIT_USAGE;
+	if (!parse_u64(argv[optind], &offset))
+		return usage_error(argv[0], "'%s' is not an offset (decimal or 0x hex)", argv[optind]);
+	int rc = dev_open(c);
+
+	if (rc)
+		return rc;
+	l.offset = offset;
+	int err = dev_ioctl(c, EDUALLOC_IOC_LOOKUP, &l);
+
+	if (err)
+		return fail_op(c, OP_LOOKUP_OFFSET, -err, "id 0x%" PRIx64, (uint64_t)l.offset);
+	uint64_t inside = l.offset - l.info.offset;
+
+	if (c->json) {
+		struct json j;
+
+		json_begin(&j, stdout);
+		json_str(&j, "op", "id");
+		json_u64(&j, "query", l.offset);
+		json_u64(&j, "byte", inside);
+		json_alloc_info(&j, &l.info);
+		json_end(&j);
+		return 0;
+	}
+	printf("id 0x%" PRIx64 ": ID %d, byte %" PRIu64 " of its %" PRIu64
+	       " (it starts at offset 0x%" PRIx64 ")\n", (uint64_t)l.offset, l.info.id, inside,
+	       (uint64_t)l.info.size, (uint64_t)l.info.offset);
+	return 0;
+}
+
+int verb_ptr(struct cli *c, int argc, char **argv)
+{
+	static const struct option opts[] = { COMMON_OPTIONS, { 0 } };
+	int opt = verb_getopt(c, argc, argv, COMMON_SHORT, opts);
+	int id;
+
+	if (opt != -1)
+		return opt_done(opt);
+	if (!want_operands(argv[0], argc - optind, 1, 1))
+		return EXIT_USAGE;
+	if (!parse_id(argv[optind], &id))
+		return usage_error(argv[0], "'%s' is not an allocation ID", argv[optind]);
+	int rc = dev_open(c);
+
+	if (rc)
+		return rc;
+
+	struct edualloc_alloc_info info;
+	int err = dev_lookup_id(c, id, &info);
+
+	if (err)
+		return fail_op(c, OP_LOOKUP_ID, -err, "ptr %d", id);
+	if (c->json) {
+		struct json j;
+
+		json_begin(&j, stdout);
+		json_str(&j, "op", "ptr");
+		json_alloc_info(&j, &info);
+		json_end(&j);
+		return 0;
+	}
+	printf("ptr %d: offset 0x%" PRIx64 ", %" PRIu64 " bytes", id, (uint64_t)info.offset,
+	       (uint64_t)info.size);
+	if (info.cls == EDUALLOC_CLASS_LARGE)
+		printf(", large: mmap the device at that offset to see it\n");
+	else
+		printf(" in a %" PRIu64 "-byte slot of class %u: at arena + 0x%" PRIx64
+		       " in a program that maps the arena\n", (uint64_t)info.class_size, info.cls,
+		       (uint64_t)info.offset);
+	return 0;
+}
+
+/* "48 65 6c" or "48656c" into bytes; false on a bad digit or odd count. */
+static bool parse_hex(const char *s, unsigned char *out, size_t *len)
+{
+	size_t n = 0;
+	int half = -1;
+
+	for (; *s; s++) {
+		if (isspace((unsigned char)*s) || *s == ':')
+			continue;
+		if (!isxdigit((unsigned char)*s))
+			return false;
+		int v = isdigit((unsigned char)*s) ? *s - '0' : tolower((unsigned char)*s) - 'a' + 10;
+
+		if (half < 0) {
+			half = v;
+		} else {
+			out[n++] = (unsigned char)(half << 4 | v);
+			half = -1;
+		}
+	}
+	*len = n;
+	return half < 0;
+}
+
+int verb_write(struct cli *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "hex", no_argument, NULL, 'x' },
+		{ "at", required_argument, NULL, 'a' },
+		{ "mmap", no_argument, NULL, 'm' },
+		COMMON_OPTIONS, { 0 },
+	};
+	bool hex = false, through_mmap = false;
+	uint64_t pos = 0;
+	int opt, id;
+
+	while ((opt = verb_getopt(c, argc, argv, COMMON_SHORT "xa:m", opts)) != -1) {
+		switch (opt) {
+		case 'x':
+			hex = true;
+			break;
+		case 'm':
+			through_mmap = true;
+			break;
+		case 'a':
+			if (!parse_size(optarg, &pos))
+				return usage_error(argv[0], "--at wants a byte position, not '%s'", optarg);
+			break;
+		default:
+			return opt_done(opt);
+		}
+	}
+	if (!want_operands(argv[0], argc - optind, 2, 2))
+		return EXIT_USAGE;
+	if (!parse_id(argv[optind], &id))
+		return usage_error(argv[0], "'%s' is not an allocation ID", argv[optind]);
+
+	const char *text = argv[optind + 1];
+	size_t len = strlen(text);
+	unsigned char *bytes = malloc(len + 1);
+
+	if (!bytes)
+		return fail(c, "write: out of memory");
+	if (hex && !parse_hex(text, bytes, &len)) {
+		free(bytes);
+		return usage_error(argv[0], "--hex wants pairs of hex digits, like \"48 65 6c\"");
+	}
+	if (!hex)
+		memcpy(bytes, text, len);
+
+	int rc = dev_open(c);
+
+	if (rc) {
+		free(bytes);
+		return rc;
+	}
+	if (!through_mmap) {
+		/* The device's WRITE: bounds-checked, all or nothing. */
+		struct edualloc_rw w = { .id = id, .pos = pos, .len = len,
+					 .buf = (uint64_t)(uintptr_t)bytes };
+		int err = dev_ioctl(c, EDUALLOC_IOC_WRITE, &w);
+
+		free(bytes);
+		if (err)
+			return fail_op(c, OP_WRITE, -err, "write %d", id);
+		if (c->json) {
+			struct json j;
+
+			json_begin(&j, stdout);
+			json_str(&j, "op", "write");
+			json_i64(&j, "id", id);
+			json_u64(&j, "pos", pos);
+			json_u64(&j, "len", len);
+			json_bool(&j, "mmap", false);
+			json_end(&j);
+		} else {
+			printf("write %d: %zu bytes at byte %" PRIu64 "\n", id, len, pos);
+		}
+		return 0;
+	}
+
+	/* Through the mapping: what a program's pointer does, unchecked. */
+	struct edualloc_alloc_info info;
+	struct mapping tmp;
+	int err = dev_lookup_id(c, id, &info);
+
+	if (err) {
+		free(bytes);
+		return fail_op(c, OP_LOOKUP_ID, -err, "write %d", id);
+	}
+	unsigned char *block = dev_map_alloc(c, &info, &tmp);
+
+	if (!block) {
+		err = errno;
+		free(bytes);
+		return fail_op(c, OP_MMAP, err, "write %d --mmap", id);
+	}
+	/* Our own mapping ends at the arena's (or the large block's) end. */
+	uint64_t room = info.cls == EDUALLOC_CLASS_LARGE ? tmp.len : c->arena.len - info.offset;
+
+	if (pos + len > room) {
+		dev_unmap(&tmp);
+		free(bytes);
+		return fail(c, "write %d --mmap: %zu bytes at byte %" PRIu64 " would go past the end "
+			    "of the mapping (a real program would get SIGSEGV)", id, len, pos);
+	}
+	memcpy(block + pos, bytes, len);
+	dev_unmap(&tmp);
+	free(bytes);
+
+	uint64_t end = pos + len;
+	uint64_t past_size = end > info.size ? end - (pos > info.size ? pos : info.size) : 0;
+	uint64_t past_slot = end > info.class_size ? end - (pos > info.class_size ? pos : info.class_size) : 0;
+
+	if (c->json) {
+		struct json j;
+
+		json_begin(&j, stdout);
+		json_str(&j, "op", "write");
+		json_i64(&j, "id", id);
+		json_u64(&j, "pos", pos);
+		json_u64(&j, "len", len);
+		json_bool(&j, "mmap", true);
+		json_u64(&j, "past_size", past_size);
+		json_u64(&j, "past_slot", past_slot);
+		json_end(&j);
+		return 0;
+	}
+	printf("write %d: %zu bytes at byte %" PRIu64 " through the mapping", id, len, pos);
+	if (past_slot)
+		printf("; %" PRIu64 " of them past its %" PRIu64 "-byte slot, into its neighbour",
+		       past_slot, (uint64_t)info.class_size);
+	else if (past_size)
+		printf("; %" PRIu64 " of them past its %" PRIu64 " bytes, into the red zone "
+		       "(free will notice)", past_size, (uint64_t)info.size);
+	printf("\n");
+	return 0;
+}
+
+int verb_read(struct cli *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "all", no_argument, NULL, 'A' },
+		{ "at", required_argument, NULL, 'a' },
+		{ "len", required_argument, NULL, 'n' },
+		COMMON_OPTIONS, { 0 },
+	};
+	bool all = false, len_given = false;
+	uint64_t pos = 0, len = 0;
+	int opt, id;
+
+	while ((opt = verb_getopt(c, argc, argv, COMMON_SHORT "Aa:n:", opts)) != -1) {
+		switch (opt) {
+		case 'A':
+			all = true;
+			break;
+		case 'a':
+			if (!parse_size(optarg, &pos))
+				return usage_error(argv[0], "--at wants a byte position, not '%s'", optarg);
+			break;
+		case 'n':
+			if (!parse_size(optarg, &len))
+				return usage_error(argv[0], "--len wants a byte count, not '%s'", optarg);
+			len_given = true;
+			break;
+		default:
+			return opt_done(opt);
+		}
+	}
+	if (!want_operands(argv[0], argc - optind, 1, 1))
+		return EXIT_USAGE;
+	if (!parse_id(argv[optind], &id))
+		return usage_error(argv[0], "'%s' is not an allocation ID", argv[optind]);
+	int rc = dev_open(c);
+
+	if (rc)
+		return rc;
+
+	struct edualloc_alloc_info info;
+	struct edualloc_stats st;
+	int err = dev_lookup_id(c, id, &info);
+
+	if (err)
+		return fail_op(c, OP_READ, -err, "read %d", id);
+	err = dev_stats(c, &st);
+	if (err)
+		return fail_op(c, OP_STATS, -err, "read %d", id);
+	bool debug = st.inst_flags & EDUALLOC_INST_DEBUG;
+
+	if (pos > info.size)
+		return fail_op(c, OP_READ, EINVAL, "read %d --at %" PRIu64, id, pos);
+	if (!len_given) {
+		len = info.size - pos;
+		if (!all && len > READ_DEFAULT_MAX)
+			len = READ_DEFAULT_MAX;
+	}
+
+	/* The requested bytes through the device's READ ... */
+	bool to_end = pos + len >= info.size;
+	uint64_t slack = to_end ? info.class_size - info.size : 0;
+	unsigned char *buf = malloc(len + slack + 1);
+
+	if (!buf)
+		return fail(c, "read %d: out of memory", id);
+	struct edualloc_rw r = { .id = id, .pos = pos, .len = len, .buf = (uint64_t)(uintptr_t)buf };
+
+	err = dev_ioctl(c, EDUALLOC_IOC_READ, &r);
+	if (err) {
+		free(buf);
+		return fail_op(c, OP_READ, -err, "read %d", id);
+	}
+
+	/* ... and the red zone after them, which only a mapping shows. */
+	bool have_slack = false;
+
+	if (slack) {
+		struct mapping tmp;
+		unsigned char *block = dev_map_alloc(c, &info, &tmp);
+
+		if (block) {
+			memcpy(buf + len, block + info.size, slack);
+			have_slack = true;
+		}
+		dev_unmap(&tmp);
+	}
+	if (!have_slack)
+		slack = 0;
+
+	int64_t bad = -1;
+
+	for (uint64_t i = 0; i < slack && bad < 0; i++)
+		if (buf[len + i] != EDUALLOC_RED_ZONE)
+			bad = (int64_t)(info.size + i);
+
+	if (c->json) {
+		struct json j;
+
+		json_begin(&j, stdout);
+		json_str(&j, "op", "read");
+		json_alloc_info(&j, &info);
+		json_u64(&j, "pos", pos);
+		json_u64(&j, "len", len);
+		json_hex(&j, "data", buf, len);
+		json_hex(&j, "redzone", buf + len, slack);
+		json_bool(&j, "debug", debug);
+		json_bool(&j, "redzone_intact", debug && bad < 0);
+		json_i64(&j, "redzone_first_bad", bad);
+		json_end(&j);
+		free(buf);
+		return 0;
+	}
+
+	struct colors k = colors(c->color);
+
+	printf("read %d: %" PRIu64 " bytes requested, in a %" PRIu64 "-byte %s at offset 0x%"
+	       PRIx64 "\n", id, (uint64_t)info.size, (uint64_t)info.class_size,
+	       info.cls == EDUALLOC_CLASS_LARGE ? "run of pages" : "slot", (uint64_t)info.offset);
+	hexdump(stdout, buf, len + slack, info.offset + pos, len, c->color);
+	if (pos + len < info.size)
+		printf("  ... %" PRIu64 " more bytes (--all shows them)\n",
+		       (uint64_t)(info.size - pos - len));
+	if (!slack)
+		printf("  (no slack after it: the requested size fills the %s)\n",
+		       info.cls == EDUALLOC_CLASS_LARGE ? "pages" : "slot");
+	else if (!debug)
+		printf("  after '|': %" PRIu64 " bytes of slack, unguarded (the debug checks are off)\n",
+		       slack);
+	else if (bad < 0)
+		printf("  after '|': the red zone, %" PRIu64 " bytes, %sintact%s (all 0x%02x)\n",
+		       slack, k.green, k.reset, EDUALLOC_RED_ZONE);
+	else
+		printf("  after '|': the red zone, %" PRIu64 " bytes, %sDAMAGED%s: byte %" PRId64
+		       " is 0x%02x, not 0x%02x: something wrote past the end (free will report it)\n",
+		       slack, k.red, k.reset, bad, buf[len + (uint64_t)bad - info.size],
+		       EDUALLOC_RED_ZONE);
+	free(buf);
+	return 0;
+}
+
+int verb_dump(struct cli *c, int argc, char **argv)
+{
+	static const struct option opts[] = { COMMON_OPTIONS, { 0 } };
+	int opt = verb_getopt(c, argc, argv, COMMON_SHORT, opts);
+	uint64_t offset, len = 64;
+
+	if (opt != -1)
+		return opt_done(opt);
+	if (!want_operands(argv[0], argc - optind, 1, 2))
+		return EXIT_USAGE;
+	if (!parse_u64(argv[optind], &offset))
+		return usage_error(argv[0], "'%s' is not an offset (decimal or 0x hex)", argv[optind]);
+	if (optind + 1 < argc && !parse_size(argv[optind + 1], &len))
+		return usage_error(argv[0], "'%s' is not a length", argv[optind + 1]);
+	int rc = dev_open(c);
+
+	if (rc)
+		return rc;
+	unsigned char *arena = dev_map_arena(c);
+
+	if (!arena)
+		return fail_op(c, OP_MMAP, errno, "dump: mapping the arena");
+	if (offset >= c->arena.len || len > c->arena.len - offset)
+		return fail(c, "dump 0x%" PRIx64 ": past the end of the arena (%zu bytes; "
+			    "large allocations: use read)", offset, c->arena.len);
+	if (c->json) {
+		struct json j;
+
+		json_begin(&j, stdout);
+		json_str(&j, "op", "dump");
+		json_u64(&j, "offset", offset);
+		json_u64(&j, "len", len);
+		json_hex(&j, "data", arena + offset, len);
+		json_end(&j);
+		return 0;
+	}
+	printf("dump 0x%" PRIx64 ": %" PRIu64 " bytes of the arena, as a program sees them\n",
+	       offset, len);
+	hexdump(stdout, arena + offset, len, offset, len, c->color);
+	return 0;
+}
+
+int verb_bit(struct cli *c, int argc, char **argv)
+{
+	static const struct {
+		const char *name;
+		unsigned int op;
+		int operands;	/* -1: optional */
+	} ops[] = {
+		{ "set", EDUALLOC_BIT_SET, 1 },		{ "clear", EDUALLOC_BIT_CLEAR, 1 },
+		{ "get", EDUALLOC_BIT_GET, 1 },		{ "find", EDUALLOC_BIT_FIND, -1 },
+		{ "clear-all", EDUALLOC_BIT_CLEAR_ALL, 0 },
+	};
+	static const struct option opts[] = { COMMON_OPTIONS, { 0 } };
+	int opt = verb_getopt(c, argc, argv, COMMON_SHORT, opts);
+
+	if (opt != -1)
+		return opt_done(opt);
+	if (!want_operands(argv[0], argc - optind, 1, 2))
+		return EXIT_USAGE;
+
+	const char *sub = argv[optind];
+	size_t k;
+
+	for (k = 0; k < sizeof(ops) / sizeof(ops[0]); k++)
+		if (!strcmp(ops[k].name, sub))
+			break;
+	if (k == sizeof(ops) / sizeof(ops[0]))
+		return usage_error(argv[0], "'%s' is not one of set, clear, get, find, clear-all", sub);
+
+	int have = argc - optind - 1;
+	uint64_t index = 0;
+
+	if ((ops[k].operands == 1 && have != 1) || (ops[k].operands == 0 && have != 0))
+		return usage_error(argv[0], "bit %s %s", sub, ops[k].operands ? "wants a bit index"
+								      : "takes no index");
+	if (have && (!parse_u64(argv[optind + 1], &index) || index > UINT32_MAX))
+		return usage_error(argv[0], "'%s' is not a bit index", argv[optind + 1]);
+
+	int rc = dev_open(c);
+
+	if (rc)
+		return rc;
+	struct edualloc_bit b = { .op = ops[k].op, .bit = (uint32_t)index };
+	int err = dev_ioctl(c, EDUALLOC_IOC_BIT, &b);
+
+	if (err == -ENOENT && b.op == EDUALLOC_BIT_FIND) {
+		/* Not an error: the answer is "none". */
+		if (c->json) {
+			struct json j;
+
+			json_begin(&j, stdout);
+			json_str(&j, "op", "bit find");
+			json_u64(&j, "from", index);
+			json_i64(&j, "found", -1);
+			json_end(&j);
+		} else {
+			printf("bit find %" PRIu64 ": no bit is set from there on\n", index);
+		}
+		return 0;
+	}
+	if (err)
+		return fail_op(c, OP_BIT, -err, "bit %s%s%s", sub, have ? " " : "",
+			       have ? argv[optind + 1] : "");
+	if (c->json) {
+		struct json j;
+		char op[32];
+
+		snprintf(op, sizeof(op), "bit %s", sub);
+		json_begin(&j, stdout);
+		json_str(&j, "op", op);
+		if (b.op != EDUALLOC_BIT_CLEAR_ALL)
+			json_u64(&j, b.op == EDUALLOC_BIT_FIND ? "from" : "bit", index);
+		if (b.op == EDUALLOC_BIT_GET)
+			json_u64(&j, "value", b.value);
+		if (b.op == EDUALLOC_BIT_FIND)
+			json_i64(&j, "found", b.value);
+		json_end(&j);
+		return 0;
+	}
+	switch (b.op) {
+	case EDUALLOC_BIT_SET:
+		printf("bit set %" PRIu64 ": it is 1\n", index);
+		break;
+	case EDUALLOC_BIT_CLEAR:
+		printf("bit clear %" PRIu64 ": it is 0\n", index);
+		break;
+	case EDUALLOC_BIT_GET:
+		printf("bit %" PRIu64 ": %u\n", index, b.value);
+		break;
+	case EDUALLOC_BIT_FIND:
+		printf("bit find %" PRIu64 ": the first set bit from there is %u\n", index, b.value);
+		break;
+	default:
+		printf("bit clear-all: every bit is 0\n");
+	}
+	return 0;
+}

@@ -1,0 +1,442 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The device: opening it, attaching, ioctls, mappings, and every error
+ * the module can return put in words.
+ */
+#include "cli.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+const char *errno_name(int err)
+{
+	switch (err) {
+	case EPERM:	return "EPERM";
+	case ENOENT:	return "ENOENT";
+	case EINTR:	return "EINTR";
+	case EIO:	return "EIO";
+	case ENXIO:	return "ENXIO";
+	case E2BIG:	return "E2BIG";
+	case EBADF:	return "EBADF";
+	case ENOMEM:	return "ENOMEM";
+	case EACCES:	return "EACCES";
+	case EFAULT:	return "EFAULT";
+	case EBUSY:	return "EBUSY";
+	case EEXIST:	return "EEXIST";
+	case ENODEV:	return "ENODEV";
+	case EINVAL:	return "EINVAL";
+	case ENOTTY:	return "ENOTTY";
+	case ENOSPC:	return "ENOSPC";
+	case ERANGE:	return "ERANGE";
+	case EPROTO:	return "EPROTO";
+	case EOPNOTSUPP: return "EOPNOTSUPP";
+	case EALREADY:	return "EALREADY";
+	case ESTALE:	return "ESTALE";
+	case EDQUOT:	return "EDQUOT";
+	case EIDRM:	return "EIDRM";
+	default:	return "E?";
+	}
+}
+
+/* Causes that mean the same whatever the operation. */
+static const char *explain_common(int err)
+{
+	switch (err) {
+	case EIDRM:
+		return "the instance has been destroyed (attach to another one)";
+	case ENOTTY:
+		return "the module does not know this request (a module of another ABI version?)";
+	case EFAULT:
+		return "the kernel could not read or write our buffer (a bug in edualloc: please report it)";
+	case EPERM:
+	case EACCES:
+		return "permission denied";
+	case ENOMEM:
+		return "the kernel is out of memory";
+	default:
+		return strerror(err);
+	}
+}
+
+const char *dev_explain(enum dev_op op, int err)
+{
+	switch (op) {
+	case OP_OPEN:
+		if (err == ENOENT)
+			return EDUALLOC_DEVICE " does not exist: is the module loaded? (insmod edualloc.ko)";
+		if (err == EACCES || err == EPERM)
+			return "permission denied: you need to be root or in the device's group";
+		if (err == ENODEV || err == ENXIO)
+			return "the device node is there but the module is not loaded";
+		break;
+	case OP_VERSION:
+		if (err == ENOTTY)
+			return EDUALLOC_DEVICE " is not an edualloc device, or of another ABI version";
+		break;
+	case OP_CREATE:
+		if (err == EINVAL)
+			return "bad name (1 to 31 of a-z 0-9 _ -), capacity (64K or more) or bitset size";
+		if (err == EEXIST)
+			return "an instance of that name already exists (see `edualloc list`)";
+		if (err == EDQUOT)
+			return "over the module's limits (capacity or number of instances: see `edualloc info`)";
+		if (err == ENOMEM)
+			return "the kernel has no memory for an arena that big";
+		break;
+	case OP_ATTACH:
+		if (err == ENOENT)
+			return "no instance of that name (see `edualloc list`)";
+		if (err == EPERM)
+			return "that instance belongs to another user";
+		if (err == EINVAL)
+			return "bad name (1 to 31 of a-z 0-9 _ -)";
+		break;
+	case OP_DESTROY:
+		if (err == ENOENT)
+			return "no named instance of that name (see `edualloc list`)";
+		if (err == EPERM)
+			return "not yours to destroy (and the shared instance never is)";
+		if (err == EINVAL)
+			return "bad name (1 to 31 of a-z 0-9 _ -)";
+		break;
+	case OP_ALLOC:
+	case OP_REALLOC:
+		if (err == EINVAL)
+			return "a 0-byte request is refused";
+		if (err == E2BIG)
+			return "larger than the instance's whole capacity";
+		if (err == ENOMEM)
+			return "not enough free space left in the instance";
+		if (err == ENOSPC)
+			return "the instance has used up its IDs (reset it)";
+		if (op == OP_REALLOC && err == ENOENT)
+			return "no allocation with that ID was ever made";
+		if (op == OP_REALLOC && err == EALREADY)
+			return "no live allocation with that ID (already freed?)";
+		break;
+	case OP_FREE:
+		if (err == ENOENT)
+			return "no allocation with that ID was ever made";
+		if (err == EALREADY)
+			return "no live allocation with that ID (already freed?)";
+		if (err == EINVAL)
+			return "not the start of a live allocation";
+		if (err == ESTALE)
+			return "the ID and the offset name different allocations";
+		break;
+	case OP_LOOKUP_ID:
+		if (err == ENOENT)
+			return "no allocation with that ID was ever made";
+		if (err == EALREADY)
+			return "no live allocation with that ID (already freed?)";
+		break;
+	case OP_LOOKUP_OFFSET:
+		if (err == ENOENT)
+			return "no live allocation holds that offset (free space, or slack past a block's size)";
+		break;
+	case OP_READ:
+	case OP_WRITE:
+		if (err == EINVAL)
+			return "past the end of the allocation (its requested size)";
+		if (err == ENOENT)
+			return "no allocation with that ID was ever made";
+		if (err == EALREADY)
+			return "that allocation has been freed (a use after free, refused)";
+		break;
+	case OP_BIT:
+		if (err == EINVAL)
+			return "bit index out of range";
+		if (err == EOPNOTSUPP)
+			return "this instance has no bitset (create one with --bitset BITS)";
+		if (err == ENOENT)
+			return "no set bit at or after that index";
+		break;
+	case OP_CONFIG:
+		if (err == EPERM)
+			return "only the instance's owner or root may change it";
+		break;
+	case OP_MMAP:
+		if (err == EINVAL)
+			return "the device refused the mapping";
+		if (err == ENOMEM)
+			return "no address space left for the mapping";
+		break;
+	case OP_LIST:
+	case OP_STATS:
+	case OP_RESET:
+		break;
+	}
+	return explain_common(err);
+}
+
+static void json_error(struct cli *c, const char *msg, int err)
+{
+	struct json j;
+
+	if (!c->json)
+		return;
+	json_begin(&j, stdout);
+	json_str(&j, "error", msg);
+	if (err) {
+		json_str(&j, "errno", errno_name(err));
+		json_i64(&j, "errno_value", err);
+	}
+	json_end(&j);
+}
+
+int fail_op(struct cli *c, enum dev_op op, int err, const char *what_fmt, ...)
+{
+	char what[256], msg[512];
+	va_list ap;
+
+	va_start(ap, what_fmt);
+	vsnprintf(what, sizeof(what), what_fmt, ap);
+	va_end(ap);
+	snprintf(msg, sizeof(msg), "%s: %s", what, dev_explain(op, err));
+	fprintf(stderr, "%s\n", msg);
+	json_error(c, msg, err);
+	return EXIT_FAIL;
+}
+
+int fail(struct cli *c, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "%s\n", msg);
+	json_error(c, msg, 0);
+	return EXIT_FAIL;
+}
+
+int dev_ioctl(struct cli *c, unsigned long cmd, void *arg)
+{
+	int ret;
+
+	do {
+		ret = ioctl(c->fd, cmd, arg);
+	} while (ret < 0 && errno == EINTR);
+	return ret < 0 ? -errno : 0;
+}
+
+int dev_attach(struct cli *c, const char *name, bool private_inst,
+	       struct edualloc_inst_info *info)
+{
+	struct edualloc_attach a = { .flags = private_inst ? EDUALLOC_ATTACH_PRIVATE : 0 };
+
+	if (strlen(name) >= sizeof(a.name))
+		return -EINVAL;
+	strncpy(a.name, name, sizeof(a.name));	/* NUL-padded, as the ABI wants */
+	int err = dev_ioctl(c, EDUALLOC_IOC_ATTACH, &a);
+
+	if (err)
+		return err;
+	dev_unmap(&c->arena);	/* another instance, another arena */
+	memcpy(c->attached, a.info.name, sizeof(c->attached));
+	c->attached[sizeof(c->attached) - 1] = '\0';
+	if (info)
+		*info = a.info;
+	return 0;
+}
+
+int dev_open(struct cli *c)
+{
+	if (c->fd >= 0)
+		return 0;
+	c->fd = open(EDUALLOC_DEVICE, O_RDWR | O_CLOEXEC);
+	if (c->fd < 0)
+		return fail_op(c, OP_OPEN, errno, "open %s", EDUALLOC_DEVICE);
+
+	struct edualloc_version v = { 0 };
+	int err = dev_ioctl(c, EDUALLOC_IOC_VERSION, &v);
+
+	if (err || v.abi_version != EDUALLOC_ABI_VERSION) {
+		int rc = err ? fail_op(c, OP_VERSION, -err, "open %s", EDUALLOC_DEVICE)
+			     : fail(c, "open %s: the module speaks ABI version %u, this CLI %d",
+				    EDUALLOC_DEVICE, v.abi_version, EDUALLOC_ABI_VERSION);
+		dev_close(c);
+		return rc;
+	}
+	strcpy(c->attached, "shared");	/* where every open file starts */
+	if (c->instance && strcmp(c->instance, "shared")) {
+		err = dev_attach(c, c->instance, false, NULL);
+		if (err) {
+			int rc = fail_op(c, OP_ATTACH, -err, "instance '%s'", c->instance);
+
+			dev_close(c);
+			return rc;
+		}
+	}
+	return 0;
+}
+
+void dev_close(struct cli *c)
+{
+	dev_unmap(&c->arena);
+	if (c->fd >= 0)
+		close(c->fd);
+	c->fd = -1;
+}
+
+int dev_stats(struct cli *c, struct edualloc_stats *st)
+{
+	memset(st, 0, sizeof(*st));
+	return dev_ioctl(c, EDUALLOC_IOC_STATS, st);
+}
+
+int dev_lookup_id(struct cli *c, int id, struct edualloc_alloc_info *info)
+{
+	struct edualloc_lookup l = { .id = id, .flags = EDUALLOC_LOOKUP_BY_ID };
+	int err = dev_ioctl(c, EDUALLOC_IOC_LOOKUP, &l);
+
+	if (!err)
+		*info = l.info;
+	return err;
+}
+
+int dev_list(struct cli *c, struct edualloc_inst_info **list, unsigned int *count)
+{
+	/* Ask for the count, then for that many (plus room for newcomers). */
+	for (int tries = 0; tries < 5; tries++) {
+		struct edualloc_list l = { 0 };
+		int err = dev_ioctl(c, EDUALLOC_IOC_LIST, &l);
+
+		if (err)
+			return err;
+		unsigned int max = l.total + 4;
+		struct edualloc_inst_info *buf = calloc(max, sizeof(*buf));
+
+		if (!buf)
+			return -ENOMEM;
+		l.buf = (uint64_t)(uintptr_t)buf;
+		l.max = max;
+		err = dev_ioctl(c, EDUALLOC_IOC_LIST, &l);
+		if (err) {
+			free(buf);
+			return err;
+		}
+		if (l.count == l.total) {	/* we saw them all */
+			*list = buf;
+			*count = l.count;
+			return 0;
+		}
+		free(buf);
+	}
+	return -EAGAIN;
+}
+
+void dev_unmap(struct mapping *m)
+{
+	if (m->addr)
+		munmap(m->addr, m->len);
+	m->addr = NULL;
+	m->len = 0;
+}
+
+unsigned char *dev_map_arena(struct cli *c)
+{
+	if (c->arena.addr)
+		return c->arena.addr;
+
+	struct edualloc_stats st;
+	int err = dev_stats(c, &st);
+
+	if (err) {
+		errno = -err;
+		return NULL;
+	}
+	void *p = mmap(NULL, st.capacity, PROT_READ | PROT_WRITE, MAP_SHARED, c->fd, 0);
+
+	if (p == MAP_FAILED)
+		return NULL;
+	c->arena = (struct mapping){ .addr = p, .len = st.capacity, .offset = 0 };
+	return c->arena.addr;
+}
+
+unsigned char *dev_map_alloc(struct cli *c, const struct edualloc_alloc_info *a,
+			     struct mapping *tmp)
+{
+	tmp->addr = NULL;
+	if (a->cls != EDUALLOC_CLASS_LARGE) {
+		unsigned char *arena = dev_map_arena(c);
+
+		if (!arena)
+			return NULL;
+		if (a->offset + a->class_size > c->arena.len) {
+			errno = ERANGE;		/* the kernel said otherwise: never trust blindly */
+			return NULL;
+		}
+		return arena + a->offset;
+	}
+	void *p = mmap(NULL, a->class_size, PROT_READ | PROT_WRITE, MAP_SHARED, c->fd,
+		       (off_t)a->offset);
+
+	if (p == MAP_FAILED)
+		return NULL;
+	*tmp = (struct mapping){ .addr = p, .len = a->class_size, .offset = a->offset };
+	return p;
+}
+
+const char *user_name(uint32_t uid, char *buf, size_t len)
+{
+	/* /etc/passwd by hand: getpwuid() does not work in a static binary. */
+	FILE *f = fopen("/etc/passwd", "r");
+	char line[512];
+
+	snprintf(buf, len, "%u", uid);
+	if (!f)
+		return buf;
+	while (fgets(line, sizeof(line), f)) {	/* name:password:uid:... */
+		char *colon1 = strchr(line, ':');
+		char *colon2 = colon1 ? strchr(colon1 + 1, ':') : NULL;
+
+		if (!colon2 || strtoul(colon2 + 1, NULL, 10) != uid)
+			continue;
+		*colon1 = '\0';
+		snprintf(buf, len, "%s", line);
+		break;
+	}
+	fclose(f);
+	return buf;
+}
+
+const char *human_size(uint64_t bytes, char *buf, size_t len)
+{
+	static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB" };
+	unsigned int u = 0;
+	double v = (double)bytes;
+
+	while (v >= 1024 && u < 4) {
+		v /= 1024;
+		u++;
+	}
+	if (u == 0 || v == (double)(uint64_t)v)
+		snprintf(buf, len, "%llu %s", (unsigned long long)v, units[u]);
+	else
+		snprintf(buf, len, "%.1f %s", v, units[u]);
+	return buf;
+}
+
+int debugfs_missing(struct cli *c, const char *verb, const char *path)
+{
+	struct stat sb;
+
+	if (stat(path, &sb) == 0)
+		return 0;
+	if (errno == EACCES)
+		return fail(c, "%s: cannot read %s: debugfs is root's (try as root)", verb, path);
+	if (stat(DEBUGFS_DIR, &sb) == 0)
+		return fail(c, "%s: %s is missing: this module's debugfs tree does not have it",
+			    verb, path);
+	return fail(c, "%s: %s is missing: is debugfs mounted "
+		    "(mount -t debugfs none /sys/kernel/debug) and the module loaded?", verb, path);
+}
