@@ -124,7 +124,7 @@ int verb_free(struct cli *c, int argc, char **argv)
 		/* Look first, to say what is freed and to see its red zone. */
 		struct edualloc_alloc_info info;
 		struct edualloc_stats before, after;
-		bool known = dev_lookup_id(c, id, &info) == 0;
+		bool known = dev_peek_alloc(c, id, &info) == 0;
 		bool counted = dev_stats(c, &before) == 0;
 		bool debug = counted && (before.inst_flags & EDUALLOC_INST_DEBUG);
 		int64_t bad = -1;
@@ -208,7 +208,7 @@ int verb_realloc(struct cli *c, int argc, char **argv)
 		return rc;
 
 	struct edualloc_alloc_info old = { 0 };
-	bool known = dev_lookup_id(c, id, &old) == 0;
+	bool known = dev_peek_alloc(c, id, &old) == 0;
 	struct edualloc_realloc r = { .id = id, .size = size };
 	int err = dev_ioctl(c, EDUALLOC_IOC_REALLOC, &r);
 

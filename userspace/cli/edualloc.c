@@ -20,7 +20,7 @@ static const struct verb verbs[] = {
 	  "what the module is: ABI, classes, limits, features",
 	  "Prints the module's ABI version, page size, size classes, features\n"
 	  "and limits (module parameters), and whether its debugfs tree is there.\n" },
-	{ "create", verb_create, "NAME [--capacity SIZE] [--bitset BITS] [--debug on|off]",
+	{ "create", verb_create, "NAME [--capacity SIZE] [--bitset BITS] [--debug on|off] [--quiet]",
 	  "make a named instance (a heap of your own)",
 	  "Makes a named instance: a heap of its own, owned by you, that lives\n"
 	  "until `edualloc destroy NAME` (or the module is unloaded). Use it with\n"
@@ -28,6 +28,8 @@ static const struct verb verbs[] = {
 	  "  -c, --capacity SIZE  arena bytes (default 1M; at least 64K)\n"
 	  "  -b, --bitset BITS    bitset size (default: the module's, 4096; 0: none)\n"
 	  "  -d, --debug on|off   red zones and poison checks (default: the module's)\n"
+	  "  -q, --quiet          no corruption reports on the console (still counted\n"
+	  "                       and logged): for programs that damage it on purpose\n"
 	  "In `edualloc shell`, `create` without NAME makes a private instance\n"
 	  "that lives as long as the session.\n" },
 	{ "attach", verb_attach, "NAME | --private",

@@ -84,7 +84,7 @@ int verb_info(struct cli *c, int argc, char **argv)
 		return 0;
 	}
 
-	char a[32], b[32], d[32];
+	char a[32], b[32], d[32], e[32];
 
 	printf("edualloc module, ABI version %u (this CLI: %s)\n", v.abi_version, EDUALLOC_VERSION);
 	printf("  device          %s\n", EDUALLOC_DEVICE);
@@ -99,7 +99,7 @@ int verb_info(struct cli *c, int argc, char **argv)
 	printf("  instances       %u of at most %u\n", v.nr_instances, v.max_instances);
 	printf("  arena bytes     %s in all, of at most %s (at most %s per instance, at least %s)\n",
 	       human_size(v.total_bytes, a, sizeof(a)), human_size(v.max_total_bytes, b, sizeof(b)),
-	       human_size(v.max_capacity, d, sizeof(d)), human_size(v.min_capacity, a, sizeof(a)));
+	       human_size(v.max_capacity, d, sizeof(d)), human_size(v.min_capacity, e, sizeof(e)));
 	printf("  bitset          %u bits by default, at most %u\n", v.def_bitset_bits,
 	       v.max_bitset_bits);
 	printf("  debugfs         %s%s\n", DEBUGFS_DIR, debugfs ? "" : " (absent: mount debugfs as root)");
@@ -145,6 +145,7 @@ int verb_create(struct cli *c, int argc, char **argv)
 		{ "capacity", required_argument, NULL, 'c' },
 		{ "bitset", required_argument, NULL, 'b' },
 		{ "debug", required_argument, NULL, 'd' },
+		{ "quiet", no_argument, NULL, 'q' },
 		COMMON_OPTIONS, { 0 },
 	};
 	struct edualloc_create cr = { .capacity = 1 << 20 };
@@ -152,7 +153,7 @@ int verb_create(struct cli *c, int argc, char **argv)
 	uint64_t n;
 	int opt;
 
-	while ((opt = verb_getopt(c, argc, argv, COMMON_SHORT "c:b:d:", opts)) != -1) {
+	while ((opt = verb_getopt(c, argc, argv, COMMON_SHORT "c:b:d:q", opts)) != -1) {
 		switch (opt) {
 		case 'c':
 			if (!parse_size(optarg, &n))
@@ -166,12 +167,16 @@ int verb_create(struct cli *c, int argc, char **argv)
 			bitset_given = true;
 			break;
 		case 'd':
+			cr.flags &= ~(EDUALLOC_CREATE_DEBUG_ON | EDUALLOC_CREATE_DEBUG_OFF);
 			if (!strcmp(optarg, "on"))
-				cr.flags = EDUALLOC_CREATE_DEBUG_ON;
+				cr.flags |= EDUALLOC_CREATE_DEBUG_ON;
 			else if (!strcmp(optarg, "off"))
-				cr.flags = EDUALLOC_CREATE_DEBUG_OFF;
+				cr.flags |= EDUALLOC_CREATE_DEBUG_OFF;
 			else
 				return usage_error(argv[0], "--debug takes on or off, not '%s'", optarg);
+			break;
+		case 'q':
+			cr.flags |= EDUALLOC_CREATE_QUIET;
 			break;
 		default:
 			return opt_done(opt);
@@ -311,9 +316,10 @@ int verb_destroy(struct cli *c, int argc, char **argv)
 	}
 	printf("destroy: instance \"%s\" is gone", name);
 	if (known && before.live_allocs)
-		printf("; %" PRIu64 " allocations (%" PRIu64 " bytes) were still live: "
+		printf("; %" PRIu64 " allocation%s (%" PRIu64 " bytes) %s still live: "
 		       "leaks, each reported in the log", (uint64_t)before.live_allocs,
-		       (uint64_t)before.live_requested);
+		       before.live_allocs == 1 ? "" : "s", (uint64_t)before.live_requested,
+		       before.live_allocs == 1 ? "was" : "were");
 	printf("\n");
 	return 0;
 }

@@ -57,8 +57,18 @@ static void json_stats(struct json *j, const struct edualloc_stats *st)
 	json_u64(j, "bitset_bits", st->bitset_bits);
 	json_u64(j, "next_id", st->next_id);
 	json_object(j, "errors");
-	for (unsigned int k = 0; k < EDUALLOC_NR_ERR; k++)
-		json_u64(j, eau_error_kind_name(k), st->errors[k]);
+	for (unsigned int k = 0; k < EDUALLOC_ERR_SLOTS; k++) {
+		char key[24];
+		const char *name = eau_error_kind_key(k);
+
+		if (!name) {	/* a kind newer than this CLI: keep its count */
+			if (!st->errors[k])
+				continue;
+			snprintf(key, sizeof(key), "kind_%u", k);
+			name = key;
+		}
+		json_u64(j, name, st->errors[k]);
+	}
 	json_end(j);
 }
 
@@ -167,70 +177,12 @@ int verb_classes(struct cli *c, int argc, char **argv)
 
 /* ---- reading debugfs files ------------------------------------------------ */
 
-/* The whole file, NUL-terminated, malloc'd (debugfs files have no size). */
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	size_t len = 0, cap = 4096;
-	char *buf = malloc(cap);
-
-	if (!f || !buf) {
-		int saved = errno;
-
-		if (f)
-			fclose(f);
-		free(buf);
-		errno = saved;
-		return NULL;
-	}
-	for (;;) {
-		size_t n = fread(buf + len, 1, cap - len - 1, f);
-
-		len += n;
-		if (n == 0)
-			break;
-		if (cap - len - 1 == 0) {
-			char *more = realloc(buf, cap * 2);
-
-			if (!more) {
-				free(buf);
-				fclose(f);
-				errno = ENOMEM;
-				return NULL;
-			}
-			buf = more;
-			cap *= 2;
-		}
-	}
-	bool bad = ferror(f);
-
-	fclose(f);
-	if (bad) {
-		free(buf);
-		errno = EIO;
-		return NULL;
-	}
-	buf[len] = '\0';
-	return buf;
-}
-
-/* Split 'line' in place into at most 'max' blank-separated words. */
-static int split_words(char *line, char **words, int max)
-{
-	int n = 0;
-
-	for (char *save = NULL, *w = strtok_r(line, " \t", &save); w && n < max;
-	     w = strtok_r(NULL, " \t", &save))
-		words[n++] = w;
-	return n;
-}
-
 /* Read a debugfs file of this module; NULL after reporting why. */
 static char *read_debugfs(struct cli *c, const char *verb, const char *path)
 {
 	if (debugfs_missing(c, verb, path))
 		return NULL;
-	char *text = slurp(path);
+	char *text = read_text_file(path);
 
 	if (!text)
 		fail(c, "%s: cannot read %s: %s", verb, path, strerror(errno));
@@ -722,7 +674,7 @@ static int log_level(struct cli *c, int argc, char **argv)
 				    err == EACCES || err == EPERM ? "only root may change it" : strerror(err));
 		}
 	}
-	char *text = slurp(path);
+	char *text = read_text_file(path);
 
 	if (!text)
 		return fail(c, "log level: cannot read %s: %s", path, strerror(errno));

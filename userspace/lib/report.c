@@ -25,7 +25,35 @@ static const char *const error_kind_names[EDUALLOC_ERR_SLOTS] = {
 	[EDUALLOC_ERR_KMEM]		= "kernel memory ran out",
 	[EDUALLOC_ERR_REDZONE]		= "red zone overwritten",
 	[EDUALLOC_ERR_USE_AFTER_FREE]	= "use after free",
+	[EDUALLOC_ERR_FREED_ID]		= "freed ID used",
 };
+
+/* The module's own short names (the log's kind=...), for JSON keys. */
+static const char *const error_kind_keys[EDUALLOC_ERR_SLOTS] = {
+	[EDUALLOC_ERR_ZERO_SIZE]	= "zero_size",
+	[EDUALLOC_ERR_TOO_BIG]		= "too_big",
+	[EDUALLOC_ERR_NO_SPACE]		= "no_space",
+	[EDUALLOC_ERR_UNKNOWN_ID]	= "unknown_id",
+	[EDUALLOC_ERR_DOUBLE_FREE]	= "double_free",
+	[EDUALLOC_ERR_STALE_ID]		= "stale_id",
+	[EDUALLOC_ERR_BAD_OFFSET]	= "bad_offset",
+	[EDUALLOC_ERR_NO_ALLOC]		= "no_alloc",
+	[EDUALLOC_ERR_BAD_RANGE]	= "bad_range",
+	[EDUALLOC_ERR_BAD_BIT]		= "bad_bit",
+	[EDUALLOC_ERR_NO_BITSET]	= "no_bitset",
+	[EDUALLOC_ERR_NO_IDS]		= "no_ids",
+	[EDUALLOC_ERR_KMEM]		= "kmem",
+	[EDUALLOC_ERR_REDZONE]		= "redzone",
+	[EDUALLOC_ERR_USE_AFTER_FREE]	= "use_after_free",
+	[EDUALLOC_ERR_FREED_ID]		= "freed_id",
+};
+
+const char *eau_error_kind_key(unsigned int kind)
+{
+	if (kind < EDUALLOC_ERR_SLOTS && error_kind_keys[kind])
+		return error_kind_keys[kind];
+	return NULL;
+}
 
 const char *eau_error_kind_name(unsigned int kind)
 {

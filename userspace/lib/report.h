@@ -14,6 +14,8 @@
 
 /* "double free", "red zone overwritten", ... for edualloc_stats.errors[i]. */
 const char *eau_error_kind_name(unsigned int kind);
+/* "double_free", ... (the module's names, as in the log); NULL if unnamed. */
+const char *eau_error_kind_key(unsigned int kind);
 /* "shared", "named", "private" for EDUALLOC_KIND_*. */
 const char *eau_kind_name(unsigned int kind);
 
