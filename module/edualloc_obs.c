@@ -99,8 +99,10 @@
  *		0x00000000 aabe............................  3*10............................
  *		A row: the offset of its first cell, the cells, the fill.
  *		Cells: '.' free, a-p a size class (a=8 B ... p=256 KiB, the
- *		classes file's map column), upper case when full. Fill: '.'
- *		free, 0-9 tenths of the slots (or pages) in use, '*' full.
+ *		classes file's map column; with several pages per cell, the
+ *		class of most of them), upper case when full. Fill: '.' free,
+ *		0 an empty slab (the spare), 1-9 tenths of the slots (or
+ *		pages) in use, at least 1 if any, '*' full.
  *		Then "large ID OFFSET SIZE RESERVED OWNER_PID" per large
  *		allocation (they live outside the arena) and the figures as
  *		"key value": pages_total pages_used pages_free free_bytes
@@ -1016,22 +1018,15 @@ static int ea_classes_show(struct seq_file *m, void *v)
 	return 0;
 }
 
-static void ea_show_alloc(struct seq_file *m, const struct ea_alloc_info *a,
-			  const char *prefix)
-{
-	char cls[12];
-
-	ea_fmt_class(cls, sizeof(cls), a->cls);
-	seq_printf(m, "%s%d 0x%llx %llu %s %llu %u\n", prefix, a->id, a->offset,
-		   a->size, cls, a->class_size, a->owner);
-}
-
 /* ea_for_each_alloc() callbacks: run under the engine's instance lock. */
 static int ea_allocations_one(void *priv, const struct ea_alloc_info *a)
 {
 	struct seq_file *m = priv;
+	char cls[12];
 
-	ea_show_alloc(m, a, "");
+	ea_fmt_class(cls, sizeof(cls), a->cls);
+	seq_printf(m, "%d 0x%llx %llu %s %llu %u\n", a->id, a->offset, a->size,
+		   cls, a->class_size, a->owner);
 	return seq_has_overflowed(m);	/* seq_read retries with more room */
 }
 
@@ -1049,7 +1044,8 @@ static int ea_large_one(void *priv, const struct ea_alloc_info *a)
 	struct seq_file *m = priv;
 
 	if (a->cls == EA_CLASS_LARGE)
-		ea_show_alloc(m, a, "large ");
+		seq_printf(m, "large %d 0x%llx %llu %llu %u\n", a->id, a->offset,
+			   a->size, a->class_size, a->owner);
 	return seq_has_overflowed(m);
 }
 
@@ -1100,8 +1096,11 @@ static void ea_map_cell(const struct ea_page_info *p, unsigned long n,
 	if (full) {
 		*cell = toupper(*cell);
 		*fill = '*';
+	} else if (!used) {
+		*fill = '0';
 	} else {
-		*fill = '0' + min_t(u64, 9, div64_u64(used * 10, (u64)n * EA_MAP_ONE));
+		/* 1..9: a slab with one object is not shown as empty */
+		*fill = '0' + clamp_t(u64, div64_u64(used * 10, (u64)n * EA_MAP_ONE), 1, 9);
 	}
 }
 
@@ -1160,7 +1159,7 @@ static int ea_map_show(struct seq_file *m, void *v)
 		else
 			seq_printf(m, " %c=%llu", ea_class_letter(k), size);
 	}
-	seq_puts(m, "\n# fill: . free; 0-9 tenths in use; * full\n");
+	seq_puts(m, "\n# fill: . free; 0 empty slab; 1-9 tenths in use; * full\n");
 	seq_printf(m, "# %-8s %-*s  %s\n", "offset", EA_MAP_COLS, "cells", "fill");
 	ea_map_rows(m, pages, n, per_cell);
 

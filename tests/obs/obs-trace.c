@@ -1,0 +1,190 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * obs-trace: the tracepoints edualloc:edualloc_alloc, edualloc_free,
+ * edualloc_error and edualloc_buddy, read back through tracefs.
+ *
+ * Enables the edualloc events with a filter on the instance's name (a
+ * string filter on the fixed-size inst field), drives a known sequence on
+ * a fresh private instance and asserts the exact records; then that
+ * disabled events record nothing.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "obs.h"
+
+#define EVENTS	TRACEFS "/events/edualloc"
+#define MAXR	64
+
+static void clear_trace(void)
+{
+	int fd = open(TRACEFS "/trace", O_WRONLY | O_TRUNC | O_CLOEXEC);
+
+	if (fd < 0)
+		fatal("clear " TRACEFS "/trace: %s", strerror(errno));
+	close(fd);
+}
+
+static void must_write(const char *path, const char *text)
+{
+	int err = spit(path, text);
+
+	if (err)
+		fatal("write '%s' to %s: %s", text, path, strerror(-err));
+}
+
+/* The edualloc records in the trace buffer: "edualloc_x: fields". */
+static int trace_records(char **recs, int max, int *foreign)
+{
+	char *text = slurp(TRACEFS "/trace"), *save, *l, pidtag[32];
+	int n = 0;
+
+	if (!text)
+		fatal("read " TRACEFS "/trace: %s", strerror(errno));
+	snprintf(pidtag, sizeof(pidtag), "-%d ", getpid());
+	*foreign = 0;
+	for (l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		char *ev = strstr(l, ": edualloc_");
+
+		if (l[0] == '#' || !ev)
+			continue;
+		*ev = '\0';
+		if (!strstr(l, pidtag))	/* the TASK-PID column */
+			(*foreign)++;
+		if (n < max)
+			recs[n] = squeeze(ev + 2);
+		n++;
+	}
+	free(text);
+	return n;
+}
+
+static char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
+
+static char *fmt(const char *f, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, f);
+	if (vasprintf(&s, f, ap) < 0)
+		fatal("out of memory");
+	va_end(ap);
+	return s;
+}
+
+int main(void)
+{
+	static const char * const events[] = {
+		"edualloc_alloc", "edualloc_free", "edualloc_error", "edualloc_buddy",
+	};
+	struct edualloc_alloc_info c1, c2, c3;
+	char *want[MAXR], *got[MAXR], path[160], *text;
+	int nw = 0, n, i, foreign;
+	unsigned int order;
+	struct dev d;
+	const char *name;
+
+	test_init("obs-trace");
+	if (!exists(TRACEFS "/trace"))
+		skip("tracefs is not mounted at " TRACEFS);
+	if (!exists(EVENTS))
+		skip("no edualloc events in tracefs (kernel without tracing?)");
+
+	for (i = 0; i < 4; i++) {
+		snprintf(path, sizeof(path), EVENTS "/%s/format", events[i]);
+		text = slurp(path);
+		check(text && strstr(text, "field:char inst[32];") &&
+		      strstr(text, "field:u32 inst_id;"),
+		      "%s exists, with the inst name and inst_id fields", events[i]);
+		free(text);
+	}
+
+	must_write(TRACEFS "/tracing_on", "1");
+	dev_open(&d);
+	dev_create(&d, 1024 * 1024, 0);
+	name = d.info.name;
+	must_write(EVENTS "/filter", fmt("inst == \"%s\"", name));
+	clear_trace();
+	must_write(EVENTS "/enable", "1");
+
+	check(!dev_alloc(&d, 5000, &c1), "alloc 5000");
+	check(!dev_free(&d, c1.id), "free it");
+	check(!dev_alloc(&d, 100, &c2), "alloc 100");
+	check(dev_free(&d, 99) == -ENOENT, "free ID 99: ENOENT");
+	check(dev_alloc(&d, 0, NULL) == -EINVAL, "alloc 0: EINVAL");
+	check(!dev_realloc(&d, c2.id, 300, &c3), "realloc the 100 bytes to 300");
+
+	must_write(EVENTS "/enable", "0");
+
+	for (order = 6; order >= 2; order--)
+		want[nw++] = fmt("edualloc_buddy: inst=%s split order=%u bytes=%lu offset=0x0",
+				 name, order, 4096UL << order);
+	want[nw++] = fmt("edualloc_alloc: inst=%s id=%d size=5000 cls=10 reserved=8192 offset=0x%llx old_id=0",
+			 name, c1.id, c1.offset);
+	for (order = 2; order <= 6; order++)
+		want[nw++] = fmt("edualloc_buddy: inst=%s merge order=%u bytes=%lu offset=0x0",
+				 name, order, 4096UL << order);
+	want[nw++] = fmt("edualloc_free: inst=%s id=%d size=5000 cls=10 reserved=8192 offset=0x%llx",
+			 name, c1.id, c1.offset);
+	for (order = 6; order >= 1; order--)
+		want[nw++] = fmt("edualloc_buddy: inst=%s split order=%u bytes=%lu offset=0x0",
+				 name, order, 4096UL << order);
+	want[nw++] = fmt("edualloc_alloc: inst=%s id=%d size=100 cls=4 reserved=128 offset=0x%llx old_id=0",
+			 name, c2.id, c2.offset);
+	want[nw++] = fmt("edualloc_error: inst=%s op=free kind=unknown_id err=ENOENT id=99 size=0 offset=0x0",
+			 name);
+	want[nw++] = fmt("edualloc_error: inst=%s op=alloc kind=zero_size err=EINVAL id=0 size=0 offset=0x0",
+			 name);
+	want[nw++] = fmt("edualloc_alloc: inst=%s id=%d size=300 cls=6 reserved=512 offset=0x%llx old_id=%d",
+			 name, c3.id, c3.offset, c2.id);
+
+	n = trace_records(got, MAXR, &foreign);
+	check(n == nw, "%d records in the trace buffer (got %d)", nw, n);
+	for (i = 0; i < nw; i++)
+		check_str(i < n ? got[i] : NULL, want[i], "record %d: %.40s...", i + 1,
+			  want[i]);
+	check(!foreign, "every record names this process in its TASK-PID column");
+
+	/* Disabled: nothing is recorded. */
+	clear_trace();
+	check(!dev_alloc(&d, 5000, NULL) && dev_alloc(&d, 0, NULL) == -EINVAL,
+	      "alloc and a refused alloc with the events disabled");
+	n = trace_records(got, MAXR, &foreign);
+	check(n == 0, "disabled events record nothing (got %d records)", n);
+
+	/* The filter is on the name: another instance's events stay out. */
+	{
+		struct dev other;
+
+		dev_open(&other);
+		dev_create(&other, 1024 * 1024, 0);
+		must_write(EVENTS "/enable", "1");
+		dev_alloc(&other, 64, NULL);
+		dev_alloc(&d, 64, &c1);
+		must_write(EVENTS "/enable", "0");
+		char *mine = fmt("inst=%s ", name), *alloc = fmt("edualloc_alloc: inst=%s id=%d ",
+								 name, c1.id);
+		int others = 0, found = 0;
+
+		n = trace_records(got, MAXR, &foreign);
+		for (i = 0; i < n && i < MAXR; i++) {
+			others += !strstr(got[i], mine);
+			found += !strncmp(got[i], alloc, strlen(alloc));
+		}
+		check(found == 1 && !others,
+		      "the name filter keeps %s's records only (%d records, %d of others)",
+		      name, n, others);
+		dev_close(&other);
+	}
+
+	must_write(EVENTS "/filter", "0");
+	clear_trace();
+	dev_close(&d);
+	return test_done();
+}
