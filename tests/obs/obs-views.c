@@ -12,7 +12,10 @@
 #include <string.h>
 #include <unistd.h>
 #include <dirent.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
+#include <sys/wait.h>
 
 #include "obs.h"
 
@@ -301,11 +304,95 @@ static void test_scaled(void)
 	dev_close(&d);
 }
 
+/* A file held open across the instance's destruction reads as an error. */
+static void test_gone(void)
+{
+	static const char * const files[] = { "stats", "classes", "allocations", "map", "bitset" };
+	int fds[5], i, ok = 0;
+	char path[160], buf[256];
+	struct dev d;
+
+	dev_open(&d);
+	dev_create(&d, MiB, 64);
+	dev_alloc(&d, 100, NULL);
+	for (i = 0; i < 5; i++) {
+		snprintf(path, sizeof(path), DEBUGFS "/instances/%s/%s", d.info.name, files[i]);
+		fds[i] = open(path, O_RDONLY | O_CLOEXEC);
+	}
+	dev_close(&d);
+	for (i = 0; i < 5; i++) {
+		ssize_t n = fds[i] < 0 ? 0 : read(fds[i], buf, sizeof(buf));
+
+		ok += fds[i] >= 0 && n < 0 && errno == EIO;
+		if (fds[i] >= 0)
+			close(fds[i]);
+	}
+	check(ok == 5, "files held open across destroy: read fails with EIO (%d of 5)", ok);
+}
+
+/* Read every instance's files while other processes make and destroy them. */
+static void test_race(void)
+{
+	static const char * const files[] = { "stats", "classes", "allocations", "map", "bitset" };
+	pid_t kids[2];
+	int reads = 0, errors = 0, k, round, status;
+
+	for (k = 0; k < 2; k++) {
+		kids[k] = fork();
+		if (kids[k] < 0)
+			fatal("fork: %s", strerror(errno));
+		if (!kids[k]) {
+			for (;;) {
+				struct dev d;
+				int i;
+
+				dev_open(&d);
+				dev_create(&d, MiB, 128);
+				for (i = 0; i < 20; i++)
+					dev_alloc(&d, 100 + 700 * i, NULL);
+				dev_bit(&d, EDUALLOC_BIT_SET, 7);
+				dev_close(&d);
+			}
+		}
+	}
+	for (round = 0; round < 200; round++) {
+		DIR *dir = opendir(DEBUGFS "/instances");
+		struct dirent *e;
+
+		while (dir && (e = readdir(dir))) {
+			char path[320];
+			char *text;
+
+			if (e->d_name[0] == '.')
+				continue;
+			snprintf(path, sizeof(path), DEBUGFS "/instances/%s/%s", e->d_name,
+				 files[round % 5]);
+			text = slurp(path);
+			if (text)
+				reads++;
+			else if (errno != ENOENT && errno != EIO)
+				errors++;
+			free(text);
+		}
+		if (dir)
+			closedir(dir);
+	}
+	for (k = 0; k < 2; k++) {
+		kill(kids[k], SIGKILL);
+		waitpid(kids[k], &status, 0);
+	}
+	check(!errors && reads > 0,
+	      "reads racing with create/destroy: %d read, %d failed other than ENOENT/EIO",
+	      reads, errors);
+}
+
 int main(void)
 {
 	test_init("obs-views");
 	test_one_mib();
 	test_small();
 	test_scaled();
+	test_gone();
+	test_race();
 	return test_done();
 }
