@@ -96,7 +96,7 @@
  *		the arena has more than 2048, so that it never takes more than
  *		64 rows), 32 cells per row, for an 80-column terminal:
  *		# comment lines: the title, the legend and the column names
- *		0x00000000 aabe............................  3*10............................
+ *		0x00000000 eJKKf...........................  1***1...........................
  *		A row: the offset of its first cell, the cells, the fill.
  *		Cells: '.' free, a-p a size class (a=8 B ... p=256 KiB, the
  *		classes file's map column; with several pages per cell, the
@@ -129,10 +129,10 @@
  * read instead: the engine already keeps those figures under its lock, and
  * copying them on every event would cost every allocation.
  *
- * Three consumers of an event. Each is a counter bump (the module-wide
- * stats), a tracepoint call (a patched-out static branch unless someone
- * enabled it in tracefs) and, when the verbosity asks for its kind, a log
- * record. At verbosity 0 no lock is taken.
+ * Each event goes three ways: a counter bump (the module-wide stats), a
+ * tracepoint call (a patched-out static branch unless someone enabled it
+ * in tracefs) and, when the verbosity asks for its kind, a log record. At
+ * verbosity 0 no lock is taken.
  *
  * The log is a ring of fixed-size binary records, written in place. A
  * record holds numbers, the instance's name and the caller's comm: nothing
@@ -164,8 +164,8 @@
  * registry lock, ea_obs_lock, the engine's instance lock, ea_log_lock).
  *
  * The console is left alone: the engine reports corruption there itself
- * (rate-limited), the device reports load and unload. This file prints
- * nothing on the console but its own setup failures.
+ * (rate-limited), the device reports load and unload, and this file
+ * prints nothing: the detail goes to the log and the tracepoints.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -345,7 +345,7 @@ struct ea_log_rec {
 	u32 inst_id;
 	u32 pid;			/* the caller's tgid */
 	s32 id;
-	s32 err;
+	s32 err;			/* CORRUPT: the error kind; create: the instance kind */
 	u8 type;			/* enum ea_event_type, EA_LOG_CREATE, EA_LOG_DESTROY */
 	u8 op;				/* enum ea_op */
 	u8 cls;
@@ -459,11 +459,14 @@ static void ea_trace_event(const struct ea_obs_inst *oi, const struct ea_event *
  */
 void ea_obs_event(struct ea_obs_inst *oi, const struct ea_event *ev)
 {
+	unsigned int verbosity = READ_ONCE(ea_verbosity), level;
+
 	if ((unsigned int)ev->type >= EA_NR_EVENTS)
 		return;
 	atomic64_inc(&ea_event_count[ev->type]);
 	ea_trace_event(oi, ev);
-	if (ea_event_level[ev->type] <= READ_ONCE(ea_verbosity))
+	level = ea_event_level[ev->type] ?: EA_V_EXPLAIN;	/* a new kind: explain */
+	if (verbosity && level <= verbosity)
 		ea_log_event(oi, ev);
 }
 
