@@ -38,6 +38,8 @@
  * allocated until munmap: userspace never sees memory the kernel reuses
  * for anything else, and the kernel never touches an area it freed. A
  * mapping also holds its file, hence the module: unload waits for munmap.
+ * Mappings are MAP_SHARED (a private copy of kernel-owned pages would be
+ * a lie) and never executable, not even later through mprotect().
  * The kernel never follows anything stored in the arena (the engine keeps
  * its metadata outside it), so userspace may write anything there.
  *
@@ -1233,6 +1235,17 @@ static int ea_mmap_area(void *priv, void *area, u64 size)
 	return remap_vmalloc_range(req->vma, area, req->pgoff);
 }
 
+/* Mappings stay non-executable: mprotect(PROT_EXEC) is refused too. */
+static int ea_vm_mprotect(struct vm_area_struct *vma, unsigned long start,
+			  unsigned long end, unsigned long newflags)
+{
+	return newflags & VM_EXEC ? -EACCES : 0;
+}
+
+static const struct vm_operations_struct ea_vm_ops = {
+	.mprotect = ea_vm_mprotect,
+};
+
 static int ea_mmap(struct file *file, struct vm_area_struct *vma)
 {
 	struct ea_file *f = file->private_data;
@@ -1243,9 +1256,10 @@ static int ea_mmap(struct file *file, struct vm_area_struct *vma)
 	u64 start;
 	int ret;
 
-	if (!(vma->vm_flags & VM_SHARED) || vma->vm_flags & VM_EXEC)
+	/* VM_MAYSHARE: MAP_SHARED, also on a read-only file (no VM_SHARED). */
+	if (!(vma->vm_flags & VM_MAYSHARE) || vma->vm_flags & VM_EXEC)
 		return -EINVAL;
-	ea_vm_flags_clear(vma, VM_MAYEXEC);
+	vma->vm_ops = &ea_vm_ops;
 
 	/* The arena, or the large area whose slot holds 'off'. */
 	if (off < EA_LARGE_BASE)

@@ -204,6 +204,21 @@ static void test_refusals(int fd, unsigned long long cap)
 	check(mremap(p, 8192, 16384, 0) == MAP_FAILED, "mremap cannot grow a mapping");
 	check(mprotect(p, 4096, PROT_READ) == 0, "mprotect(PROT_READ) is allowed");
 	munmap(p, 8192);
+
+	/* A file opened read-only maps MAP_SHARED, for reading only. */
+	{
+		int ro = open(DEV, O_RDONLY | O_CLOEXEC);
+		struct edualloc_attach at = { .name = "shared" };
+		struct edualloc_stats s;
+
+		xioctl(ro, EDUALLOC_IOC_ATTACH, &at);
+		do_stats(ro, &s);
+		EXPECT(0, map_err(ro, 0, s.capacity, PROT_READ, MAP_SHARED),
+		       "mmap PROT_READ, MAP_SHARED of an O_RDONLY file");
+		EXPECT(EACCES, map_err(ro, 0, 4096, PROT_READ | PROT_WRITE, MAP_SHARED),
+		       "mmap PROT_WRITE, MAP_SHARED of an O_RDONLY file");
+		close(ro);
+	}
 }
 
 static void test_destroy_close(void)
