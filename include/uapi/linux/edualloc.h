@@ -37,8 +37,9 @@
  *    (CAP_SYS_ADMIN) may ATTACH to or DESTROY them.
  *  - private instances (CREATE with an empty name): belong to the open
  *    file that made them, and are destroyed when that file is closed
- *    (the last close, after fork or dup). LIST shows them as "pid<P>.<N>",
- *    a name nobody can attach to.
+ *    (the last close, after fork or dup; a mapping holds the file open
+ *    until munmap). LIST shows them as "pid<P>.<N>", a name nobody can
+ *    attach to.
  *
  * Destroying an instance while other files are attached to it is safe:
  * their instance ioctls and mmap then fail with -EIDRM until they ATTACH
@@ -61,8 +62,14 @@
  *    EDUALLOC_LARGE_BASE + ((__u64)id << EDUALLOC_LARGE_SHIFT), the
  *    info.offset that ALLOC returns: mmap it at that offset.
  *
- * A mapping must be MAP_SHARED, must not be executable, and must lie
- * inside the arena or inside one large allocation (-EINVAL otherwise).
+ * A mapping must be MAP_SHARED (a file opened O_RDONLY maps for reading
+ * only), must not be executable, and must lie inside the arena or inside
+ * one large allocation. mmap() fails with:
+ *	-EINVAL	MAP_PRIVATE, PROT_EXEC, or a range outside the arena and
+ *		outside every live large allocation.
+ *	-EIDRM	the attached instance was destroyed.
+ *	-EACCES	PROT_WRITE on a file opened O_RDONLY (the kernel's rule), and
+ *		mprotect() to PROT_EXEC later.
  * Bytes written through a mapping are the bytes READ returns, and the
  * reverse. Freeing, resetting or destroying never pulls pages from under
  * a mapping: they stay valid until munmap (the kernel then reuses the
@@ -256,6 +263,7 @@ struct edualloc_create {
  *		unknown flags; non-zero __pad.
  *	-ENOENT	no instance of that name; PRIVATE and this file has none.
  *	-EPERM	a named instance of another uid, and not CAP_SYS_ADMIN.
+ *	-ENOMEM	kernel memory for the reply.
  */
 #define EDUALLOC_ATTACH_PRIVATE		(1U << 0)
 
@@ -313,7 +321,7 @@ struct edualloc_alloc_info {
  * EDUALLOC_IOC_ALLOC: allocate 'size' bytes in the attached instance.
  * Errors:
  *	-EINVAL	size 0; non-zero flags or __pad.
- *	-E2BIG	size larger than the instance's capacity.
+ *	-E2BIG	size larger than the instance's capacity (or than 1 GiB).
  *	-ENOMEM	not enough free space left (or kernel memory).
  *	-ENOSPC	the instance has used up its IDs (RESET it).
  */
