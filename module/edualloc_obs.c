@@ -1151,11 +1151,11 @@ static int ea_map_show(struct seq_file *m, void *v)
 	seq_printf(m, "# map of %s: %lu pages of %lu bytes, %lu page%s per cell, %u cells per row\n",
 		   oi->name, n, PAGE_SIZE, per_cell, per_cell == 1 ? "" : "s",
 		   EA_MAP_COLS);
-	seq_puts(m, "# cells: . free; a class, upper case when full:");
+	seq_puts(m, "# cells: . free; a-p a size class, upper case when full:");
 	for (k = 0; k < EA_NR_CLASSES; k++) {
 		u64 size = ea_class_size(k);
 
-		if (k == EA_NR_CLASSES / 2)
+		if (!(k % (EA_NR_CLASSES / 2)))
 			seq_puts(m, "\n#  ");
 		if (size >= 1024)
 			seq_printf(m, " %c=%lluK", ea_class_letter(k), size >> 10);
