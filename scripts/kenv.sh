@@ -1,7 +1,8 @@
 # Sourced: map a kernel name of the harness to its image and its build tree.
 #   KERNEL=debian-6.1 | debian-6.12 | debug   ->  KIMAGE, KDIR
 # Fetches or builds what is missing (scripts/kernel.sh caches it).
-_here=$(cd "$(dirname "$0")" && pwd)
+# The caller sets $top, the repository's top directory.
+_here=$top/scripts
 . "$_here/kver.sh"
 case "$KERNEL" in
 debian-6.1)	KIMAGE=$("$_here/kernel.sh" distro "$KV61") || exit 1

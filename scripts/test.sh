@@ -64,14 +64,20 @@ p_host() {
 p_kernels() {
 	local k
 	for k in $kernels; do
-		check "kernel: $k ready" env KERNEL=$k sh -c '. scripts/kenv.sh; test -f "$KIMAGE" && test -d "$KDIR"'
+		check "kernel: $k ready" env KERNEL="$k" top="$top" \
+			sh -c '. "$top/scripts/kenv.sh" && test -f "$KIMAGE" && test -d "$KDIR"'
 	done
 }
 
 vm_suite() {	# KERNEL TIMEOUT
 	local k=$1 log=build/vm-$1.log
+	rm -f "$log"
 	VM_TIMEOUT=$2 VM_LOG=$log VM_QUIET=1 scripts/vm.sh "$k" suite
 	echo "   guest exit status $? (console: $log)"
+	if [ ! -f "$log" ]; then
+		record FAIL "$k: module build or guest start" "see build/kmod-$k/build.log"
+		return
+	fi
 	python3 scripts/analyze.py "$k" "$log" | while read -r st name rest; do
 		record "$st" "$name" "$(echo "$rest" | sed 's/^(\(.*\))$/\1/')"
 	done
