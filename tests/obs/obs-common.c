@@ -213,7 +213,15 @@ void dev_open(struct dev *d)
 
 void dev_create(struct dev *d, unsigned long long capacity, unsigned int bits)
 {
-	struct edualloc_create c = { .capacity = capacity, .bitset_bits = bits };
+	dev_create_flags(d, capacity, bits, 0);
+}
+
+void dev_create_flags(struct dev *d, unsigned long long capacity, unsigned int bits,
+		      unsigned int flags)
+{
+	struct edualloc_create c = {
+		.capacity = capacity, .bitset_bits = bits, .flags = flags,
+	};
 
 	if (ioctl(d->fd, EDUALLOC_IOC_CREATE, &c))
 		fatal("CREATE %llu bytes: %s", capacity, strerror(errno));

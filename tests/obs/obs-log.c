@@ -17,12 +17,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/klog.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "obs.h"
 
 #define MAX_WANT	64
+
+static int klog_lines(void);
 
 struct want {
 	int n;
@@ -195,6 +198,67 @@ static void test_explain(void)
 	want(&w, "destroy leak %d 100 128 0x%llx leak owner=%d", b[4].id,
 	     b[4].offset, getpid());
 	expect_log("verbosity 3", from, d.info.name, &w);
+}
+
+/*
+ * Corruption found by the debug checks: a write past the requested size
+ * (red zone, found on free) and a write into a freed slot (poison, found
+ * when the slot is handed out again), each logged before its operation's
+ * line. A quiet instance keeps them off the console; a normal one reports
+ * one line there.
+ */
+static void test_corruption(void)
+{
+	struct edualloc_alloc_info a, b, c;
+	unsigned long long from;
+	struct want w = { 0 };
+	int console;
+	char *arena;
+	struct dev d;
+
+	set_verbosity(2);
+	dev_open(&d);
+	dev_create_flags(&d, MiB, 0, EDUALLOC_CREATE_QUIET);
+	from = log_next_seq();
+	arena = mmap(NULL, MiB, PROT_READ | PROT_WRITE, MAP_SHARED, d.fd, 0);
+	if (arena == MAP_FAILED)
+		fatal("mmap the arena: %s", strerror(errno));
+	check(!dev_alloc(&d, 100, &a) && !dev_alloc(&d, 100, &b), "corruption: two allocations");
+	arena[a.offset + 100] = 'A';			/* the first byte of its red zone */
+	check(!dev_free(&d, a.id), "free the one with a damaged red zone: the free succeeds");
+	check(!dev_free(&d, b.id), "free the other");
+	arena[b.offset + 7] = 'B';			/* write after free */
+	check(!dev_alloc(&d, 100, &c) && c.offset == b.offset,
+	      "alloc 100 again gets the freed slot back (LIFO)");
+	munmap(arena, MiB);
+
+	want(&w, "alloc alloc %d 100 128 0x%llx ok -", a.id, a.offset);
+	want(&w, "alloc alloc %d 100 128 0x%llx ok -", b.id, b.offset);
+	want(&w, "free corrupt %d - - 0x%llx corrupt kind=redzone,byte=0x41", a.id,
+	     a.offset + 100);
+	want(&w, "free free %d 100 128 0x%llx ok -", a.id, a.offset);
+	want(&w, "free free %d 100 128 0x%llx ok -", b.id, b.offset);
+	want(&w, "alloc corrupt %d - - 0x%llx corrupt kind=use_after_free,byte=0x42", b.id,
+	     b.offset + 7);
+	want(&w, "alloc alloc %d 100 128 0x%llx ok -", c.id, c.offset);
+	expect_log("corruption", from, d.info.name, &w);
+	dev_close(&d);
+
+	/* Not quiet: the fault goes to the console too, once. */
+	dev_open(&d);
+	dev_create(&d, MiB, 0);
+	console = klog_lines();
+	arena = mmap(NULL, MiB, PROT_READ | PROT_WRITE, MAP_SHARED, d.fd, 0);
+	if (arena == MAP_FAILED)
+		fatal("mmap the arena: %s", strerror(errno));
+	dev_alloc(&d, 100, &a);
+	arena[a.offset + 100] = 'A';
+	dev_free(&d, a.id);
+	munmap(arena, MiB);
+	dev_close(&d);
+	check(klog_lines() == console + 1,
+	      "a corruption in a non-quiet instance: one console line (%d before, %d after)",
+	      console, klog_lines());
 }
 
 /* Verbosity 1: refused calls and leaks only. */
@@ -410,13 +474,14 @@ int main(void)
 
 	test_operations();
 	test_explain();
+	test_corruption();
 	test_errors_only();
 	test_off();
 	test_lost();
 	test_concurrent();
 
-	check(console >= 0 && klog_lines() == console,
-	      "the console got nothing from all this (%d edualloc lines before, %d after)",
+	check(console >= 0 && klog_lines() == console + 1,
+	      "the console got nothing from all this but the one fault (%d edualloc lines before, %d after)",
 	      console, klog_lines());
 	set_verbosity(verbosity);
 	return test_done();

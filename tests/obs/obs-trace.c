@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "obs.h"
@@ -107,7 +108,7 @@ int main(void)
 
 	must_write(TRACEFS "/tracing_on", "1");
 	dev_open(&d);
-	dev_create(&d, 1024 * 1024, 0);
+	dev_create_flags(&d, 1024 * 1024, 0, EDUALLOC_CREATE_QUIET);
 	name = d.info.name;
 	must_write(EVENTS "/filter", fmt("inst == \"%s\"", name));
 	clear_trace();
@@ -181,6 +182,34 @@ int main(void)
 		      "the name filter keeps %s's records only (%d records, %d of others)",
 		      name, n, others);
 		dev_close(&other);
+	}
+
+	/* A corruption the debug checks find: an error record with err 0. */
+	{
+		char *arena = mmap(NULL, 1024 * 1024, PROT_READ | PROT_WRITE, MAP_SHARED,
+				   d.fd, 0);
+		char *rec = NULL;
+		int errors = 0;
+
+		if (arena == MAP_FAILED)
+			fatal("mmap the arena: %s", strerror(errno));
+		check(!dev_alloc(&d, 100, &c1), "alloc 100 to damage its red zone");
+		clear_trace();
+		must_write(EVENTS "/enable", "1");
+		arena[c1.offset + 100] = 'A';
+		dev_free(&d, c1.id);
+		must_write(EVENTS "/enable", "0");
+		munmap(arena, 1024 * 1024);
+		n = trace_records(got, MAXR, &foreign);
+		for (i = 0; i < n && i < MAXR; i++) {
+			if (!strncmp(got[i], "edualloc_error:", 15)) {
+				errors++;
+				rec = got[i];
+			}
+		}
+		check(errors == 1, "one error record for the damaged red zone (got %d)", errors);
+		check_str(rec, fmt("edualloc_error: inst=%s op=free kind=redzone err=0 id=%d size=0 offset=0x%llx",
+				   name, c1.id, c1.offset + 100), "the corruption's record");
 	}
 
 	must_write(EVENTS "/filter", "0");

@@ -47,6 +47,8 @@ struct dev {
 
 void dev_open(struct dev *d);
 void dev_create(struct dev *d, unsigned long long capacity, unsigned int bits);
+void dev_create_flags(struct dev *d, unsigned long long capacity, unsigned int bits,
+		      unsigned int flags);	/* EDUALLOC_CREATE_* */
 void dev_close(struct dev *d);		/* destroys the private instance */
 int dev_alloc(struct dev *d, unsigned long long size, struct edualloc_alloc_info *out);
 int dev_free(struct dev *d, int id);
