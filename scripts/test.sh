@@ -31,7 +31,7 @@ phase() {	# TITLE FUNC
 	echo "== $1"
 	"$2"
 	local d=$(( $(date +%s) - s ))
-	phases="$phases$(printf '  %-34s %4dm%02ds' "$1" $((d / 60)) $((d % 60)))\n"
+	phases="$phases$(printf '  %-40s %4dm%02ds' "$1" $((d / 60)) $((d % 60)))\n"
 }
 
 p_deps() {
@@ -112,7 +112,7 @@ esac
 echo "== time per phase"
 printf '%b' "$phases"
 d=$(( $(date +%s) - t0 ))
-printf '  %-34s %4dm%02ds\n' "total" $((d / 60)) $((d % 60))
+printf '  %-40s %4dm%02ds\n' "total" $((d / 60)) $((d % 60))
 pass=$(grep -c '^PASS' "$results")
 fail=$(grep -c '^FAIL' "$results")
 skip=$(grep -c '^SKIP' "$results")
