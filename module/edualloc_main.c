@@ -110,7 +110,7 @@ MODULE_PARM_DESC(dev_mode, "Permissions of /dev/edualloc (default 0660)");
 
 static unsigned long max_capacity = SZ_64M;
 module_param(max_capacity, ulong, 0644);
-MODULE_PARM_DESC(max_capacity, "Limit: largest capacity of one instance (default 64 MiB)");
+MODULE_PARM_DESC(max_capacity, "Limit: largest capacity of one instance (default 64 MiB, at most 4 GiB)");
 
 static unsigned long max_total_bytes = SZ_256M;
 module_param(max_total_bytes, ulong, 0644);
@@ -176,6 +176,12 @@ static u32 ea_next_inst_id = 1;
 
 /* Set at load, cleared at unload: constant while the device is registered. */
 static struct ea_dev_inst *ea_shared;
+
+/* max_capacity, within what the engine can index (EA_MAX_ARENA). */
+static u64 ea_max_capacity(void)
+{
+	return min_t(u64, READ_ONCE(max_capacity), EA_MAX_ARENA);
+}
 
 static void ea_inst_release(struct kref *ref)
 {
@@ -300,8 +306,10 @@ static struct ea_dev_inst *ea_inst_create_locked(const char *name, u32 kind,
 
 	lockdep_assert_held(&ea_registry_lock);
 
+	if (p->capacity > ea_max_capacity())
+		return ERR_PTR(-EDQUOT);
 	capacity = PAGE_ALIGN(p->capacity);
-	if (capacity > READ_ONCE(max_capacity) ||
+	if (capacity > ea_max_capacity() ||
 	    ea_nr_instances >= READ_ONCE(max_instances) ||
 	    ea_total_bytes + capacity > READ_ONCE(max_total_bytes))
 		return ERR_PTR(-EDQUOT);
@@ -456,7 +464,7 @@ static long ea_ioctl_version(void __user *uarg)
 	v.def_bitset_bits = EA_DEF_BITSET_BITS;
 	v.max_bitset_bits = EA_MAX_BITSET_BITS;
 	mutex_lock(&ea_registry_lock);
-	v.max_capacity = READ_ONCE(max_capacity);
+	v.max_capacity = ea_max_capacity();
 	v.max_total_bytes = READ_ONCE(max_total_bytes);
 	v.max_instances = READ_ONCE(max_instances);
 	v.total_bytes = ea_total_bytes;
@@ -490,7 +498,7 @@ static long ea_ioctl_create(struct ea_file *f, void __user *uarg)
 	if (arg.capacity < EA_MIN_CAPACITY || arg.bitset_bits > EA_MAX_BITSET_BITS ||
 	    arg.first_id > INT_MAX)
 		return -EINVAL;
-	if (arg.capacity > READ_ONCE(max_capacity))
+	if (arg.capacity > ea_max_capacity())
 		return -EDQUOT;
 	if (copy_to_user(uarg, &arg, sizeof(arg)))
 		return -EFAULT;
@@ -1381,7 +1389,7 @@ static int __init ea_init(void)
 		pr_err("dev_mode %#o is not a permission mode\n", dev_mode);
 		return -EINVAL;
 	}
-	if (shared_capacity < EA_MIN_CAPACITY || shared_capacity > max_capacity ||
+	if (shared_capacity < EA_MIN_CAPACITY || shared_capacity > ea_max_capacity() ||
 	    shared_bitset_bits > EA_MAX_BITSET_BITS) {
 		pr_err("shared_capacity must be %lu..%lu bytes and shared_bitset_bits at most %u\n",
 		       (unsigned long)EA_MIN_CAPACITY, max_capacity,
