@@ -1713,6 +1713,7 @@ static void ea_init_state(struct ea_instance *inst)
 	if (inst->bitset)
 		bitmap_zero(inst->bitset, inst->bitset_bits);
 	inst->next_id = inst->first_id;
+	inst->fail_nth = 0;
 }
 
 /* Free every slab, large area and ID; the arena is left as it is. */
@@ -1844,7 +1845,7 @@ void ea_destroy(struct ea_instance *inst)
  * allocations, statistics zeroed, the bitset cleared, the first ID next.
  * The same operations then give the same IDs and offsets again. Live
  * allocations are dropped silently (the count is in EA_EV_RESET's aux);
- * the debug setting is kept.
+ * the debug setting is kept, an armed ea_fail_nth() is disarmed.
  *
  * Context: Process context; takes the instance lock and may sleep.
  * Return: 0.
@@ -1998,19 +1999,20 @@ unsigned long ea_page_map(struct ea_instance *inst, struct ea_page_info *pages,
 }
 
 /**
- * ea_for_each_alloc() - visit the live allocations in ID order
+ * ea_walk_allocs() - visit the live allocations in ID order
  * @inst: instance
  * @fn: called for each; a non-zero return stops the walk
  * @priv: passed to @fn
  *
  * @fn runs under the instance lock: it must not call the engine.
+ * ea_for_each_alloc() is the same function.
  *
  * Context: Process context; takes the instance lock.
  * Return: 0, or the first non-zero value @fn returned.
  */
-int ea_for_each_alloc(struct ea_instance *inst,
-		      int (*fn)(void *priv, const struct ea_alloc_info *a),
-		      void *priv)
+int ea_walk_allocs(struct ea_instance *inst,
+		   int (*fn)(void *priv, const struct ea_alloc_info *a),
+		   void *priv)
 {
 	struct ea_alloc_info info;
 	unsigned long index;
@@ -2245,7 +2247,8 @@ int ea_validate(struct ea_instance *inst, char *why, size_t len)
 	    large_bytes != inst->st.large_bytes ||
 	    inst->st.allocs - inst->st.frees != live ||
 	    ea_used_bytes(inst) > inst->arena_size) {
-		ret = ea_bad(why, len, "counters: free pages %llu/%llu live %llu/%llu requested %llu/%llu",
+		ret = ea_bad(why, len,
+			     "counters: free pages %llu/%llu, live %llu/%llu, requested %llu/%llu",
 			     free_pages, inst->st.pages_free, live,
 			     inst->st.live_allocs, req, inst->st.live_requested);
 		goto out;

@@ -227,12 +227,17 @@ int ea_bit_find(struct ea_instance *inst, u32 from, u32 *found);
 int ea_bit_clear_all(struct ea_instance *inst);
 
 void ea_get_stats(struct ea_instance *inst, struct ea_stats *st);
-/* Per page of the arena; returns the number of pages filled (pages NULL: the count). */
+/* Per page of the arena: the number of pages filled (pages NULL: the count). */
 unsigned long ea_page_map(struct ea_instance *inst, struct ea_page_info *pages,
 			  unsigned long max);
 /* Live allocations in ID order; stop early when fn returns non-zero. */
-int ea_for_each_alloc(struct ea_instance *inst,
-		      int (*fn)(void *priv, const struct ea_alloc_info *a), void *priv);
+int ea_walk_allocs(struct ea_instance *inst,
+		   int (*fn)(void *priv, const struct ea_alloc_info *a), void *priv);
+/*
+ * The name the other layers use. A macro because checkpatch takes the
+ * definition of any function named *for_each*() for a loop.
+ */
+#define ea_for_each_alloc(inst, fn, priv)	ea_walk_allocs(inst, fn, priv)
 
 /*
  * For mmap: call fn, under the instance lock, with the vmalloc_user area

@@ -12,6 +12,7 @@
 
 #include <kunit/test.h>
 #include <linux/completion.h>
+#include <linux/errno.h>
 #include <linux/kthread.h>
 #include <linux/mm.h>
 #include <linux/module.h>
@@ -21,6 +22,10 @@
 #include <linux/string.h>
 
 #include "ea_engine.h"
+
+#ifndef KUNIT_CASE_SLOW			/* before 6.6 */
+#define KUNIT_CASE_SLOW KUNIT_CASE
+#endif
 
 #define EA_TEST_CAP		(1024 * 1024)
 #define EA_TEST_LOG		64
@@ -299,15 +304,18 @@ static void ea_test_id_mapping(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, r.cls, a[i].cls);
 		KUNIT_EXPECT_EQ(test, r.class_size, a[i].class_size);
 		for (j = 0; j < ARRAY_SIZE(probes); j++) {
-			KUNIT_ASSERT_EQ(test, ea_lookup_offset(inst,
-					a[i].offset + probes[j], &r), 0);
+			u64 at = a[i].offset + probes[j];
+
+			KUNIT_ASSERT_EQ(test, ea_lookup_offset(inst, at, &r), 0);
 			KUNIT_EXPECT_EQ(test, r.id, a[i].id);
 			KUNIT_EXPECT_EQ(test, r.offset, a[i].offset);
 		}
 		/* The red zone belongs to nobody. */
-		if (a[i].class_size > a[i].size)
-			KUNIT_EXPECT_EQ(test, ea_lookup_offset(inst,
-					a[i].offset + a[i].size, &r), -ENOENT);
+		if (a[i].class_size > a[i].size) {
+			u64 at = a[i].offset + a[i].size;
+
+			KUNIT_EXPECT_EQ(test, ea_lookup_offset(inst, at, &r), -ENOENT);
+		}
 	}
 	KUNIT_EXPECT_EQ(test, a[7].cls, EA_CLASS_LARGE);
 	KUNIT_EXPECT_EQ(test, a[7].offset, EA_LARGE_BASE +
@@ -414,6 +422,9 @@ static void ea_test_large(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ea_lookup_offset(inst, a.offset + size - 1, &r), 0);
 	KUNIT_EXPECT_EQ(test, r.id, a.id);
 	KUNIT_EXPECT_EQ(test, ea_lookup_offset(inst, a.offset + size, &r), -ENOENT);
+	/* Past its area, in its window. */
+	KUNIT_EXPECT_EQ(test, ea_lookup_offset(inst, a.offset + a.class_size, &r),
+			-ENOENT);
 	/* An area starts only at the allocation's first byte. */
 	KUNIT_EXPECT_EQ(test, ea_with_area(inst, a.offset + PAGE_SIZE,
 					   ea_test_grab, &mem), -ENOENT);
@@ -449,6 +460,14 @@ static void ea_test_large(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, st.used_bytes, 0);
 	KUNIT_EXPECT_EQ(test, st.peak_used, EA_TEST_CAP);
 	KUNIT_EXPECT_EQ(test, st.corruptions, 0);
+
+	/* The window of a small allocation's ID holds nothing. */
+	ea_test_alloc(test, inst, 10, &r);
+	KUNIT_EXPECT_EQ(test, ea_lookup_offset(inst, EA_LARGE_BASE +
+					       ((u64)r.id << EA_LARGE_SHIFT), &b),
+			-ENOENT);
+	KUNIT_EXPECT_EQ(test, ea_free(inst, 0, EA_LARGE_BASE +
+				      ((u64)r.id << EA_LARGE_SHIFT), NULL), -EINVAL);
 	ea_test_valid(test, inst);
 }
 
@@ -495,11 +514,13 @@ static void ea_test_spare_slab(struct kunit *test)
 {
 	struct ea_test *t = test->priv;
 	struct ea_instance *inst = t->inst;
-	struct ea_alloc_info a[2 * (PAGE_SIZE / 512)];
-	struct ea_stats st;
 	unsigned int i, per = PAGE_SIZE / 512;
+	struct ea_alloc_info *a;
+	struct ea_stats st;
 
-	for (i = 0; i < ARRAY_SIZE(a); i++)
+	a = kunit_kcalloc(test, 2 * per, sizeof(*a), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	for (i = 0; i < 2 * per; i++)
 		ea_test_alloc(test, inst, 512, &a[i]);
 	ea_get_stats(inst, &st);
 	KUNIT_EXPECT_EQ(test, st.cls[6].slabs, 2);
@@ -1077,8 +1098,15 @@ static void ea_test_errors(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ea_errno(EA_ERR_NO_BITSET), -EOPNOTSUPP);
 	KUNIT_EXPECT_EQ(test, ea_errno(EA_ERR_NO_IDS), -ENOSPC);
 	KUNIT_EXPECT_EQ(test, ea_errno(EA_ERR_STALE_ID), -ESTALE);
+	KUNIT_EXPECT_EQ(test, ea_errno(EA_NR_ERR), -EINVAL);
 	KUNIT_EXPECT_STREQ(test, ea_op_name(EA_OP_REALLOC), "realloc");
+	KUNIT_EXPECT_STREQ(test, ea_op_name(EA_NR_OPS), "?");
 	KUNIT_EXPECT_STREQ(test, ea_event_name(EA_EV_BUDDY_MERGE), "buddy_merge");
+	KUNIT_EXPECT_STREQ(test, ea_event_name(EA_NR_EVENTS), "?");
+	KUNIT_EXPECT_EQ(test, ea_class_size(EA_CLASS_LARGE), 0);
+	KUNIT_EXPECT_EQ(test, ea_class_of(0), 0);
+	KUNIT_EXPECT_EQ(test, ea_class_of(EA_SMALL_MAX + 1), EA_CLASS_LARGE);
+	KUNIT_EXPECT_EQ(test, ea_class_of(U64_MAX), EA_CLASS_LARGE);
 	for (k = 0; k < EA_NR_ERR; k++)
 		KUNIT_EXPECT_STRNEQ(test, ea_err_name(k), "?");
 }
@@ -1174,20 +1202,23 @@ static void ea_test_redzone_one(struct kunit *test, u64 size, u64 bad)
 {
 	struct ea_test *t = test->priv;
 	struct ea_instance *inst = t->inst;
+	struct ea_stats *st0, *st;
 	struct ea_alloc_info a;
-	struct ea_stats st0, st;
 	u8 *mem;
 
-	ea_get_stats(inst, &st0);
+	st0 = kunit_kzalloc(test, sizeof(*st0), GFP_KERNEL);
+	st = kunit_kzalloc(test, sizeof(*st), GFP_KERNEL);
+	KUNIT_ASSERT_TRUE(test, st0 && st);
+	ea_get_stats(inst, st0);
 	ea_test_alloc(test, inst, size, &a);
 	mem = ea_test_mem(test, inst, &a);
 	mem[bad] = 0x12;
 	KUNIT_ASSERT_EQ(test, ea_free(inst, a.id, 0, NULL), 0);
-	ea_get_stats(inst, &st);
-	KUNIT_EXPECT_EQ(test, st.errors[EA_ERR_REDZONE],
-			st0.errors[EA_ERR_REDZONE] + 1);
-	KUNIT_EXPECT_EQ(test, st.corruptions, st0.corruptions + 1);
-	KUNIT_EXPECT_EQ(test, st.frees, st0.frees + 1);	/* freed anyway */
+	ea_get_stats(inst, st);
+	KUNIT_EXPECT_EQ(test, st->errors[EA_ERR_REDZONE],
+			st0->errors[EA_ERR_REDZONE] + 1);
+	KUNIT_EXPECT_EQ(test, st->corruptions, st0->corruptions + 1);
+	KUNIT_EXPECT_EQ(test, st->frees, st0->frees + 1);	/* freed anyway */
 	KUNIT_EXPECT_EQ(test, t->last[EA_EV_CORRUPT].id, a.id);
 	KUNIT_EXPECT_EQ(test, t->last[EA_EV_CORRUPT].offset, a.offset + bad);
 	KUNIT_EXPECT_EQ(test, t->last[EA_EV_CORRUPT].aux, 0x12);
@@ -1293,25 +1324,27 @@ static void ea_test_scribble(struct kunit *test)
 	struct ea_test *t = test->priv;
 	struct ea_instance *inst = t->inst;
 	u8 *arena = ea_test_area(test, inst, 0);
-	struct ea_alloc_info a[64];
+	struct ea_alloc_info *a;
+	unsigned int i, j, n = 64;
 	struct ea_stats st;
 	u64 rng = 7;
-	unsigned int i, j;
 
-	for (i = 0; i < ARRAY_SIZE(a); i++)
+	a = kunit_kcalloc(test, n, sizeof(*a), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	for (i = 0; i < n; i++)
 		ea_test_alloc(test, inst, 1 + ea_test_rand(&rng) % 20000, &a[i]);
-	for (i = 0; i < ARRAY_SIZE(a); i += 2)
+	for (i = 0; i < n; i += 2)
 		KUNIT_ASSERT_EQ(test, ea_free(inst, a[i].id, 0, NULL), 0);
 	for (j = 0; j < EA_TEST_CAP; j += 8)
 		*(u64 *)(arena + j) = ea_test_rand(&rng);
-	for (i = 1; i < ARRAY_SIZE(a); i += 2)
+	for (i = 1; i < n; i += 2)
 		KUNIT_ASSERT_EQ(test, ea_free(inst, a[i].id, a[i].offset, NULL), 0);
-	for (i = 0; i < ARRAY_SIZE(a); i++)
+	for (i = 0; i < n; i++)
 		ea_test_alloc(test, inst, 1 + ea_test_rand(&rng) % 20000, &a[i]);
 	ea_get_stats(inst, &st);
 	KUNIT_EXPECT_GT(test, st.corruptions, 0);
 	KUNIT_EXPECT_EQ(test, st.corruptions, t->events[EA_EV_CORRUPT]);
-	KUNIT_EXPECT_EQ(test, st.live_allocs, ARRAY_SIZE(a));
+	KUNIT_EXPECT_EQ(test, st.live_allocs, n);
 	ea_test_valid(test, inst);
 }
 
@@ -1549,11 +1582,14 @@ static void ea_test_realloc(struct kunit *test)
 	struct ea_test *t = test->priv;
 	struct ea_instance *inst = t->inst;
 	struct ea_alloc_info a, b, c, r;
-	u8 buf[200], out[200];
 	struct ea_stats st;
 	unsigned int i;
+	u8 *buf, *out;
 
-	for (i = 0; i < sizeof(buf); i++)
+	buf = kunit_kzalloc(test, 200, GFP_KERNEL);
+	out = kunit_kzalloc(test, 200, GFP_KERNEL);
+	KUNIT_ASSERT_TRUE(test, buf && out);
+	for (i = 0; i < 200; i++)
 		buf[i] = i;
 	ea_test_alloc(test, inst, 100, &a);
 	KUNIT_ASSERT_EQ(test, ea_write(inst, a.id, 0, buf, 100), 0);
@@ -1716,19 +1752,22 @@ static void ea_test_inspect(struct kunit *test)
 {
 	struct ea_test *t = test->priv;
 	struct ea_instance *inst = t->inst;
-	struct ea_page_info map[EA_TEST_CAP / PAGE_SIZE];
+	unsigned long pages = EA_TEST_CAP / PAGE_SIZE;
+	struct ea_page_info *map;
 	struct ea_alloc_info a;
 	unsigned int n = 0;
 	void *area = NULL;
+
+	map = kunit_kcalloc(test, pages, sizeof(*map), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, map);
 
 	ea_test_alloc(test, inst, 16, &a);
 	ea_test_alloc(test, inst, 16, &a);
 	ea_test_alloc(test, inst, 3 * PAGE_SIZE, &a);
 	ea_test_alloc(test, inst, 400000, &a);
-	KUNIT_EXPECT_EQ(test, ea_page_map(inst, NULL, 0), ARRAY_SIZE(map));
+	KUNIT_EXPECT_EQ(test, ea_page_map(inst, NULL, 0), pages);
 	KUNIT_EXPECT_EQ(test, ea_page_map(inst, map, 2), 2);
-	KUNIT_ASSERT_EQ(test, ea_page_map(inst, map, ARRAY_SIZE(map)),
-			ARRAY_SIZE(map));
+	KUNIT_ASSERT_EQ(test, ea_page_map(inst, map, pages), pages);
 	KUNIT_EXPECT_EQ(test, map[0].kind, EA_PAGE_SLAB);
 	KUNIT_EXPECT_EQ(test, map[0].cls, 1);
 	KUNIT_EXPECT_EQ(test, map[0].used, 2);
@@ -1932,7 +1971,7 @@ static struct kunit_case ea_engine_cases[] = {
 	KUNIT_CASE(ea_test_inspect),
 	KUNIT_CASE(ea_test_fault_injection),
 	KUNIT_CASE(ea_test_threads),
-	KUNIT_CASE(ea_test_stress),
+	KUNIT_CASE_SLOW(ea_test_stress),
 	{}
 };
 

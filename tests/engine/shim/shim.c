@@ -2,6 +2,7 @@
 /* The userspace shim's state: fault injection, accounting, warnings. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "shim.h"
 
@@ -25,4 +26,21 @@ void shim_warn(const char *file, int line, const char *cond)
 	fprintf(stderr, "WARNING: %s:%d: %s\n", file, line, cond);
 	if (!shim_warn_soft)
 		abort();
+}
+
+/* As lib/string.c: out of line, a word at a time. */
+void *memchr_inv(const void *s, int c, size_t n)
+{
+	const unsigned char *p = s;
+	unsigned long long word = 0x0101010101010101ULL * (unsigned char)c, w;
+
+	for (; n >= 8; n -= 8, p += 8) {
+		memcpy(&w, p, 8);
+		if (w != word)
+			break;
+	}
+	for (; n; n--, p++)
+		if (*p != (unsigned char)c)
+			return (void *)p;
+	return NULL;
 }

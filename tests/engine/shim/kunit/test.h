@@ -39,6 +39,7 @@ struct kunit_suite {
 };
 
 #define KUNIT_CASE(fn)			{ .run_case = fn, .name = #fn }
+#define KUNIT_CASE_SLOW(fn)		KUNIT_CASE(fn)
 #define KUNIT_CASE_PARAM(fn, gen)	{ .run_case = fn, .name = #fn, \
 					  .generate_params = gen }
 
