@@ -75,6 +75,12 @@ int verb_alloc(struct cli *c, int argc, char **argv)
 			   after.errors[EDUALLOC_ERR_USE_AFTER_FREE] >
 			   before.errors[EDUALLOC_ERR_USE_AFTER_FREE];
 
+		char msg[256] = "";
+
+		if (uaf)
+			snprintf(msg, sizeof(msg), "alloc %" PRIu64 ": use after free caught: the slot "
+				 "it got (offset 0x%" PRIx64 ") had been written after it was freed",
+				 size, (uint64_t)req.info.offset);
 		if (c->json) {
 			struct json j;
 
@@ -82,6 +88,8 @@ int verb_alloc(struct cli *c, int argc, char **argv)
 			json_str(&j, "op", "alloc");
 			json_alloc_info(&j, &req.info);
 			json_bool(&j, "use_after_free_found", uaf);
+			if (*msg)
+				json_str(&j, "error", msg);
 			json_end(&j);
 		} else {
 			printf("alloc %" PRIu64 ": ", size);
@@ -90,10 +98,11 @@ int verb_alloc(struct cli *c, int argc, char **argv)
 				printf(", %" PRIu64 " bytes of slack", (uint64_t)(req.info.class_size - req.info.size));
 			printf("\n");
 		}
-		if (uaf)
-			rc = fail(c, "alloc %" PRIu64 ": use after free caught: the slot it got (offset 0x%"
-				  PRIx64 ") had been written after it was freed", size,
-				  (uint64_t)req.info.offset);
+		if (*msg) {
+			fflush(stdout);
+			fprintf(stderr, "%s\n", msg);
+			rc = EXIT_FAIL;
+		}
 	}
 	free(sizes);
 	return rc;
@@ -152,6 +161,16 @@ int verb_free(struct cli *c, int argc, char **argv)
 		}
 		bool caught = counted && dev_stats(c, &after) == 0 &&
 			      after.errors[EDUALLOC_ERR_REDZONE] > before.errors[EDUALLOC_ERR_REDZONE];
+		char msg[256] = "";
+
+		if (bad >= 0)
+			snprintf(msg, sizeof(msg), "free %d: heap overflow caught: the red zone past its %"
+				 PRIu64 " bytes was overwritten (byte %" PRId64 " is 0x%02x, not 0x%02x)%s",
+				 id, (uint64_t)info.size, bad, bad_byte, EDUALLOC_RED_ZONE,
+				 caught ? "; the allocator counted it too" : "");
+		else if (caught)
+			snprintf(msg, sizeof(msg), "free %d: heap overflow caught: the allocator found "
+				 "its red zone overwritten", id);
 
 		if (c->json) {
 			struct json j;
@@ -164,6 +183,8 @@ int verb_free(struct cli *c, int argc, char **argv)
 				json_i64(&j, "id", id);
 			json_bool(&j, "redzone_damaged", caught || bad >= 0);
 			json_i64(&j, "redzone_first_bad", bad);
+			if (*msg)	/* freed, but a failure to look at: one object says both */
+				json_str(&j, "error", msg);
 			json_end(&j);
 		} else if (known) {
 			printf("free %d: freed %" PRIu64 " bytes at offset 0x%" PRIx64, id,
@@ -175,14 +196,11 @@ int verb_free(struct cli *c, int argc, char **argv)
 		} else {
 			printf("free %d: freed\n", id);
 		}
-		if (bad >= 0)
-			rc = fail(c, "free %d: heap overflow caught: the red zone past its %" PRIu64
-				  " bytes was overwritten (byte %" PRId64 " is 0x%02x, not 0x%02x)%s",
-				  id, (uint64_t)info.size, bad, bad_byte, EDUALLOC_RED_ZONE,
-				  caught ? "; the allocator counted it too" : "");
-		else if (caught)
-			rc = fail(c, "free %d: heap overflow caught: the allocator found its red zone "
-				  "overwritten", id);
+		if (*msg) {
+			fflush(stdout);
+			fprintf(stderr, "%s\n", msg);
+			rc = EXIT_FAIL;
+		}
 	}
 	return rc;
 }
@@ -598,9 +616,11 @@ int verb_read(struct cli *c, int argc, char **argv)
 	if (pos + len < info.size)
 		printf("  ... %" PRIu64 " more bytes (--all shows them)\n",
 		       (uint64_t)(info.size - pos - len));
-	if (!slack)
+	if (!slack && to_end)
 		printf("  (no slack after it: the requested size fills the %s)\n",
 		       info.cls == EDUALLOC_CLASS_LARGE ? "pages" : "slot");
+	else if (!slack)
+		;	/* the red zone is past what was asked for */
 	else if (!debug)
 		printf("  after '|': %" PRIu64 " bytes of slack, unguarded (the debug checks are off)\n",
 		       slack);

@@ -82,7 +82,7 @@ const char *dev_explain(enum dev_op op, int err)
 		break;
 	case OP_CREATE:
 		if (err == EINVAL)
-			return "bad name (1 to 31 of a-z 0-9 _ -), capacity (64K or more) or bitset size";
+			return "refused: a bad name, capacity or bitset size (see `edualloc help create`)";
 		if (err == EEXIST)
 			return "an instance of that name already exists (see `edualloc list`)";
 		if (err == EDQUOT)

@@ -135,7 +135,8 @@ static void print_inst(struct cli *c, const char *verb, const struct edualloc_in
 		printf("no bitset, ");
 	printf("debug checks %s", in->flags & EDUALLOC_INST_DEBUG ? "on" : "off");
 	if (in->live_allocs)
-		printf("; %" PRIu64 " live allocations", (uint64_t)in->live_allocs);
+		printf("; %" PRIu64 " live allocation%s", (uint64_t)in->live_allocs,
+		       in->live_allocs == 1 ? "" : "s");
 	printf("\n");
 }
 
@@ -205,6 +206,11 @@ int verb_create(struct cli *c, int argc, char **argv)
 	if (err == -EEXIST && !*name)
 		return fail(c, "create: this session already has its private instance "
 			    "(`attach --private` to use it)");
+	if (err == -EINVAL && strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789_-") != strlen(name))
+		return fail(c, "create %s: bad name: 1 to 31 characters of a-z 0-9 _ -", name);
+	if (err == -EINVAL && cr.capacity < EDUALLOC_MIN_CAPACITY)
+		return fail(c, "create %s: a capacity of %" PRIu64 " bytes is below the minimum, %llu",
+			    *name ? name : "(private)", (uint64_t)cr.capacity, EDUALLOC_MIN_CAPACITY);
 	if (err)
 		return fail_op(c, OP_CREATE, -err, "create %s", *name ? name : "(private)");
 	/* CREATE attached us to the new instance. */
@@ -439,20 +445,19 @@ int verb_check(struct cli *c, int argc, char **argv)
 	if (err)
 		return fail_op(c, OP_STATS, -err, "check %s", c->attached);
 	v.why[sizeof(v.why) - 1] = '\0';
+	if (!v.consistent)
+		return fail(c, "check %s: the bookkeeping is inconsistent: %s", c->attached, v.why);
 	if (c->json) {
 		struct json j;
 
 		json_begin(&j, stdout);
 		json_str(&j, "op", "check");
 		json_str(&j, "instance", c->attached);
-		json_bool(&j, "consistent", v.consistent);
-		json_str(&j, "why", v.why);
+		json_bool(&j, "consistent", true);
 		json_end(&j);
-	} else if (v.consistent) {
+	} else {
 		printf("check: instance \"%s\": every page, slab, free list and counter agrees\n",
 		       c->attached);
 	}
-	if (!v.consistent)
-		return fail(c, "check %s: the bookkeeping is inconsistent: %s", c->attached, v.why);
 	return 0;
 }

@@ -143,7 +143,7 @@ static int trace_load(struct cli *c, const char *path, struct trace *t)
 				  path, line_no);
 			goto out;
 		}
-		if (id < (w[0][0] == 'f' ? -1 : 0) || (uint64_t)id >= t->nr_ids + (id < 0)) {
+		if (id < (w[0][0] == 'f' ? -1 : 0) || (id >= 0 && (uint64_t)id >= t->nr_ids)) {
 			rc = fail(c, "replay %s:%lu: ID %lld is outside 0..%" PRIu64
 				  " (the header says %" PRIu64 " IDs)", path, line_no, id,
 				  t->nr_ids ? t->nr_ids - 1 : 0, t->nr_ids);
