@@ -261,6 +261,57 @@ static void test_corruption(void)
 	      console, klog_lines());
 }
 
+/* Verbosity 3: a large allocation; an empty slab beyond the spare goes back. */
+static void test_explain_more(void)
+{
+	struct edualloc_alloc_info big, a[33];
+	unsigned long long from;
+	char **recs, *release;
+	int n, i, found = 0;
+	struct dev d;
+
+	set_verbosity(3);
+	dev_open(&d);
+	dev_create(&d, MiB, 0);
+	from = log_next_seq();
+	check(!dev_alloc(&d, 300000, &big), "explain: alloc 300000");
+	n = log_records(from, d.info.name, &recs);
+	check(n == 3, "explain large: 3 lines (got %d)", n);
+	if (n == 3) {
+		char want[160];
+
+		snprintf(want, sizeof(want), "%llu %s %d %s alloc class - 300000 large - - waste=3104",
+			 from, d.info.name, getpid(), my_comm());
+		check_str(recs[0], want, "explain large: the class, page-rounded");
+		snprintf(want, sizeof(want), "%llu %s %d %s alloc large_map %d 303104 large 0x%llx - -",
+			 from + 1, d.info.name, getpid(), my_comm(), big.id, big.offset);
+		check_str(recs[1], want, "explain large: pages of its own");
+	}
+	for (i = 0; i < n; i++)
+		free(recs[i]);
+	free(recs);
+
+	/* 33 objects of 128 B fill one slab (32 slots) and start a second. */
+	for (i = 0; i < 33; i++)
+		if (dev_alloc(&d, 100, &a[i]))
+			fatal("alloc 100, number %d", i + 1);
+	from = log_next_seq();
+	for (i = 0; i < 33; i++)
+		dev_free(&d, a[i].id);
+	/* The first slab to empty is kept as the spare, the second goes back. */
+	if (asprintf(&release, "free slab_release - - 128 0x%llx - -", a[32].offset & ~4095ULL) < 0)
+		fatal("out of memory");
+	n = log_records(from, d.info.name, &recs);
+	for (i = 0; i < n; i++) {
+		found += strstr(recs[i], release) != NULL;
+		free(recs[i]);
+	}
+	free(recs);
+	check(found == 1, "explain: '%s' logged once (%d)", release, found);
+	free(release);
+	dev_close(&d);
+}
+
 /* Verbosity 1: refused calls and leaks only. */
 static void test_errors_only(void)
 {
@@ -474,6 +525,7 @@ int main(void)
 
 	test_operations();
 	test_explain();
+	test_explain_more();
 	test_corruption();
 	test_errors_only();
 	test_off();
