@@ -684,7 +684,7 @@ int main(void)
 	expect_num(v, "allocs", 3);
 	expect_num(v, "reallocs", 1);
 	expect_num(v, "frees", 2);
-	expect_num(v, "peak_payload", 5400);
+	expect_num(v, "peak_payload", 5300);
 	expect_bool(v, "verified", true);
 	result(jget(v, "utilization") && jget(v, "utilization")->num > 0 &&
 	       jget(v, "utilization")->num <= 1, "  0 < utilization <= 1");
