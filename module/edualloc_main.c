@@ -540,15 +540,18 @@ static long ea_ioctl_create(struct ea_file *f, void __user *uarg)
 		ret = PTR_ERR(inst);
 		goto err_unlock_registry;
 	}
+	/*
+	 * References: the registry's, ours, the attachment's, the owner's,
+	 * taken before a DESTROY can drop the registry's.
+	 */
+	kref_get(&inst->ref);
+	kref_get(&inst->ref);
+	if (private)
+		kref_get(&inst->ref);
 	mutex_unlock(&ea_registry_lock);
 
-	/* References: the registry's, ours, the attachment's, the owner's. */
-	kref_get(&inst->ref);
-	kref_get(&inst->ref);
-	if (private) {
-		kref_get(&inst->ref);
+	if (private)
 		f->priv = inst;
-	}
 	old = f->inst;
 	f->inst = inst;
 	atomic_inc(&inst->nr_attached);
