@@ -111,7 +111,6 @@
 #include <linux/limits.h>
 #include <linux/list.h>
 #include <linux/lockdep.h>
-#include <linux/log2.h>
 #include <linux/math64.h>
 #include <linux/minmax.h>
 #include <linux/mm.h>
@@ -128,6 +127,12 @@
 #define EA_SLOT_END	U16_MAX		/* ends a slab's free list */
 #define EA_NO_CLASS	(EA_CLASS_LARGE + 1)
 #define EA_LARGE_MAX	BIT_ULL(EA_LARGE_SHIFT)
+
+/* What the out-of-band types below can hold, whatever the page size. */
+static_assert(PAGE_SIZE >> EA_MIN_SHIFT < EA_SLOT_END);	/* slot indexes */
+static_assert(PAGE_SIZE / 2 <= U16_MAX);		/* slot sizes */
+static_assert(EA_MAX_SHIFT >= PAGE_SHIFT);		/* block classes */
+static_assert(EA_MAX_SHIFT - PAGE_SHIFT <= EA_MAX_ORDER);
 
 /*
  * A slot of a slab, out of band. A slot is free when its size is 0; a free
@@ -308,7 +313,7 @@ static const char * const ea_event_names[EA_NR_EVENTS] = {
 	[EA_EV_RESET]		= "reset",
 };
 
-/* ---- Classes ---------------------------------------------------------- */
+/* ---- Classes ----------------------------------------------------------- */
 
 /**
  * ea_class_of() - the size class of a request
@@ -410,7 +415,7 @@ const char *ea_event_name(enum ea_event_type type)
 	return ea_event_names[type];
 }
 
-/* ---- Events, errors and corruption reports ------------------------------ */
+/* ---- Events, errors and corruption reports ----------------------------- */
 
 static void ea_emit(struct ea_instance *inst, struct ea_event *ev)
 {
@@ -491,7 +496,7 @@ static bool ea_check_fill(struct ea_instance *inst, void *mem, u64 offset,
 	return false;
 }
 
-/* ---- Kernel memory for metadata ------------------------------------------ */
+/* ---- Kernel memory for metadata ---------------------------------------- */
 
 /* Counts down the armed fault injection; true when this request must fail. */
 static bool ea_should_fail(struct ea_instance *inst)
@@ -523,7 +528,7 @@ static int ea_reserve_id(struct ea_instance *inst)
 	return xa_reserve(&inst->ids, inst->next_id, GFP_KERNEL_ACCOUNT);
 }
 
-/* ---- The buddy allocator -------------------------------------------------- */
+/* ---- The buddy allocator ----------------------------------------------- */
 
 static u64 ea_page_offset(unsigned int page)
 {
@@ -638,10 +643,12 @@ static void ea_buddy_free(struct ea_instance *inst, unsigned int page,
 
 	while (order < EA_MAX_ORDER) {
 		unsigned int buddy = page ^ BIT(order);
-		struct ea_page *bp = &inst->pages[buddy];
+		struct ea_page *bp;
 
-		if (buddy >= inst->nr_pages || bp->kind != EA_PAGE_FREE ||
-		    !bp->head || bp->order != order)
+		if (buddy >= inst->nr_pages)	/* past the end of the arena */
+			break;
+		bp = &inst->pages[buddy];
+		if (bp->kind != EA_PAGE_FREE || !bp->head || bp->order != order)
 			break;
 		list_del_init(&bp->buddy);
 		bp->head = 0;
@@ -671,7 +678,7 @@ static void ea_buddy_init(struct ea_instance *inst)
 	inst->st.pages_free = inst->nr_pages;
 }
 
-/* ---- Slabs ------------------------------------------------------------------ */
+/* ---- Slabs ------------------------------------------------------------- */
 
 static u64 ea_slot_offset(const struct ea_slab *slab, unsigned int slot)
 {
@@ -740,7 +747,7 @@ static void ea_slab_release(struct ea_instance *inst, struct ea_slab *slab)
 	kfree(slab);
 }
 
-/* ---- Locating allocations ----------------------------------------------- */
+/* ---- Locating allocations ---------------------------------------------- */
 
 static void ea_loc_slot(struct ea_instance *inst, struct ea_slab *slab,
 			unsigned int slot, struct ea_loc *loc)
@@ -929,7 +936,7 @@ static void ea_emit_loc(struct ea_instance *inst, enum ea_event_type type,
 	ea_emit(inst, &ev);
 }
 
-/* ---- Allocation ------------------------------------------------------------- */
+/* ---- Allocation -------------------------------------------------------- */
 
 /* Zero a new allocation; with the debug checks, verify and red-zone it. */
 static void ea_fill_new(struct ea_instance *inst, struct ea_loc *loc,
@@ -1195,7 +1202,7 @@ int ea_alloc(struct ea_instance *inst, u64 size, u32 owner,
 	return ret;
 }
 
-/* ---- Free -------------------------------------------------------------------- */
+/* ---- Free -------------------------------------------------------------- */
 
 static void ea_free_slot(struct ea_instance *inst, struct ea_loc *loc)
 {
@@ -1397,7 +1404,7 @@ unlock:
 	return ret;
 }
 
-/* ---- Lookups, read and write ---------------------------------------------- */
+/* ---- Lookups, read and write ------------------------------------------- */
 
 /**
  * ea_lookup_id() - find an allocation by ID
@@ -1523,7 +1530,7 @@ int ea_write(struct ea_instance *inst, int id, u64 pos, const void *buf,
 	return ret;
 }
 
-/* ---- The bitset --------------------------------------------------------------- */
+/* ---- The bitset -------------------------------------------------------- */
 
 /* Check that there is a bitset and that @bit (< @limit) is in it. */
 static int ea_bit_check(struct ea_instance *inst, u32 bit, u64 limit)
@@ -1652,7 +1659,7 @@ int ea_bit_clear_all(struct ea_instance *inst)
 	return ret;
 }
 
-/* ---- Instances -------------------------------------------------------------- */
+/* ---- Instances --------------------------------------------------------- */
 
 /* Lay the fill patterns the debug checks expect over the whole arena. */
 static void ea_debug_fill(struct ea_instance *inst)
@@ -1904,7 +1911,7 @@ void ea_fail_nth(struct ea_instance *inst, unsigned int nth)
 	mutex_unlock(&inst->lock);
 }
 
-/* ---- Statistics and inspection ------------------------------------------------ */
+/* ---- Statistics and inspection ----------------------------------------- */
 
 /**
  * ea_get_stats() - a snapshot of the statistics
@@ -2061,7 +2068,7 @@ int ea_with_area(struct ea_instance *inst, u64 offset,
 	return ret;
 }
 
-/* ---- Self-check --------------------------------------------------------------- */
+/* ---- Self-check -------------------------------------------------------- */
 
 /* Describe a problem found by ea_validate(). */
 static __printf(3, 4) int ea_bad(char *why, size_t len, const char *fmt, ...)

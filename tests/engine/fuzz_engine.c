@@ -364,8 +364,9 @@ totals:
 	CHECK(st.corruptions == f->corrupt_events &&
 	      st.corruptions == st.errors[EA_ERR_REDZONE] +
 				st.errors[EA_ERR_USE_AFTER_FREE], "corruptions");
-	CHECK(st.corruptions + f->error_events ==
-	      ({ u64 s = 0; for (i = 0; i < EA_NR_ERR; i++) s += st.errors[i]; s; }),
+	for (i = 0, req = 0; i < EA_NR_ERR; i++)
+		req += st.errors[i];
+	CHECK(st.corruptions + f->error_events == req,
 	      "errors[] against the events");
 }
 
@@ -612,7 +613,7 @@ static void do_bits(struct fuzz *f, struct input *in)
 		CHECK(ret == -EOPNOTSUPP, "no bitset: %d", ret);
 		return;
 	}
-	if (bit >= f->bits + (op == 3)) {
+	if (bit >= f->bits + !!(op == 3)) {
 		CHECK(ret == -EINVAL, "bit %u of %u: %d", bit, f->bits, ret);
 		return;
 	}
