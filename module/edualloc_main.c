@@ -454,7 +454,7 @@ static long ea_ioctl_version(void __user *uarg)
 	memset(&v, 0, sizeof(v));
 	v.abi_version = EDUALLOC_ABI_VERSION;
 	v.page_size = PAGE_SIZE;
-	v.features = EDUALLOC_FEATURES_V1;
+	v.features = EDUALLOC_FEATURES;
 	v.nr_classes = EA_NR_CLASSES;
 	v.min_shift = EA_MIN_SHIFT;
 	v.max_shift = EA_MAX_SHIFT;
@@ -1186,6 +1186,121 @@ out_put:
 	return ret;
 }
 
+static long ea_ioctl_pages(struct ea_file *f, void __user *uarg)
+{
+	struct edualloc_page *out = NULL;
+	struct ea_page_info *pages = NULL;
+	struct edualloc_pages arg;
+	struct ea_dev_inst *inst;
+	struct ea_instance *ea;
+	unsigned long i, n;
+	long ret;
+
+	if (copy_from_user(&arg, uarg, sizeof(arg)))
+		return -EFAULT;
+	if (arg.flags)
+		return -EINVAL;
+
+	inst = ea_file_inst(f);
+	arg.total = inst->capacity >> PAGE_SHIFT;
+	n = min(arg.max, arg.total);
+	ret = -ENOMEM;
+	if (n) {
+		pages = kvcalloc(n, sizeof(*pages), GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
+		out = kvcalloc(n, sizeof(*out), GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
+		if (!pages || !out)
+			goto out_free;
+	}
+	ea = ea_inst_enter(inst);
+	if (IS_ERR(ea)) {
+		ret = PTR_ERR(ea);
+		goto out_free;
+	}
+	n = n ? ea_page_map(ea, pages, n) : 0;
+	ea_inst_leave(inst);
+
+	for (i = 0; i < n; i++) {
+		out[i].kind = pages[i].kind;
+		out[i].cls = pages[i].cls;
+		out[i].order = pages[i].order;
+		out[i].head = pages[i].head;
+		out[i].used = pages[i].used;
+		out[i].total = pages[i].total;
+	}
+	arg.count = n;
+	ret = 0;
+	if (n && copy_to_user(u64_to_user_ptr(arg.buf), out, n * sizeof(*out)))
+		ret = -EFAULT;
+	else if (copy_to_user(uarg, &arg, sizeof(arg)))
+		ret = -EFAULT;
+out_free:
+	kvfree(out);
+	kvfree(pages);
+	ea_inst_put(inst);
+	return ret;
+}
+
+struct ea_allocs_walk {
+	struct edualloc_alloc_info *buf;
+	u32 max;
+	u32 count;
+	int start_id;
+	u64 total;
+};
+
+/* Called by the engine under its lock for each live allocation, in ID order. */
+static int ea_allocs_one(void *priv, const struct ea_alloc_info *a)
+{
+	struct ea_allocs_walk *w = priv;
+
+	w->total++;
+	if (a->id >= w->start_id && w->count < w->max)
+		ea_fill_alloc_info(a, &w->buf[w->count++]);
+	return 0;
+}
+
+static long ea_ioctl_allocs(struct ea_file *f, void __user *uarg)
+{
+	struct ea_allocs_walk w = {};
+	struct edualloc_allocs arg;
+	struct ea_dev_inst *inst;
+	struct ea_instance *ea;
+	long ret;
+
+	if (copy_from_user(&arg, uarg, sizeof(arg)))
+		return -EFAULT;
+	if (arg.flags)
+		return -EINVAL;
+
+	w.max = min_t(u32, arg.max, EDUALLOC_ALLOCS_MAX);
+	w.start_id = arg.start_id;
+	if (w.max) {
+		w.buf = kvcalloc(w.max, sizeof(*w.buf), GFP_KERNEL_ACCOUNT);
+		if (!w.buf)
+			return -ENOMEM;
+	}
+	inst = ea_file_inst(f);
+	ea = ea_inst_enter(inst);
+	if (IS_ERR(ea)) {
+		ret = PTR_ERR(ea);
+		goto out;
+	}
+	ea_for_each_alloc(ea, ea_allocs_one, &w);
+	ea_inst_leave(inst);
+
+	arg.count = w.count;
+	arg.total = w.total;
+	ret = 0;
+	if (w.count && copy_to_user(u64_to_user_ptr(arg.buf), w.buf, w.count * sizeof(*w.buf)))
+		ret = -EFAULT;
+	else if (copy_to_user(uarg, &arg, sizeof(arg)))
+		ret = -EFAULT;
+out:
+	ea_inst_put(inst);
+	kvfree(w.buf);
+	return ret;
+}
+
 static long ea_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	struct ea_file *f = file->private_data;
@@ -1224,6 +1339,10 @@ static long ea_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return ea_ioctl_config(f, uarg);
 	case EDUALLOC_IOC_VALIDATE:
 		return ea_ioctl_validate(f, uarg);
+	case EDUALLOC_IOC_PAGES:
+		return ea_ioctl_pages(f, uarg);
+	case EDUALLOC_IOC_ALLOCS:
+		return ea_ioctl_allocs(f, uarg);
 	default:
 		return -ENOTTY;
 	}
@@ -1375,6 +1494,12 @@ static void __init ea_check_abi(void)
 	BUILD_BUG_ON(EA_ERR_FREED_ID != EDUALLOC_ERR_FREED_ID);
 	BUILD_BUG_ON(EA_NR_ERR != EDUALLOC_NR_ERR);
 	BUILD_BUG_ON(EA_NR_ERR > EDUALLOC_ERR_SLOTS);
+	BUILD_BUG_ON(EA_PAGE_FREE != EDUALLOC_PAGE_FREE);
+	BUILD_BUG_ON(EA_PAGE_SLAB != EDUALLOC_PAGE_SLAB);
+	BUILD_BUG_ON(EA_PAGE_BLOCK != EDUALLOC_PAGE_BLOCK);
+	BUILD_BUG_ON(EA_PAGE_BLOCK_TAIL != EDUALLOC_PAGE_BLOCK_TAIL);
+	/* A slab's slot count fits edualloc_page.total. */
+	BUILD_BUG_ON(PAGE_SIZE / (1 << EA_MIN_SHIFT) > U16_MAX);
 }
 
 static int __init ea_init(void)

@@ -553,6 +553,113 @@ static void test_config_validate(void)
 	EXPECT(EINVAL, xioctl(fd, EDUALLOC_IOC_VALIDATE, &v), "VALIDATE with flags 1");
 }
 
+static void test_pages_allocs(void)
+{
+	struct edualloc_alloc_info a, b, c, d, got[8], *many;
+	struct edualloc_page pages[300];
+	struct edualloc_pages pg;
+	struct edualloc_allocs al;
+	struct edualloc_stats s0, s1;
+	unsigned int i, nfree = 0;
+	int f2, ok;
+
+	xioctl(fd, EDUALLOC_IOC_RESET, &(struct edualloc_reset){ 0 });
+	do_alloc(fd, 100, &a);
+	do_alloc(fd, 100, &b);
+	do_alloc(fd, 5000, &c);
+	do_alloc(fd, 300000, &d);
+
+	/* PAGES */
+	memset(&pg, 0, sizeof(pg));
+	memset(pages, 0x77, sizeof(pages));
+	pg.buf = (uintptr_t)pages;
+	pg.max = 300;
+	EXPECT(0, xioctl(fd, EDUALLOC_IOC_PAGES, &pg), "PAGES");
+	check(pg.count == 256 && pg.total == 256 && pages[256].kind == 0x77,
+	      "  256 records of 256 pages, none past them (%u, %u)", pg.count, pg.total);
+	check(pages[0].kind == EDUALLOC_PAGE_SLAB && pages[0].cls == 4 && pages[0].used == 2 &&
+	      pages[0].total == 32 && pages[0].head == 1,
+	      "  page 0: a slab of class 4, 2 of 32 slots used (kind %u cls %u %u/%u)",
+	      pages[0].kind, pages[0].cls, pages[0].used, pages[0].total);
+	i = c.offset / 4096;
+	check(pages[i].kind == EDUALLOC_PAGE_BLOCK && pages[i].cls == 10 && pages[i].order == 1 &&
+	      pages[i].used == 1 && pages[i + 1].kind == EDUALLOC_PAGE_BLOCK_TAIL,
+	      "  page %u: a block of class 10, order 1, then its tail", i);
+	do_stats(fd, &s0);
+	for (i = 0; i < 256; i++)
+		nfree += pages[i].kind == EDUALLOC_PAGE_FREE;
+	check(nfree == s0.pages_free, "  %u free pages, as STATS says", nfree);
+	pg.max = 0;
+	pg.buf = 0;
+	EXPECT(0, xioctl(fd, EDUALLOC_IOC_PAGES, &pg), "PAGES max 0");
+	check(pg.count == 0 && pg.total == 256, "  count 0, total 256");
+	pg.max = 1;
+	pg.buf = (uintptr_t)pages;
+	EXPECT(0, xioctl(fd, EDUALLOC_IOC_PAGES, &pg), "PAGES max 1");
+	check(pg.count == 1, "  count 1");
+	pg.flags = 1;
+	EXPECT(EINVAL, xioctl(fd, EDUALLOC_IOC_PAGES, &pg), "PAGES with flags 1");
+
+	/* ALLOCS */
+	memset(&al, 0, sizeof(al));
+	al.buf = (uintptr_t)got;
+	al.max = 8;
+	EXPECT(0, xioctl(fd, EDUALLOC_IOC_ALLOCS, &al), "ALLOCS");
+	check(al.count == 4 && al.total == 4 && !memcmp(&got[0], &a, sizeof(a)) &&
+	      !memcmp(&got[1], &b, sizeof(b)) && !memcmp(&got[2], &c, sizeof(c)) &&
+	      !memcmp(&got[3], &d, sizeof(d)), "  the 4 allocations, in ID order, as ALLOC said");
+	al.start_id = b.id;
+	EXPECT(0, xioctl(fd, EDUALLOC_IOC_ALLOCS, &al), "ALLOCS from ID %d", b.id);
+	check(al.count == 3 && al.total == 4 && got[0].id == b.id, "  3 of 4, from %d", b.id);
+	al.start_id = d.id + 1;
+	EXPECT(0, xioctl(fd, EDUALLOC_IOC_ALLOCS, &al), "ALLOCS past the last ID");
+	check(al.count == 0 && al.total == 4, "  none of 4");
+	al.start_id = 0;
+	al.max = 2;
+	EXPECT(0, xioctl(fd, EDUALLOC_IOC_ALLOCS, &al), "ALLOCS max 2");
+	check(al.count == 2 && got[1].id == b.id, "  the first 2");
+	al.max = 0;
+	al.buf = 0;
+	EXPECT(0, xioctl(fd, EDUALLOC_IOC_ALLOCS, &al), "ALLOCS max 0");
+	check(al.count == 0 && al.total == 4, "  count 0, total 4");
+	al.flags = 1;
+	EXPECT(EINVAL, xioctl(fd, EDUALLOC_IOC_ALLOCS, &al), "ALLOCS with flags 1");
+
+	/* Looking for a freed ID this way counts no error. */
+	do_free_id(fd, b.id);
+	do_stats(fd, &s0);
+	memset(&al, 0, sizeof(al));
+	al.buf = (uintptr_t)got;
+	al.max = 1;
+	al.start_id = b.id;
+	EXPECT(0, xioctl(fd, EDUALLOC_IOC_ALLOCS, &al), "ALLOCS from a freed ID");
+	check(al.count == 1 && got[0].id == c.id, "  finds the next live one (%d)", got[0].id);
+	do_stats(fd, &s1);
+	for (i = 0, ok = 1; i < EDUALLOC_ERR_SLOTS; i++)
+		ok &= s1.errors[i] == s0.errors[i];
+	check(ok, "  and counts no error");
+
+	/* At most EDUALLOC_ALLOCS_MAX a call; continue from the last ID + 1. */
+	f2 = open_private(256 * 1024, 0, 0, NULL);
+	for (i = 0; i < EDUALLOC_ALLOCS_MAX + 5; i++)
+		if (do_alloc(f2, 8, NULL))
+			break;
+	check(i == EDUALLOC_ALLOCS_MAX + 5, "%u allocations of 8 bytes", i);
+	many = calloc(EDUALLOC_ALLOCS_MAX + 10, sizeof(*many));
+	memset(&al, 0, sizeof(al));
+	al.buf = (uintptr_t)many;
+	al.max = EDUALLOC_ALLOCS_MAX + 10;
+	EXPECT(0, xioctl(f2, EDUALLOC_IOC_ALLOCS, &al), "ALLOCS max %u", al.max);
+	check(al.count == EDUALLOC_ALLOCS_MAX && al.total == EDUALLOC_ALLOCS_MAX + 5,
+	      "  %u of %llu: capped at EDUALLOC_ALLOCS_MAX", al.count, (unsigned long long)al.total);
+	al.start_id = many[al.count - 1].id + 1;
+	EXPECT(0, xioctl(f2, EDUALLOC_IOC_ALLOCS, &al), "ALLOCS from the last ID + 1");
+	check(al.count == 5 && many[4].id == EDUALLOC_ALLOCS_MAX + 5, "  the other 5");
+	free(many);
+	close(f2);
+	xioctl(fd, EDUALLOC_IOC_RESET, &(struct edualloc_reset){ 0 });
+}
+
 int main(void)
 {
 	struct edualloc_inst_info info;
@@ -571,6 +678,7 @@ int main(void)
 	test_bits();
 	test_stats_reset();
 	test_config_validate();
+	test_pages_allocs();
 	EXPECT(0, do_validate(fd, NULL, 0), "VALIDATE at the end");
 	close(fd);
 	return abi_done();

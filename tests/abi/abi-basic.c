@@ -46,6 +46,8 @@ static const struct cmd cmds[] = {
 	CMD(RESET, _IOC_WRITE, 0x18, struct edualloc_reset),
 	CMD(CONFIG, _IOC_READ | _IOC_WRITE, 0x19, struct edualloc_config),
 	CMD(VALIDATE, _IOC_READ | _IOC_WRITE, 0x1a, struct edualloc_validate),
+	CMD(PAGES, _IOC_READ | _IOC_WRITE, 0x1b, struct edualloc_pages),
+	CMD(ALLOCS, _IOC_READ | _IOC_WRITE, 0x1c, struct edualloc_allocs),
 };
 
 /* The sizes are the ABI: the same numbers on every architecture. */
@@ -71,6 +73,9 @@ static const struct {
 	{ "edualloc_reset", sizeof(struct edualloc_reset), 8 },
 	{ "edualloc_config", sizeof(struct edualloc_config), 16 },
 	{ "edualloc_validate", sizeof(struct edualloc_validate), 128 },
+	{ "edualloc_page", sizeof(struct edualloc_page), 8 },
+	{ "edualloc_pages", sizeof(struct edualloc_pages), 24 },
+	{ "edualloc_allocs", sizeof(struct edualloc_allocs), 32 },
 };
 
 int main(void)
@@ -104,7 +109,8 @@ int main(void)
 	EXPECT(0, do_version(fd, &v), "VERSION");
 	check(v.abi_version == EDUALLOC_ABI_VERSION, "VERSION abi_version %u", v.abi_version);
 	check(v.page_size == (unsigned int)sysconf(_SC_PAGESIZE), "VERSION page_size %u", v.page_size);
-	check(v.features == EDUALLOC_FEATURES_V1, "VERSION features %#llx",
+	check(v.features == EDUALLOC_FEATURES &&
+	      (v.features & EDUALLOC_FEATURES_V1) == EDUALLOC_FEATURES_V1, "VERSION features %#llx",
 	      (unsigned long long)v.features);
 	check(v.nr_classes == EDUALLOC_NR_CLASSES && v.min_shift == EDUALLOC_MIN_SHIFT &&
 	      v.max_shift == EDUALLOC_MAX_SHIFT, "VERSION classes %u, shifts %u..%u",

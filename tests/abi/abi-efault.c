@@ -32,6 +32,8 @@ static const struct cmdinfo cmds[] = {
 	{ "RESET", EDUALLOC_IOC_RESET, 0 },
 	{ "CONFIG", EDUALLOC_IOC_CONFIG, 1 },
 	{ "VALIDATE", EDUALLOC_IOC_VALIDATE, 1 },
+	{ "PAGES", EDUALLOC_IOC_PAGES, 1 },
+	{ "ALLOCS", EDUALLOC_IOC_ALLOCS, 1 },
 };
 
 /* A read-only copy of @len bytes. */
@@ -245,6 +247,32 @@ static void test_buffers(int fd)
 	l.buf = 0;
 	l.max = 0;
 	EXPECT(0, xioctl(fd, EDUALLOC_IOC_LIST, &l), "LIST max 0 with a NULL buffer is fine");
+
+	/* PAGES' and ALLOCS' buffers. */
+	{
+		struct edualloc_pages pg;
+		struct edualloc_allocs al;
+
+		do_alloc(fd, 8, NULL);
+		memset(&pg, 0, sizeof(pg));
+		pg.max = 4;
+		EXPECT(EFAULT, xioctl(fd, EDUALLOC_IOC_PAGES, &pg), "PAGES into a NULL buffer");
+		pg.buf = (uintptr_t)unm;
+		EXPECT(EFAULT, xioctl(fd, EDUALLOC_IOC_PAGES, &pg), "PAGES into an unmapped buffer");
+		pg.buf = (uintptr_t)ro;
+		EXPECT(EFAULT, xioctl(fd, EDUALLOC_IOC_PAGES, &pg), "PAGES into a read-only buffer");
+		pg.buf = (uintptr_t)KADDR;
+		EXPECT(EFAULT, xioctl(fd, EDUALLOC_IOC_PAGES, &pg), "PAGES into a kernel address");
+		memset(&al, 0, sizeof(al));
+		al.max = 4;
+		EXPECT(EFAULT, xioctl(fd, EDUALLOC_IOC_ALLOCS, &al), "ALLOCS into a NULL buffer");
+		al.buf = (uintptr_t)unm;
+		EXPECT(EFAULT, xioctl(fd, EDUALLOC_IOC_ALLOCS, &al), "ALLOCS into an unmapped buffer");
+		al.buf = (uintptr_t)ro;
+		EXPECT(EFAULT, xioctl(fd, EDUALLOC_IOC_ALLOCS, &al), "ALLOCS into a read-only buffer");
+		al.buf = (uintptr_t)KADDR;
+		EXPECT(EFAULT, xioctl(fd, EDUALLOC_IOC_ALLOCS, &al), "ALLOCS into a kernel address");
+	}
 
 	/* READ's and WRITE's buffers. */
 	do_alloc(fd, 200, &a);

@@ -242,6 +242,14 @@ static void test_named(int fd)
 		EXPECT(EIDRM, xioctl(fd2, EDUALLOC_IOC_RESET, &rs), "RESET on a destroyed instance");
 		EXPECT(EIDRM, xioctl(fd2, EDUALLOC_IOC_CONFIG, &c), "CONFIG on a destroyed instance");
 		EXPECT(EIDRM, do_validate(fd2, NULL, 0), "VALIDATE on a destroyed instance");
+		{
+			struct edualloc_pages pg = { 0 };
+			struct edualloc_allocs al = { 0 };
+
+			EXPECT(EIDRM, xioctl(fd2, EDUALLOC_IOC_PAGES, &pg), "PAGES on a destroyed instance");
+			EXPECT(EIDRM, xioctl(fd2, EDUALLOC_IOC_ALLOCS, &al),
+			       "ALLOCS on a destroyed instance");
+		}
 	}
 	check(mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd2, 0) == MAP_FAILED && errno == EIDRM,
 	      "mmap on a destroyed instance -> EIDRM");

@@ -127,7 +127,10 @@
 #define EDUALLOC_FEAT_DEBUG	(1ULL << 6)	/* red zones, poison, CONFIG debug */
 #define EDUALLOC_FEAT_VALIDATE	(1ULL << 7)	/* VALIDATE */
 #define EDUALLOC_FEAT_FAIL_NTH	(1ULL << 8)	/* CONFIG fail_nth */
-#define EDUALLOC_FEATURES_V1	0x1ffULL
+#define EDUALLOC_FEAT_PAGES	(1ULL << 9)	/* PAGES */
+#define EDUALLOC_FEAT_ALLOCS	(1ULL << 10)	/* ALLOCS */
+#define EDUALLOC_FEATURES_V1	0x1ffULL	/* the first module's set */
+#define EDUALLOC_FEATURES	0x7ffULL	/* everything this header describes */
 
 /* Sizes and shapes of the allocator (they match the module's engine). */
 #define EDUALLOC_NAME_MAX	32	/* bytes, with the NUL: names are 1..31 chars */
@@ -182,7 +185,7 @@
 struct edualloc_version {
 	__u32 abi_version;	/* out: EDUALLOC_ABI_VERSION */
 	__u32 page_size;	/* out: mmap granularity */
-	__u64 features;		/* out: EDUALLOC_FEAT_* */
+	__u64 features;		/* out: EDUALLOC_FEAT_*, a subset of EDUALLOC_FEATURES */
 	__u32 nr_classes;	/* out: EDUALLOC_NR_CLASSES */
 	__u32 min_shift;	/* out: EDUALLOC_MIN_SHIFT */
 	__u32 max_shift;	/* out: EDUALLOC_MAX_SHIFT */
@@ -546,6 +549,63 @@ struct edualloc_validate {
 	char why[120];		/* out: NUL-terminated */
 };
 
+/*
+ * EDUALLOC_IOC_PAGES: the attached instance's arena, one record per page
+ * from page 0 (what debugfs's "map" draws, for any user of the device).
+ *  buf		an array of 'max' struct edualloc_page (0 if max is 0).
+ *  count	records written: min(max, total).
+ * Errors:
+ *	-EINVAL	non-zero flags.
+ *	-EFAULT	buf cannot hold 'count' records.
+ *	-ENOMEM	kernel memory for the snapshot.
+ */
+#define EDUALLOC_PAGE_FREE		0	/* in the buddy free lists */
+#define EDUALLOC_PAGE_SLAB		1	/* a slab of small slots */
+#define EDUALLOC_PAGE_BLOCK		2	/* first page of a block (one allocation) */
+#define EDUALLOC_PAGE_BLOCK_TAIL	3	/* a further page of that block */
+
+struct edualloc_page {
+	__u8 kind;		/* EDUALLOC_PAGE_* */
+	__u8 cls;		/* SLAB, BLOCK: the size class */
+	__u8 order;		/* FREE (at a head) and BLOCK: buddy order */
+	__u8 head;		/* 1: the first page of a free or used block */
+	__u16 used;		/* SLAB: slots in use; BLOCK: 1 */
+	__u16 total;		/* SLAB: slots in the slab; BLOCK: 1 */
+};
+
+struct edualloc_pages {
+	__u64 buf;		/* in: user pointer to struct edualloc_page[max] */
+	__u32 max;		/* in */
+	__u32 flags;		/* in: must be 0 */
+	__u32 count;		/* out */
+	__u32 total;		/* out: pages in the arena */
+};
+
+/*
+ * EDUALLOC_IOC_ALLOCS: the attached instance's live allocations in ID
+ * order, starting at ID 'start_id' (0 or less: the first), at most
+ * EDUALLOC_ALLOCS_MAX per call: to see them all, call again from the
+ * last ID returned + 1. Unlike LOOKUP it never counts or logs a miss, so
+ * tools may use it to look before they act.
+ *  buf		an array of 'max' struct edualloc_alloc_info (0 if max is 0).
+ *  count	entries written.
+ *  total	live allocations in the instance (all of them).
+ * Errors:
+ *	-EINVAL	non-zero flags.
+ *	-EFAULT	buf cannot hold 'count' entries.
+ *	-ENOMEM	kernel memory for the snapshot.
+ */
+#define EDUALLOC_ALLOCS_MAX	4096
+
+struct edualloc_allocs {
+	__u64 buf;		/* in: user pointer to struct edualloc_alloc_info[max] */
+	__u32 max;		/* in */
+	__u32 flags;		/* in: must be 0 */
+	__s32 start_id;		/* in */
+	__u32 count;		/* out */
+	__u64 total;		/* out */
+};
+
 #define EDUALLOC_IOC_VERSION	_IOR(EDUALLOC_IOC_MAGIC, 0x00, struct edualloc_version)
 #define EDUALLOC_IOC_CREATE	_IOWR(EDUALLOC_IOC_MAGIC, 0x01, struct edualloc_create)
 #define EDUALLOC_IOC_ATTACH	_IOWR(EDUALLOC_IOC_MAGIC, 0x02, struct edualloc_attach)
@@ -562,6 +622,8 @@ struct edualloc_validate {
 #define EDUALLOC_IOC_RESET	_IOW(EDUALLOC_IOC_MAGIC, 0x18, struct edualloc_reset)
 #define EDUALLOC_IOC_CONFIG	_IOWR(EDUALLOC_IOC_MAGIC, 0x19, struct edualloc_config)
 #define EDUALLOC_IOC_VALIDATE	_IOWR(EDUALLOC_IOC_MAGIC, 0x1a, struct edualloc_validate)
+#define EDUALLOC_IOC_PAGES	_IOWR(EDUALLOC_IOC_MAGIC, 0x1b, struct edualloc_pages)
+#define EDUALLOC_IOC_ALLOCS	_IOWR(EDUALLOC_IOC_MAGIC, 0x1c, struct edualloc_allocs)
 /* 0x20..0x2f: reserved for the event log and tracing controls. */
 
 /*
@@ -749,6 +811,29 @@ static_assert(sizeof(struct edualloc_validate) == 128, "edualloc ABI");
 static_assert(offsetof(struct edualloc_validate, flags) == 0, "edualloc ABI");
 static_assert(offsetof(struct edualloc_validate, consistent) == 4, "edualloc ABI");
 static_assert(offsetof(struct edualloc_validate, why) == 8, "edualloc ABI");
+
+static_assert(sizeof(struct edualloc_page) == 8, "edualloc ABI");
+static_assert(offsetof(struct edualloc_page, kind) == 0, "edualloc ABI");
+static_assert(offsetof(struct edualloc_page, cls) == 1, "edualloc ABI");
+static_assert(offsetof(struct edualloc_page, order) == 2, "edualloc ABI");
+static_assert(offsetof(struct edualloc_page, head) == 3, "edualloc ABI");
+static_assert(offsetof(struct edualloc_page, used) == 4, "edualloc ABI");
+static_assert(offsetof(struct edualloc_page, total) == 6, "edualloc ABI");
+
+static_assert(sizeof(struct edualloc_pages) == 24, "edualloc ABI");
+static_assert(offsetof(struct edualloc_pages, buf) == 0, "edualloc ABI");
+static_assert(offsetof(struct edualloc_pages, max) == 8, "edualloc ABI");
+static_assert(offsetof(struct edualloc_pages, flags) == 12, "edualloc ABI");
+static_assert(offsetof(struct edualloc_pages, count) == 16, "edualloc ABI");
+static_assert(offsetof(struct edualloc_pages, total) == 20, "edualloc ABI");
+
+static_assert(sizeof(struct edualloc_allocs) == 32, "edualloc ABI");
+static_assert(offsetof(struct edualloc_allocs, buf) == 0, "edualloc ABI");
+static_assert(offsetof(struct edualloc_allocs, max) == 8, "edualloc ABI");
+static_assert(offsetof(struct edualloc_allocs, flags) == 12, "edualloc ABI");
+static_assert(offsetof(struct edualloc_allocs, start_id) == 16, "edualloc ABI");
+static_assert(offsetof(struct edualloc_allocs, count) == 20, "edualloc ABI");
+static_assert(offsetof(struct edualloc_allocs, total) == 24, "edualloc ABI");
 #undef __EDUALLOC_CHECK_LAYOUT
 #endif /* __EDUALLOC_CHECK_LAYOUT */
 
