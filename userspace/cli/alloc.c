@@ -10,6 +10,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* Default cap on what `read` shows of a big block. */
 #define READ_DEFAULT_MAX 4096
@@ -20,8 +21,9 @@ static void describe(const struct edualloc_alloc_info *a)
 	printf("ID %d at offset 0x%" PRIx64 ", ", a->id, (uint64_t)a->offset);
 	if (a->cls == EDUALLOC_CLASS_LARGE) {
 		char sz[32];
+		uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
 
-		printf("large: %" PRIu64 " pages of its own (%s)", (uint64_t)(a->class_size / 4096),
+		printf("large: %" PRIu64 " pages of its own (%s)", (uint64_t)(a->class_size / page),
 		       human_size(a->class_size, sz, sizeof(sz)));
 	} else {
 		printf("class %u (%" PRIu64 "-byte slots)", a->cls, (uint64_t)a->class_size);

@@ -8,7 +8,7 @@
  *   out.c        output: JSON writer, hexdump, colours
  *   inst.c       info, create, attach, destroy, list, reset
  *   alloc.c      alloc, free, id, ptr, write, read, dump, bit
- *   report.c     stats, classes, map, log (debugfs)
+ *   observe.c    stats, classes (STATS); map, log (debugfs)
  *   shell.c      shell
  *   replay.c     replay (CS:APP malloc-lab traces)
  *

@@ -221,9 +221,9 @@ static void print_verb_help(FILE *f, const struct verb *v)
 int verb_help(struct cli *c, int argc, char **argv)
 {
 	static const struct option opts[] = { COMMON_OPTIONS, { 0 } };
-	int opt;
+	int opt = verb_getopt(c, argc, argv, COMMON_SHORT, opts);
 
-	while ((opt = verb_getopt(c, argc, argv, COMMON_SHORT, opts)) != -1)
+	if (opt != -1)
 		return opt_done(opt);
 	if (!want_operands("help", argc - optind, 0, 1))
 		return EXIT_USAGE;

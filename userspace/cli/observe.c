@@ -309,8 +309,8 @@ static void print_map(struct cli *c, const struct heap_map *m, size_t width)
 	struct colors k = colors(c->color);
 	uint64_t cell_bytes = m->per_cell * m->page_size;
 
-	printf("map of \"%s\": %" PRIu64 " pages of %" PRIu64 " bytes, %s%" PRIu64 " page%s per cell\n",
-	       m->instance, m->pages, m->page_size, "", m->per_cell, m->per_cell == 1 ? "" : "s");
+	printf("map of \"%s\": %" PRIu64 " pages of %" PRIu64 " bytes, %" PRIu64 " page%s per cell\n",
+	       m->instance, m->pages, m->page_size, m->per_cell, m->per_cell == 1 ? "" : "s");
 	printf("  cells: . free page; a letter per size class, UPPER CASE when the slab is full:\n  ");
 	for (int cls = 0; cls < EDUALLOC_NR_CLASSES; cls++) {
 		uint64_t size = 8ULL << cls;
