@@ -315,8 +315,20 @@ is freed, and the command fails to make you look.
 
 Every verb also takes --json, --color[=WHEN], -i NAME and --help.
 EOF
+# log -f: new events appear while it runs; SIGTERM ends it cleanly.
+$E log --follow --this >"$T/follow" 2>&1 &
+follower=$!
+sleep 1
+$E alloc 77 >/dev/null
+sleep 1
+kill "$follower"
+wait "$follower"
+check "log --follow: exits 0 on SIGTERM" test $? = 0
+check "log --follow: shows an event that came after it started" \
+	grep -q 'golden .* alloc alloc [0-9]* 77 ' "$T/follow"
+
 expect "destroy" 0 edualloc destroy golden <<'EOF'
-destroy: instance "golden" is gone; 2 allocations (80 bytes) were still live: leaks, each reported in the log
+destroy: instance "golden" is gone; 3 allocations (157 bytes) were still live: leaks, each reported in the log
 EOF
 
 summary
