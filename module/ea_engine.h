@@ -118,7 +118,10 @@ struct ea_params {
 	u64 max_capacity;	/* refuse capacity above this (-EINVAL) */
 	u32 bitset_bits;	/* 0: no bitset */
 	bool debug;		/* red zones, poisoning and their checks */
-	/* Called under the instance lock for every event; may be NULL. */
+	/*
+	 * Called under the instance lock for every event; may be NULL. It
+	 * must not call the engine back, nor sleep on user memory.
+	 */
 	void (*notify)(void *priv, const struct ea_event *ev);
 	void *priv;
 	u32 first_id;		/* first ID to issue (0: 1); must be <= INT_MAX */

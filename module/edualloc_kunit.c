@@ -7,7 +7,8 @@
  * corrupt memory on purpose write into the arena directly, as a userspace
  * mapping would, and assert the detectors' counts (as slub_kunit.c does).
  * The same file builds in userspace against tests/engine/shim, where it
- * runs under AddressSanitizer and UndefinedBehaviorSanitizer.
+ * runs under AddressSanitizer and UndefinedBehaviorSanitizer. In the
+ * kernel it needs 5.17 or later (kthread_complete_and_exit()).
  */
 
 #include <kunit/test.h>
@@ -1909,8 +1910,8 @@ static int ea_test_thread(void *data)
 	for (k = 0; k < ARRAY_SIZE(ids); k++)
 		if (ids[k] && ea_free(th->inst, ids[k], 0, NULL))
 			th->errors++;
-	complete(&th->done);
-	return 0;
+	/* Never return into this module's text: it may be unloaded by then. */
+	kthread_complete_and_exit(&th->done, 0);
 }
 
 static void ea_test_threads(struct kunit *test)

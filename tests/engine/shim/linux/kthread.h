@@ -6,6 +6,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <linux/err.h>
+#include <linux/completion.h>
 #include <linux/errno.h>
 
 struct task_struct;
@@ -43,5 +44,12 @@ static inline struct task_struct *shim_kthread_run(int (*fn)(void *),
 }
 
 #define kthread_run(fn, data, namefmt, ...)	shim_kthread_run(fn, data)
+
+static inline void __attribute__((noreturn))
+kthread_complete_and_exit(struct completion *done, long code)
+{
+	complete(done);
+	pthread_exit(NULL);
+}
 
 #endif
