@@ -19,8 +19,9 @@
 #   $(UDEVRULESDIR)/60-edualloc.rules   /dev/edualloc: group edualloc, 0660
 #   $(MODDIR)/edualloc.ko               /lib/modules/KVER/extra, whatever PREFIX
 #
-# KVER is the release of the kernel KDIR belongs to (its
-# include/config/kernel.release), else `uname -r`. With DESTDIR empty (a real
+# KVER is the release of the kernel KDIR belongs to (UTS_RELEASE in its
+# include/generated/utsrelease.h, what `uname -r` says when it runs), else
+# `uname -r`. With DESTDIR empty (a real
 # install) the install also runs depmod, ldconfig and `udevadm control
 # --reload` where they exist, and makes the system group `edualloc` if it is
 # missing; with DESTDIR set (packaging, tests) it touches nothing outside
@@ -38,7 +39,8 @@ PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 MANDIR ?= $(PREFIX)/share/man
 UDEVRULESDIR ?= $(PREFIX)/lib/udev/rules.d
 DKMSDIR ?= /usr/src/edualloc-$(EA_VERSION)
-KVER ?= $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null || uname -r)
+KVER ?= $(shell sed -n 's/.*UTS_RELEASE "\(.*\)"/\1/p' $(KDIR)/include/generated/utsrelease.h \
+	2>/dev/null | grep . || uname -r)
 MODDIR ?= /lib/modules/$(KVER)/extra
 
 INSTALL ?= install
