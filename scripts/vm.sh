@@ -22,6 +22,7 @@ mkdir -p "$CACHE"
 
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
+chmod 755 "$stage"	# it becomes the guest's /: users other than root must reach /dev
 mkdir -p "$stage/bin" "$stage/sbin" "$stage/usr/bin" "$stage/usr/sbin" "$stage/usr/lib" \
 	"$stage/usr/libexec/edualloc/tests" "$stage/lib/modules" "$stage/etc/edualloc" \
 	"$stage/proc" "$stage/sys" "$stage/dev" "$stage/tmp" "$stage/root" "$stage/host"
