@@ -175,6 +175,14 @@ large allocations, outside the arena: 1
 pages: 8 used, 248 free; largest free block 262144 bytes
 fragmentation: internal 6370 bytes (2%), external 0%
 EOF
+# The CLI draws the map from the PAGES ioctl: the same cells as the kernel's.
+same_map_as_kernel() {
+	$E map --raw | awk '/^0x/ { print $1, $2, $3 }' >"$T/kernel-map"
+	$E map --width 32 | awk '/^  0x/ { print $1, $2, $3 }' >"$T/cli-map"
+	[ -s "$T/cli-map" ] && cmp "$T/kernel-map" "$T/cli-map"
+}
+check "map: cell for cell the kernel's own drawing (map --raw)" same_map_as_kernel
+
 expect "realloc" 0 $E realloc 2 20 <<'EOF'
 realloc 2 20: now ID 10 at offset 0x2020, class 2 (32-byte slots); 8 bytes copied, ID 2 freed
 EOF

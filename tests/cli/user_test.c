@@ -120,6 +120,8 @@ int main(void)
 	expect("the log's verbosity (debugfs is root's)", "edualloc log level 3", st.st_gid, true, 1,
 	       "log level: cannot read /sys/kernel/debug/edualloc/verbosity: debugfs is root's "
 	       "(try as root)\n");
+	expect("the map needs no debugfs (PAGES, ALLOCS)",
+	       "edualloc map >/dev/null && echo fine", st.st_gid, true, 0, "fine\n");
 	expect("a private instance is anyone's",
 	       "printf 'create --capacity 64K\\nalloc 8\\n' | edualloc shell >/dev/null && echo fine",
 	       st.st_gid, true, 0, "fine\n");

@@ -149,7 +149,7 @@ int dev_attach(struct cli *c, const char *name, bool private_inst,
 	       struct edualloc_inst_info *info);
 int dev_stats(struct cli *c, struct edualloc_stats *st);
 int dev_lookup_id(struct cli *c, int id, struct edualloc_alloc_info *info);
-/* The same, without leaving an error in the log for a freed ID (debugfs). */
+/* The same, but a miss is no error the module counts or logs (ALLOCS). */
 int dev_peek_alloc(struct cli *c, int id, struct edualloc_alloc_info *info);
 /* Every instance; *list is malloc'd. 0 or a negative errno. */
 int dev_list(struct cli *c, struct edualloc_inst_info **list, unsigned int *count);
@@ -170,11 +170,6 @@ void dev_unmap(struct mapping *m);
 const char *user_name(uint32_t uid, char *buf, size_t len);
 /* "64 B", "4 KiB", "1.5 MiB": for reading, the exact number is in --json. */
 const char *human_size(uint64_t bytes, char *buf, size_t len);
-
-/* A whole text file, NUL-terminated and malloc'd; NULL with errno set. */
-char *read_text_file(const char *path);
-/* Split 'line' in place into at most 'max' blank-separated words. */
-int split_words(char *line, char **words, int max);
 
 /* Does the debugfs file exist? Else report which and how to fix: EXIT_FAIL. */
 int debugfs_missing(struct cli *c, const char *verb, const char *path);

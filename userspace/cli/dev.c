@@ -426,105 +426,26 @@ const char *human_size(uint64_t bytes, char *buf, size_t len)
 	return buf;
 }
 
-/* The whole file, NUL-terminated, malloc'd (debugfs files have no size). */
-char *read_text_file(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	size_t len = 0, cap = 4096;
-	char *buf = malloc(cap);
-
-	if (!f || !buf) {
-		int saved = errno;
-
-		if (f)
-			fclose(f);
-		free(buf);
-		errno = saved;
-		return NULL;
-	}
-	for (;;) {
-		size_t n = fread(buf + len, 1, cap - len - 1, f);
-
-		len += n;
-		if (n == 0)
-			break;
-		if (cap - len - 1 == 0) {
-			char *more = realloc(buf, cap * 2);
-
-			if (!more) {
-				free(buf);
-				fclose(f);
-				errno = ENOMEM;
-				return NULL;
-			}
-			buf = more;
-			cap *= 2;
-		}
-	}
-	bool bad = ferror(f);
-
-	fclose(f);
-	if (bad) {
-		free(buf);
-		errno = EIO;
-		return NULL;
-	}
-	buf[len] = '\0';
-	return buf;
-}
-
-/* Split 'line' in place into at most 'max' blank-separated words. */
-int split_words(char *line, char **words, int max)
-{
-	int n = 0;
-
-	for (char *save = NULL, *w = strtok_r(line, " \t", &save); w && n < max;
-	     w = strtok_r(NULL, " \t", &save))
-		words[n++] = w;
-	return n;
-}
-
 /*
  * Allocation 'id' without a trace: a LOOKUP of a freed ID is an error the
  * module counts and logs, which would put a second error beside the one a
- * student's double free makes. So read the live allocations from debugfs
- * ("# id offset size class reserved owner_pid"), and LOOKUP only where
- * debugfs cannot be read (not root), where nobody sees the log either.
- * 0, -ENOENT (not live), or LOOKUP's error.
+ * student's double free makes. ALLOCS lists live allocations from an ID on
+ * and counts no miss. 0, or -ENOENT (not live), or the ioctl's error.
  */
 int dev_peek_alloc(struct cli *c, int id, struct edualloc_alloc_info *info)
 {
-	char path[128];
+	struct edualloc_alloc_info first;
+	struct edualloc_allocs req = {
+		.buf = (uint64_t)(uintptr_t)&first, .max = 1, .start_id = id,
+	};
+	int err = dev_ioctl(c, EDUALLOC_IOC_ALLOCS, &req);
 
-	snprintf(path, sizeof(path), DEBUGFS_DIR "/instances/%s/allocations", c->attached);
-	char *text = read_text_file(path);
-
-	if (!text)
-		return dev_lookup_id(c, id, info);
-
-	int err = -ENOENT;
-
-	for (char *save = NULL, *line = strtok_r(text, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save)) {
-		char *w[8];
-
-		if (line[0] == '#' || split_words(line, w, 8) < 6 || atoi(w[0]) != id)
-			continue;
-		memset(info, 0, sizeof(*info));
-		info->id = id;
-		info->offset = strtoull(w[1], NULL, 16);
-		info->size = strtoull(w[2], NULL, 10);
-		info->class_size = strtoull(w[4], NULL, 10);
-		info->owner_pid = (uint32_t)strtoul(w[5], NULL, 10);
-		info->cls = EDUALLOC_CLASS_LARGE;
-		if (strcmp(w[3], "large"))	/* a class is named by its size: 8 << cls */
-			for (info->cls = 0; (8ULL << info->cls) < info->class_size; info->cls++)
-				;
-		err = 0;
-		break;
-	}
-	free(text);
-	return err;
+	if (err)
+		return err;
+	if (req.count != 1 || first.id != id || id <= 0)
+		return -ENOENT;
+	*info = first;
+	return 0;
 }
 
 int debugfs_missing(struct cli *c, const char *verb, const char *path)

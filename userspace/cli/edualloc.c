@@ -104,8 +104,8 @@ static const struct verb verbs[] = {
 	  "frees, failures and the bytes wasted inside slots.\n"
 	  "  -A, --all      every class, not only those used\n" },
 	{ "map", verb_map, "[--width N]",
-	  "a picture of the arena, one cell per page (from debugfs)",
-	  "Draws the arena from debugfs (" DEBUGFS_DIR "/instances/NAME/map):\n"
+	  "a picture of the arena, one cell per page",
+	  "Draws the arena, as debugfs's instances/NAME/map does (the PAGES ioctl):\n"
 	  "one cell per page, a letter per size class, '.' for free pages. In\n"
 	  "colour on a terminal.\n"
 	  "  -w, --width N  cells per line (default: fit the terminal, at most 64)\n"

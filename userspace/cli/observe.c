@@ -1,13 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Watching the allocator: stats and classes (from the STATS ioctl), the map
- * and the log (from debugfs, /sys/kernel/debug/edualloc/).
+ * Watching the allocator: stats and classes (the STATS ioctl), the map (the
+ * PAGES and ALLOCS ioctls) and the log (debugfs, /sys/kernel/debug/edualloc/).
  *
  * The debugfs files are text, one record per line: '#' lines are headers,
- * the last one names the columns, columns are separated by blanks. The
- * parsers below find columns by name, and all the knowledge of each file's
- * layout sits in one function per file (parse_map, the log's column
- * header), so a change of format is a change in one place.
+ * the last one names the columns, columns are separated by blanks. The log
+ * is parsed by column name (from its last header line), so that a change
+ * of its format is a change in one place.
  */
 #include "cli.h"
 #include "report.h"
@@ -177,6 +176,65 @@ int verb_classes(struct cli *c, int argc, char **argv)
 
 /* ---- reading debugfs files ------------------------------------------------ */
 
+/* The whole file, NUL-terminated, malloc'd (debugfs files have no size). */
+static char *read_text_file(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	size_t len = 0, cap = 4096;
+	char *buf = malloc(cap);
+
+	if (!f || !buf) {
+		int saved = errno;
+
+		if (f)
+			fclose(f);
+		free(buf);
+		errno = saved;
+		return NULL;
+	}
+	for (;;) {
+		size_t n = fread(buf + len, 1, cap - len - 1, f);
+
+		len += n;
+		if (n == 0)
+			break;
+		if (cap - len - 1 == 0) {
+			char *more = realloc(buf, cap * 2);
+
+			if (!more) {
+				free(buf);
+				fclose(f);
+				errno = ENOMEM;
+				return NULL;
+			}
+			buf = more;
+			cap *= 2;
+		}
+	}
+	bool bad = ferror(f);
+
+	fclose(f);
+	if (bad) {
+		free(buf);
+		errno = EIO;
+		return NULL;
+	}
+	buf[len] = '\0';
+	return buf;
+}
+
+/* Split 'line' in place into at most 'max' blank-separated words. */
+static int split_words(char *line, char **words, int max)
+{
+	int n = 0;
+
+	for (char *save = NULL, *w = strtok_r(line, " \t", &save); w && n < max;
+	     w = strtok_r(NULL, " \t", &save))
+		words[n++] = w;
+	return n;
+}
+
+
 /* Read a debugfs file of this module; NULL after reporting why. */
 static char *read_debugfs(struct cli *c, const char *verb, const char *path)
 {
@@ -191,108 +249,152 @@ static char *read_debugfs(struct cli *c, const char *verb, const char *path)
 
 /* ---- map ---------------------------------------------------------------- */
 
-#define MAP_MAX_LARGE 64
-#define MAP_MAX_FIGURES 32
+/*
+ * The map is drawn from the PAGES ioctl (the arena page by page) and the
+ * ALLOCS ioctl (for the large allocations), so any user of the device sees
+ * it; it draws what debugfs's instances/NAME/map draws, cell for cell
+ * (`map --raw` prints that file).
+ */
+#define MAP_ROWS_MAX	64	/* more pages than 32 x 64: several pages per cell */
+#define MAP_COLS	32
 
-/* A large allocation, as the map lists it (text, as read). */
-struct map_large {
-	char id[16], offset[24], size[24], reserved[24], owner[16];
-};
-
-/* The map file, parsed. */
 struct heap_map {
-	char instance[EDUALLOC_NAME_MAX];
 	uint64_t pages, page_size, per_cell;
-	char *cells, *fill;	/* one char per cell, NUL-terminated, malloc'd */
+	char *cells, *fill;		/* one char per cell, NUL-terminated, malloc'd */
 	size_t nr_cells;
-	struct map_large large[MAP_MAX_LARGE];
-	int nr_large;
-	struct { char key[32]; uint64_t value; } figures[MAP_MAX_FIGURES];
-	int nr_figures;
+	struct edualloc_alloc_info *large;	/* the large allocations, malloc'd */
+	size_t nr_large;
 };
 
-static bool append(char **s, size_t *len, const char *more, size_t n)
+static void free_map(struct heap_map *m)
 {
-	char *p = realloc(*s, *len + n + 1);
-
-	if (!p)
-		return false;
-	memcpy(p + *len, more, n);
-	p[*len + n] = '\0';
-	*s = p;
-	*len += n;
-	return true;
+	free(m->cells);
+	free(m->fill);
+	free(m->large);
 }
 
 /*
- * The format (edualloc_obs.c): "# map of NAME: N pages of P bytes, K
- * page(s) per cell, ..." then rows "0xOFFSET CELLS FILL", "large ID OFFSET
- * SIZE RESERVED OWNER" lines and "key value" figures.
+ * One cell: the class most of its pages belong to (upper case when every
+ * slab is full), '.' if all are free; fill: tenths of the slots in use.
+ * The same arithmetic as the kernel's drawing (edualloc_obs.c), so that
+ * both show the same picture.
  */
-static bool parse_map(char *text, struct heap_map *m)
+static void map_cell(const struct edualloc_page *p, size_t n, char *cell, char *fill)
 {
-	size_t fill_len = 0;
+	unsigned int count[EDUALLOC_NR_CLASSES] = { 0 }, best = 0;
+	uint64_t used = 0, one = 1024;	/* a whole page, in the 'used' sums */
+	bool any = false, full = true;
 
-	memset(m, 0, sizeof(*m));
-	m->per_cell = 1;
-	for (char *save = NULL, *line = strtok_r(text, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save)) {
-		char *w[8];
-		unsigned long long pages, psize, per;
-		char name[EDUALLOC_NAME_MAX];
-
-		if (sscanf(line, "# map of %31[^:]: %llu pages of %llu bytes, %llu page",
-			   name, &pages, &psize, &per) == 4) {
-			snprintf(m->instance, sizeof(m->instance), "%s", name);
-			m->pages = pages;
-			m->page_size = psize;
-			m->per_cell = per ? per : 1;
+	for (size_t i = 0; i < n; i++) {
+		if (p[i].kind == EDUALLOC_PAGE_SLAB) {
+			if (p[i].total)
+				used += (uint64_t)p[i].used * one / p[i].total;
+			if (p[i].used < p[i].total)
+				full = false;
+		} else if (p[i].kind == EDUALLOC_PAGE_BLOCK || p[i].kind == EDUALLOC_PAGE_BLOCK_TAIL) {
+			used += one;
+		} else {
+			full = false;
 			continue;
 		}
-		if (line[0] == '#')
-			continue;
-		int n = split_words(line, w, 8);
-
-		if (n == 3 && !strncmp(w[0], "0x", 2) && strlen(w[1]) == strlen(w[2])) {
-			if (!append(&m->cells, &m->nr_cells, w[1], strlen(w[1])) ||
-			    !append(&m->fill, &fill_len, w[2], strlen(w[2])))
-				return false;
-		} else if (n == 6 && !strcmp(w[0], "large") && m->nr_large < MAP_MAX_LARGE) {
-			struct map_large *l = &m->large[m->nr_large++];
-
-			snprintf(l->id, sizeof(l->id), "%s", w[1]);
-			snprintf(l->offset, sizeof(l->offset), "%s", w[2]);
-			snprintf(l->size, sizeof(l->size), "%s", w[3]);
-			snprintf(l->reserved, sizeof(l->reserved), "%s", w[4]);
-			snprintf(l->owner, sizeof(l->owner), "%s", w[5]);
-		} else if (n == 2 && m->nr_figures < MAP_MAX_FIGURES) {
-			snprintf(m->figures[m->nr_figures].key, sizeof(m->figures[0].key), "%s", w[0]);
-			m->figures[m->nr_figures++].value = strtoull(w[1], NULL, 10);
-		}
+		any = true;
+		if (p[i].cls < EDUALLOC_NR_CLASSES)
+			count[p[i].cls]++;
 	}
-	return m->cells && m->pages;
+	if (!any) {
+		*cell = *fill = '.';
+		return;
+	}
+	for (unsigned int k = 1; k < EDUALLOC_NR_CLASSES; k++)
+		if (count[k] > count[best])
+			best = k;
+	*cell = (char)((full ? 'A' : 'a') + best);
+	/* Tenths, but a slab with anything in it shows at least 1. */
+	uint64_t tenths = used * 10 / (n * one);
+
+	if (full)
+		*fill = '*';
+	else if (!used)
+		*fill = '0';
+	else
+		*fill = (char)('0' + (tenths < 1 ? 1 : tenths > 9 ? 9 : tenths));
 }
 
-static uint64_t figure(const struct heap_map *m, const char *key)
+/* Ask the device for the pages and the large allocations; 0 or -errno. */
+static int build_map(struct cli *c, struct heap_map *m)
 {
-	for (int i = 0; i < m->nr_figures; i++)
-		if (!strcmp(m->figures[i].key, key))
-			return m->figures[i].value;
-	return 0;
+	struct edualloc_pages req = { 0 };
+	int err = dev_ioctl(c, EDUALLOC_IOC_PAGES, &req);	/* max 0: the count */
+
+	memset(m, 0, sizeof(*m));
+	if (err)
+		return err;
+	struct edualloc_page *pages = calloc(req.total ? req.total : 1, sizeof(*pages));
+
+	if (!pages)
+		return -ENOMEM;
+	req.buf = (uint64_t)(uintptr_t)pages;
+	req.max = req.total;
+	err = dev_ioctl(c, EDUALLOC_IOC_PAGES, &req);
+
+	m->pages = err ? 0 : req.count;
+	m->page_size = (uint64_t)sysconf(_SC_PAGESIZE);
+	m->per_cell = (m->pages + MAP_COLS * MAP_ROWS_MAX - 1) / (MAP_COLS * MAP_ROWS_MAX);
+	if (m->per_cell == 0)
+		m->per_cell = 1;
+	m->nr_cells = (m->pages + m->per_cell - 1) / m->per_cell;
+	m->cells = calloc(m->nr_cells + 1, 1);
+	m->fill = calloc(m->nr_cells + 1, 1);
+	if (!err && (!m->cells || !m->fill))
+		err = -ENOMEM;
+	for (size_t i = 0; !err && i < m->nr_cells; i++) {
+		size_t first = i * m->per_cell;
+		size_t n = m->pages - first < m->per_cell ? m->pages - first : m->per_cell;
+
+		map_cell(pages + first, n, &m->cells[i], &m->fill[i]);
+	}
+	free(pages);
+
+	/* The large allocations live outside the arena: list them apart. */
+	struct edualloc_alloc_info batch[256];
+	struct edualloc_allocs list = { .start_id = 0 };
+
+	while (!err) {
+		list.buf = (uint64_t)(uintptr_t)batch;
+		list.max = sizeof(batch) / sizeof(batch[0]);
+		err = dev_ioctl(c, EDUALLOC_IOC_ALLOCS, &list);
+		for (uint32_t i = 0; !err && i < list.count; i++) {
+			if (batch[i].cls != EDUALLOC_CLASS_LARGE)
+				continue;
+			struct edualloc_alloc_info *more = realloc(m->large, (m->nr_large + 1) * sizeof(*more));
+
+			if (!more) {
+				err = -ENOMEM;
+				break;
+			}
+			m->large = more;
+			m->large[m->nr_large++] = batch[i];
+		}
+		if (err || list.count < list.max)
+			break;
+		list.start_id = batch[list.count - 1].id + 1;
+	}
+	if (err)
+		free_map(m);
+	return err;
 }
 
 /* A colour per class letter: small classes green ... big ones magenta. */
 static const char *cell_color(char cell, const struct colors *k)
 {
+	static const char *const by_quarter[4] = { "\033[32m", "\033[36m", "\033[34m", "\033[35m" };
 	char lower = cell | 0x20;
 
 	if (cell == '.')
 		return k->dim;
-	if (lower < 'a' || lower > 'p')
+	if (!*k->reset || lower < 'a' || lower > 'p')
 		return "";
-	static const char *const by_quarter[4] = { "\033[32m", "\033[36m", "\033[34m", "\033[35m" };
-
-	return *k->reset ? by_quarter[(lower - 'a') / 4] : "";
+	return by_quarter[(lower - 'a') / 4];
 }
 
 static int terminal_width(void)
@@ -304,13 +406,15 @@ static int terminal_width(void)
 	return 80;
 }
 
-static void print_map(struct cli *c, const struct heap_map *m, size_t width)
+static void print_map(struct cli *c, const struct heap_map *m, const struct edualloc_stats *st,
+		      size_t width)
 {
 	struct colors k = colors(c->color);
 	uint64_t cell_bytes = m->per_cell * m->page_size;
 
-	printf("map of \"%s\": %" PRIu64 " pages of %" PRIu64 " bytes, %" PRIu64 " page%s per cell\n",
-	       m->instance, m->pages, m->page_size, m->per_cell, m->per_cell == 1 ? "" : "s");
+	printf("map of \"%.*s\": %" PRIu64 " pages of %" PRIu64 " bytes, %" PRIu64 " page%s per cell\n",
+	       EDUALLOC_NAME_MAX, st->name, m->pages, m->page_size, m->per_cell,
+	       m->per_cell == 1 ? "" : "s");
 	printf("  cells: . free page; a letter per size class, UPPER CASE when the slab is full:\n  ");
 	for (int cls = 0; cls < EDUALLOC_NR_CLASSES; cls++) {
 		uint64_t size = 8ULL << cls;
@@ -334,43 +438,47 @@ static void print_map(struct cli *c, const struct heap_map *m, size_t width)
 		}
 		printf("%*s  %.*s\n", (int)(width - n), "", (int)n, m->fill + first);
 	}
-	printf("\nlarge allocations, outside the arena: %d\n", m->nr_large);
-	for (int i = 0; i < m->nr_large; i++)
-		printf("  ID %s at %s: %s bytes (%s reserved), owner pid %s\n", m->large[i].id,
-		       m->large[i].offset, m->large[i].size, m->large[i].reserved, m->large[i].owner);
+	printf("\nlarge allocations, outside the arena: %zu\n", m->nr_large);
+	for (size_t i = 0; i < m->nr_large; i++)
+		printf("  ID %d at 0x%" PRIx64 ": %" PRIu64 " bytes (%" PRIu64 " reserved), owner pid %u\n",
+		       m->large[i].id, (uint64_t)m->large[i].offset, (uint64_t)m->large[i].size,
+		       (uint64_t)m->large[i].class_size, m->large[i].owner_pid);
 	printf("pages: %" PRIu64 " used, %" PRIu64 " free; largest free block %" PRIu64 " bytes\n",
-	       figure(m, "pages_used"), figure(m, "pages_free"), figure(m, "largest_free"));
-	printf("fragmentation: internal %" PRIu64 " bytes (%" PRIu64 "%%), external %" PRIu64 "%%\n",
-	       figure(m, "internal_frag"), figure(m, "internal_frag_pct"),
-	       figure(m, "external_frag_pct"));
+	       (uint64_t)st->pages_used, (uint64_t)st->pages_free, (uint64_t)st->largest_free);
+	printf("fragmentation: internal %" PRIu64 " bytes (%u%%), external %u%%\n",
+	       (uint64_t)st->internal_frag, st->internal_frag_pct, st->external_frag_pct);
 }
 
-static void json_map(const struct heap_map *m)
+static void json_map(const struct heap_map *m, const struct edualloc_stats *st)
 {
 	struct json j;
 
 	json_begin(&j, stdout);
 	json_str(&j, "op", "map");
-	json_str(&j, "instance", m->instance);
+	json_strn(&j, "instance", st->name, strnlen(st->name, sizeof(st->name)));
 	json_u64(&j, "pages", m->pages);
 	json_u64(&j, "page_size", m->page_size);
 	json_u64(&j, "pages_per_cell", m->per_cell);
 	json_str(&j, "cells", m->cells);
 	json_str(&j, "fill", m->fill);
 	json_array(&j, "large");
-	for (int i = 0; i < m->nr_large; i++) {
+	for (size_t i = 0; i < m->nr_large; i++) {
 		json_object(&j, NULL);
-		json_u64(&j, "id", strtoull(m->large[i].id, NULL, 10));
-		json_u64(&j, "offset", strtoull(m->large[i].offset, NULL, 16));
-		json_u64(&j, "size", strtoull(m->large[i].size, NULL, 10));
-		json_u64(&j, "reserved", strtoull(m->large[i].reserved, NULL, 10));
-		json_u64(&j, "owner_pid", strtoull(m->large[i].owner, NULL, 10));
+		json_alloc_info(&j, &m->large[i]);
 		json_end(&j);
 	}
 	json_end(&j);
 	json_object(&j, "figures");
-	for (int i = 0; i < m->nr_figures; i++)
-		json_u64(&j, m->figures[i].key, m->figures[i].value);
+	json_u64(&j, "pages_total", st->pages_total);
+	json_u64(&j, "pages_used", st->pages_used);
+	json_u64(&j, "pages_free", st->pages_free);
+	json_u64(&j, "largest_free", st->largest_free);
+	json_u64(&j, "used_bytes", st->used_bytes);
+	json_u64(&j, "internal_frag", st->internal_frag);
+	json_u64(&j, "internal_frag_pct", st->internal_frag_pct);
+	json_u64(&j, "external_frag_pct", st->external_frag_pct);
+	json_u64(&j, "large_count", st->large_count);
+	json_u64(&j, "large_bytes", st->large_bytes);
 	json_end(&j);
 	json_end(&j);
 }
@@ -406,49 +514,41 @@ int verb_map(struct cli *c, int argc, char **argv)
 	if (rc)
 		return rc;
 
-	/* The debugfs directory is named after the instance, as STATS says. */
 	struct edualloc_stats st;
 	int err = dev_stats(c, &st);
 
 	if (err)
 		return fail_op(c, OP_STATS, -err, "map %s", c->attached);
+	if (raw) {	/* the kernel's own drawing, from debugfs */
+		char path[128];
 
-	char path[128];
+		snprintf(path, sizeof(path), DEBUGFS_DIR "/instances/%.*s/map", EDUALLOC_NAME_MAX,
+			 st.name);
+		char *text = read_debugfs(c, "map --raw", path);
 
-	snprintf(path, sizeof(path), DEBUGFS_DIR "/instances/%.*s/map", EDUALLOC_NAME_MAX, st.name);
-	char *text = read_debugfs(c, "map", path);
-
-	if (!text)
-		return EXIT_FAIL;
-	if (raw) {
+		if (!text)
+			return EXIT_FAIL;
 		fputs(text, stdout);
 		free(text);
 		return 0;
 	}
 
 	struct heap_map m;
-	bool ok = parse_map(text, &m);
 
-	free(text);
-	if (!ok) {
-		free(m.cells);
-		free(m.fill);
-		return fail(c, "map: %s is not in the format this CLI knows (try map --raw)", path);
-	}
+	err = build_map(c, &m);
+	if (err)
+		return fail_op(c, OP_STATS, -err, "map %s", c->attached);
 	if (c->json) {
-		json_map(&m);
+		json_map(&m, &st);
 	} else {
-		if (!width) {	/* fit the terminal, in steps of 8 cells */
-			int room = c->color ? (terminal_width() - 16) / 2 : 32;
+		if (!width) {	/* 32 cells, or what fits a terminal, in steps of 8 */
+			int room = (terminal_width() - 16) / 2;
 
-			width = room >= 64 ? 64 : room >= 8 ? (uint64_t)(room / 8 * 8) : 8;
-			if (!c->color)
-				width = 32;
+			width = !c->color ? MAP_COLS : room >= 64 ? 64 : room >= 8 ? (uint64_t)(room / 8 * 8) : 8;
 		}
-		print_map(c, &m, width);
+		print_map(c, &m, &st, width);
 	}
-	free(m.cells);
-	free(m.fill);
+	free_map(&m);
 	return 0;
 }
 
