@@ -603,7 +603,7 @@ static void json_log_record(struct json *j, const struct log_columns *cols, char
 
 /* One pass over the log file: print the records after *last_seq. */
 struct log_view {
-	bool follow, only_this, json, headers;
+	bool follow, only_this, headers;
 	uint64_t last_n;	/* 0: all */
 	const char *instance;
 	uint64_t last_seq;	/* the newest seq printed */
@@ -665,7 +665,13 @@ static int log_print(struct cli *c, struct log_view *v, const char *path)
 	bool *show = calloc(nr ? nr : 1, sizeof(*show));
 	size_t passing = 0;
 
-	for (size_t i = first_rec; show && i < nr; i++) {
+	if (!show) {
+		free(lines);
+		free(text);
+		return fail(c, "log: out of memory");
+	}
+
+	for (size_t i = first_rec; i < nr; i++) {
 		if (lines[i][0] == '#')
 			continue;
 		char copy[512];
@@ -708,9 +714,13 @@ static int log_print(struct cli *c, struct log_view *v, const char *path)
 		if (header)
 			printf("%s\n", header);
 	}
-	for (size_t i = first_rec; show && i < nr; i++) {
-		if (!show[i] || (skip && skip--))
+	for (size_t i = first_rec; i < nr; i++) {
+		if (!show[i])
 			continue;
+		if (skip) {	/* not among the last N */
+			skip--;
+			continue;
+		}
 		if (!c->json) {
 			printf("%s\n", lines[i]);
 			continue;
