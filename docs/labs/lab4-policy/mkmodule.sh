@@ -2,6 +2,9 @@
 # Build edualloc.ko with a lab-4 free-list policy, on the host.
 #
 #   mkmodule.sh POLICY.c KDIR OUTDIR [kbuild args...]
+#   mkmodule.sh --patch POLICY.c DIR    only write DIR/ea_engine.c (patched)
+#                                       and DIR/ea_policy.c (the host tests
+#                                       compile them in userspace)
 #
 # Copies the module's sources (Kbuild, module/, include/) from the edualloc
 # tree this script belongs to (or $EDUALLOC_TOP), includes POLICY.c into
@@ -13,8 +16,15 @@
 # Exit status: 0 built, 1 the build failed, 3 the engine no longer has the
 # two lines this script changes (the lab needs updating).
 set -eu
-[ $# -ge 3 ] || { sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
-policy=$1; kdir=$2; out=$3; shift 3
+usage() { sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+patch_only=0
+if [ "${1:-}" = --patch ]; then
+	[ $# -eq 3 ] || usage
+	patch_only=1; policy=$2; out=$3; kdir=/
+else
+	[ $# -ge 3 ] || usage
+	policy=$1; kdir=$2; out=$3; shift 3
+fi
 here=$(cd "$(dirname "$0")" && pwd)
 top=${EDUALLOC_TOP:-$(cd "$here/../../.." && pwd)}
 [ -f "$top/Kbuild" ] && [ -f "$top/module/ea_engine.c" ] ||
@@ -25,7 +35,7 @@ top=${EDUALLOC_TOP:-$(cd "$here/../../.." && pwd)}
 stage=$(mktemp -d "${TMPDIR:-/tmp}/edualloc-lab4.XXXXXX")
 trap 'rm -rf "$stage"' EXIT
 cp -r "$top/Kbuild" "$top/module" "$top/include" "$stage/"
-rm -f "$stage"/module/*.o "$stage"/module/.*.cmd
+rm -f "$stage"/module/*.o "$stage"/module/.*.cmd "$stage"/module/*.ko "$stage"/module/*.mod*
 cp "$policy" "$stage/module/ea_policy.c"
 
 # The two places, each of which must be found exactly once.
@@ -43,6 +53,11 @@ done
 sed -i -e "/$def/i #include \"ea_policy.c\" /* lab 4 */\\
 " -e "s/$add/	ea_policy_buddy_add(inst, page, order); \/* lab 4 *\//" "$eng"
 grep -q 'ea_policy_buddy_add(inst, page, order);' "$eng" || { echo "mkmodule: sed failed" >&2; exit 3; }
+if [ $patch_only = 1 ]; then
+	mkdir -p "$out"
+	cp "$eng" "$stage/module/ea_policy.c" "$out/"
+	exit 0
+fi
 
 log=$stage/build.log
 jobs=$(nproc 2>/dev/null || echo 1); [ "$jobs" -gt 2 ] && jobs=2

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Write lab 4's traces (CS:APP malloc-lab format) into this directory.
 
-    mktraces.py
+    mktraces.py [DIR]     (default: this script's directory)
 
 interleave.rep  256 pages, then every other page freed, interleaving the
                 four 256 KiB regions; 64 long-lived pages; the rest freed;
@@ -16,8 +16,11 @@ The traces are checked in; this script only documents how they were made
 """
 import os
 import random
+import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+if len(sys.argv) > 1:
+    HERE = sys.argv[1]
 
 
 def write(name, ops, nids, comment):
