@@ -1,0 +1,539 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Turn the raw results of one `make bench` run into a report.
+
+    report.py --dir build/bench [--json]
+
+Reads, in DIR: vm.log (the guest console: EDUALLOC-BENCH lines of the
+kernel module, syscall-bench and `edualloc replay --json`), host.jsonl
+(bench/replay on the host), callgrind.jsonl and meta.json (written by
+scripts/bench.sh). Writes report.txt, bench.json and bench.svg there and
+prints the report (or, with --json, the JSON document).
+
+Every ratio comes from this one run. Times in the guest are emulated (QEMU
+TCG): compare ratios, not nanoseconds.
+"""
+import argparse
+import json
+import math
+import os
+import re
+import sys
+
+SMALL = ["edualloc", "edualloc-debug", "kmalloc", "kzalloc", "kmem_cache", "genalloc"]
+LARGE = ["edualloc", "edualloc-debug", "kmalloc", "kzalloc", "vmalloc", "vzalloc"]
+REPLAY = ["device", "engine", "glibc", "jemalloc", "mimalloc"]
+CALLGRIND = ["engine", "glibc", "glibc-calloc", "jemalloc", "mimalloc"]
+PREFIX = "EDUALLOC-BENCH: "
+
+# The goals of issue 7, and how each is measured here.
+FLAT_LIMIT = 1.25        # "flat": 1 M live at most this times 1 K live
+SMALL_LIMIT = 1.2
+GENALLOC_MIN = 5.0
+SYSCALL_LIMIT = 1.5
+
+
+def num(v):
+    try:
+        return int(v)
+    except ValueError:
+        try:
+            return float(v)
+        except ValueError:
+            return v
+
+
+def kv(line):
+    return {k: num(v) for k, v in re.findall(r"(\w+)=(\S+)", line)}
+
+
+def size_name(n):
+    for unit, shift in (("MiB", 20), ("KiB", 10)):
+        if n >= 1 << shift and n % (1 << shift) == 0:
+            return f"{n >> shift} {unit}"
+    return f"{n} B"
+
+
+def count_name(n):
+    for unit, shift in (("M", 20), ("K", 10)):
+        if n >= 1 << shift and n % (1 << shift) == 0:
+            return f"{n >> shift} {unit}"
+    return str(n)
+
+
+def fmt(v, digits=1):
+    if v is None:
+        return "-"
+    if isinstance(v, str):
+        return v
+    if abs(v) >= 1e6:
+        return f"{v / 1e6:.2f}M"
+    if abs(v) >= 10000:
+        return f"{v:.0f}"
+    return f"{v:.{digits}f}"
+
+
+def ratio(a, b):
+    return a / b if a is not None and b else None
+
+
+def geomean(xs):
+    xs = [x for x in xs if x]
+    return math.exp(sum(math.log(x) for x in xs) / len(xs)) if xs else None
+
+
+def table(head, rows, title=None):
+    """Columns right-aligned but the first; returns lines."""
+    cells = [head] + [[fmt(c) if not isinstance(c, str) else c for c in r] for r in rows]
+    width = [max(len(r[i]) for r in cells) for i in range(len(head))]
+    out = [title] if title else []
+    for j, r in enumerate(cells):
+        out.append("  " + "  ".join(c.ljust(width[i]) if i == 0 else c.rjust(width[i])
+                                    for i, c in enumerate(r)).rstrip())
+        if j == 0:
+            out.append("  " + "  ".join("-" * w for w in width))
+    return out
+
+
+class Data:
+    def __init__(self, d):
+        self.dir = d
+        self.meta = self._json(os.path.join(d, "meta.json")) or {}
+        self.kernel = []
+        self.kernel_info = {}
+        self.syscall = []
+        self.device = []
+        self.guest = {}
+        self.vm_ok = False
+        self._vm(os.path.join(d, "vm.log"))
+        self.host = self._jsonl(os.path.join(d, "host.jsonl"))
+        self.callgrind = self._jsonl(os.path.join(d, "callgrind.jsonl"))
+
+    @staticmethod
+    def _json(path):
+        try:
+            with open(path) as f:
+                return json.load(f)
+        except (OSError, ValueError):
+            return None
+
+    @staticmethod
+    def _jsonl(path):
+        out = []
+        try:
+            with open(path) as f:
+                for line in f:
+                    line = line.strip()
+                    if line.startswith("{"):
+                        try:
+                            out.append(json.loads(line))
+                        except ValueError:
+                            pass
+        except OSError:
+            pass
+        return out
+
+    def _vm(self, path):
+        try:
+            lines = open(path, errors="replace").read().splitlines()
+        except OSError:
+            return
+        for line in lines:
+            if line.startswith("EDUALLOC-EXIT: "):
+                self.vm_ok = line.split()[1] == "0"
+            if not line.startswith(PREFIX):
+                continue
+            kind, _, rest = line[len(PREFIX):].partition(" ")
+            if kind == "kernel":
+                r = kv(rest)
+                if r.get("suite") == "info":
+                    self.kernel_info = r
+                elif "alloc" in r:
+                    self.kernel.append(r)
+            elif kind == "syscall":
+                self.syscall.append(kv(rest))
+            elif kind == "replay":
+                try:
+                    r = json.loads(rest)
+                    r["trace"] = os.path.basename(r["trace"])
+                    r["allocator"] = "device"
+                    self.device.append(r)
+                except ValueError:
+                    pass
+            elif kind == "guest":
+                self.guest = kv(rest)
+
+    def k(self, suite, alloc, size=None, live=None):
+        for r in self.kernel:
+            if (r["suite"] == suite and r["alloc"] == alloc and
+                    (size is None or r["size"] == size) and (live is None or r["live"] == live)):
+                return r.get("ns") if r.get("status") == "ok" else None
+        return None
+
+    def k_sizes(self, suite):
+        return sorted({r["size"] for r in self.kernel if r["suite"] == suite})
+
+    def k_lives(self, suite):
+        return sorted({r["live"] for r in self.kernel if r["suite"] == suite})
+
+    def sc(self, op, live=0, debug=0):
+        for r in self.syscall:
+            if r.get("op") == op and r.get("live") == live and r.get("debug") == debug:
+                return r.get("ns") if r.get("status") == "ok" else None
+        return None
+
+    def replays(self):
+        return self.device + self.host
+
+    def traces(self):
+        names = []
+        for r in self.replays():
+            if r["trace"] not in names:
+                names.append(r["trace"])
+        return sorted(names)
+
+    def rp(self, trace, alloc, key):
+        for r in self.replays():
+            if r["trace"] == trace and r["allocator"] == alloc:
+                return r.get(key)
+        return None
+
+    def ir(self, trace, alloc):
+        for r in self.callgrind:
+            if r["trace"] == trace and r["allocator"] == alloc and r.get("ops"):
+                return r["ir"] / r["ops"]
+        return None
+
+
+def analyse(D):
+    """Everything the report says, as one JSON-able dict."""
+    res = {"machine": dict(D.meta.get("machine", {}), guest=D.guest),
+           "kernel": {"params": D.kernel_info, "results": []},
+           "syscall": {"results": D.syscall},
+           "replay": {"traces": D.traces(), "results": []},
+           "goals": []}
+    for r in D.kernel:
+        r = dict(r)
+        base = D.k(r["suite"], "kmalloc", r["size"], r["live"])
+        zbase = D.k(r["suite"], "kzalloc", r["size"], r["live"])
+        if r.get("status") == "ok":
+            r["ratio_kmalloc"] = ratio(r.get("ns"), base)
+            r["ratio_kzalloc"] = ratio(r.get("ns"), zbase)
+        res["kernel"]["results"].append(r)
+
+    for t in D.traces():
+        for a in REPLAY:
+            row = {"trace": t, "allocator": a}
+            for key in ("utilization", "ops_per_sec", "peak_payload", "peak_footprint", "ops"):
+                row[key] = D.rp(t, a, key)
+            if a != "device":
+                row["instructions_per_op"] = D.ir(t, a)
+            if any(row[k] is not None for k in ("utilization", "ops_per_sec")):
+                res["replay"]["results"].append(row)
+        row = {"trace": t, "allocator": "glibc-calloc", "instructions_per_op": D.ir(t, "glibc-calloc")}
+        if row["instructions_per_op"] is not None:
+            res["replay"]["results"].append(row)
+    mean_util = {}
+    for a in REPLAY:
+        u = [D.rp(t, a, "utilization") for t in D.traces()]
+        if u and all(x is not None for x in u):
+            mean_util[a] = sum(u) / len(u)
+    res["replay"]["mean_utilization"] = mean_util
+    res["replay"]["mean_instructions_per_op"] = {
+        a: geomean([D.ir(t, a) for t in D.traces()]) for a in CALLGRIND
+        if any(D.ir(t, a) for t in D.traces())}
+
+    # Goals.
+    small = [s for s in D.k_sizes("pair") if s < 4096]
+    g = res["goals"]
+    r1 = geomean([ratio(D.k("pair", "edualloc", s), D.k("pair", "kmalloc", s)) for s in small])
+    r1z = geomean([ratio(D.k("pair", "edualloc", s), D.k("pair", "kzalloc", s)) for s in small])
+    g.append({"goal": "small-class alloc+free, checks off, within 1.2x of kmalloc/kfree (and kzalloc)",
+              "measure": "geometric mean over the slab classes 8 B - 2 KiB of edualloc/kmalloc (pair, ns per op)",
+              "target": SMALL_LIMIT, "measured": r1, "vs_kzalloc": r1z,
+              "met": r1 is not None and r1 <= SMALL_LIMIT})
+    ea_m, gen_m = D.k("mixed", "edualloc"), D.k("mixed", "genalloc")
+    g.append({"goal": "at least 5x faster than genalloc at 50% fill",
+              "measure": "genalloc / edualloc ns per op, mixed workload",
+              "target": GENALLOC_MIN, "measured": ratio(gen_m, ea_m),
+              "met": ratio(gen_m, ea_m) is not None and ratio(gen_m, ea_m) >= GENALLOC_MIN})
+    lives = D.k_lives("scale")
+    if lives:
+        lo, hi = lives[0], lives[-1]
+        grow = ratio(D.k("scale", "edualloc", live=hi), D.k("scale", "edualloc", live=lo))
+        kgrow = ratio(D.k("scale", "kmalloc", live=hi), D.k("scale", "kmalloc", live=lo))
+        g.append({"goal": f"cost flat from {count_name(lo)} to {count_name(hi)} live allocations",
+                  "measure": f"edualloc ns per op with {count_name(hi)} live / with {count_name(lo)} live"
+                             f" (flat: at most {FLAT_LIMIT}x); kmalloc's for comparison",
+                  "target": FLAT_LIMIT, "measured": grow, "kmalloc": kgrow,
+                  "met": grow is not None and grow <= FLAT_LIMIT})
+    af, ver = D.sc("alloc_free_pair"), D.sc("version_pair")
+    g.append({"goal": "an ALLOC+FREE ioctl pair at most 1.5x a no-op (VERSION) ioctl pair",
+              "measure": "ns per ALLOC(64 B)+FREE pair / ns per VERSION+VERSION pair, checks off",
+              "target": SYSCALL_LIMIT, "measured": ratio(af, ver),
+              "with_1k_live": ratio(D.sc("alloc_free_pair", live=1024), ver),
+              "met": ratio(af, ver) is not None and ratio(af, ver) <= SYSCALL_LIMIT})
+    ea_u = mean_util.get("device", mean_util.get("engine"))
+    g.append({"goal": "mean utilization over the traces at least glibc's",
+              "measure": "mean over the traces of peak live payload / peak footprint",
+              "target": mean_util.get("glibc"), "measured": ea_u,
+              "met": ea_u is not None and mean_util.get("glibc") is not None and
+                     ea_u >= mean_util["glibc"]})
+    return res
+
+
+def report_text(D, res):
+    L = []
+    m = res["machine"]
+    L.append("edualloc benchmarks: one run of `make bench`")
+    L.append("=" * 44)
+    L.append(f"Host: {m.get('cpu', '?')}, {m.get('cpus', '?')} CPUs, {m.get('kvm', 'no KVM')}; "
+             f"{m.get('libc', '')}, jemalloc {m.get('jemalloc', '?')}, mimalloc {m.get('mimalloc', '?')}.")
+    gu = D.guest
+    L.append(f"Guest: Debian kernel {gu.get('release', '?')} under QEMU {m.get('accel', 'TCG')} "
+             f"(software emulation), {gu.get('cpus', '?')} vCPUs, clocksource {gu.get('clocksource', '?')}.")
+    L.append("In-guest times are emulated: compare the ratios (all from this one run), not the ns.")
+    if not D.vm_ok:
+        L.append("WARNING: the guest did not finish cleanly: in-VM figures are missing or partial"
+                 " (console: vm.log).")
+    reps = D.kernel_info.get("repeats", "?")
+    L.append("")
+
+    def ktable(suite, allocs, title, unit_note):
+        sizes = D.k_sizes(suite)
+        if not sizes:
+            return
+        rows = []
+        for s in sizes:
+            ns = [D.k(suite, a, s) for a in allocs]
+            rows.append([size_name(s)] + ns + [ratio(ns[0], D.k(suite, "kmalloc", s)),
+                                                ratio(ns[0], D.k(suite, "kzalloc", s))])
+        L.extend(table(["size"] + allocs + ["ea/kmalloc", "ea/kzalloc"], rows, title))
+        L.append("  " + unit_note)
+        L.append("")
+
+    ktable("pair", SMALL, f"1. In the kernel: allocate and free one object, per class size "
+           f"(ns per operation, median of {reps})",
+           "ea = edualloc, debug checks off (edualloc-debug: on). The engine zeroes what it "
+           "hands out: kzalloc is the like-for-like column.")
+    ktable("batch", SMALL, f"2. In the kernel: N allocations, then N frees (N = 1024, fewer above 8 KiB; "
+           f"ns per operation)", "genalloc's first fit rescans its bitmap: its cost grows with N.")
+    ktable("large", LARGE, "3. In the kernel: the large path (alloc+free, ns per operation)",
+           "edualloc gives each large request a vmalloc_user() area: compare with vzalloc.")
+    if D.k_sizes("mixed"):
+        live = next((r["live"] for r in D.kernel if r["suite"] == "mixed"), 0)
+        base = D.k("mixed", "kmalloc")
+        ea = D.k("mixed", "edualloc")
+        rows = [[a, D.k("mixed", a), ratio(D.k("mixed", a), base), ratio(D.k("mixed", a), ea)]
+                for a in SMALL]
+        L.extend(table(["allocator", "ns/op", "/kmalloc", "/edualloc"], rows,
+                       f"4. In the kernel: random mix at 50% fill ({live} objects live, "
+                       f"8 B - 4 KiB, 16 MiB arena and genalloc region)"))
+        L.append("")
+    lives = D.k_lives("scale")
+    if lives:
+        rows = []
+        for a in SMALL:
+            ns = [D.k("scale", a, live=n) for n in lives]
+            rows.append([a] + ns + [ratio(ns[-1], ns[0])])
+        L.extend(table(["allocator"] + [count_name(n) + " live" for n in lives] +
+                       [f"{count_name(lives[-1])}/{count_name(lives[0])}"], rows,
+                       "5. In the kernel: free a random 64-byte object and allocate one, "
+                       "with N live (ns per operation)"))
+        L.append("  genalloc is left out above 64 K live: filling a first-fit bitmap is quadratic.")
+        L.append("")
+    if D.syscall:
+        ver = D.sc("version_pair")
+        rows = []
+        for op, live, debug, name in (("getppid_pair", 0, 0, "getppid() x 2 (bare system call)"),
+                                      ("version_pair", 0, 0, "VERSION x 2 (no-op ioctl)"),
+                                      ("alloc_free_pair", 0, 0, "ALLOC 64 B + FREE, checks off"),
+                                      ("alloc_free_pair", 1024, 0, "  the same, 1024 others live"),
+                                      ("alloc_free_pair", 0, 1, "  the same, checks on")):
+            ns = D.sc(op, live, debug)
+            rows.append([name, ns, ratio(ns, ver)])
+        L.extend(table(["ioctl pair", "ns/pair", "/VERSION"], rows,
+                       "6. Through the system call, from userspace in the guest"))
+        L.append("")
+    traces = D.traces()
+    if traces:
+        rows = [[t] + [D.rp(t, a, "utilization") and 100 * D.rp(t, a, "utilization")
+                       for a in REPLAY] for t in traces]
+        mu = res["replay"]["mean_utilization"]
+        rows.append(["mean"] + [mu.get(a) and 100 * mu[a] for a in REPLAY])
+        L.extend(table(["trace"] + REPLAY, rows,
+                       "7. Trace replay: utilization = peak live payload / peak footprint (%)"))
+        L.append("  footprint: edualloc (device, engine): arena pages in use + large areas;"
+                 " glibc: brk heap below")
+        L.append("  its top chunk + mmapped chunks (mallinfo2); jemalloc: stats.active;"
+                 " mimalloc: its pages'")
+        L.append("  committed bytes (mi_heap_visit_blocks). device = `edualloc replay` in the guest;"
+                 " the others run on the host.")
+        L.append("")
+        rows = [[t] + [D.rp(t, a, "ops_per_sec") for a in REPLAY] +
+                [ratio(D.rp(t, "engine", "ops_per_sec"), D.rp(t, "glibc", "ops_per_sec"))]
+                for t in traces]
+        L.extend(table(["trace"] + REPLAY + ["engine/glibc"], rows,
+                       "8. Trace replay: throughput (operations per second; device: emulated guest,"
+                       " time in ioctls only)"))
+        L.append("")
+        rows = [[t] + [D.ir(t, a) for a in CALLGRIND] +
+                [ratio(D.ir(t, "engine"), D.ir(t, "glibc"))] for t in traces]
+        gm = res["replay"]["mean_instructions_per_op"]
+        rows.append(["geomean"] + [gm.get(a) for a in CALLGRIND] +
+                    [ratio(gm.get("engine"), gm.get("glibc"))])
+        L.extend(table(["trace"] + CALLGRIND + ["engine/glibc"], rows,
+                       "9. Trace replay: instructions per operation (valgrind --tool=callgrind)"))
+        L.append("  engine = the engine's userspace build, which zeroes every allocation"
+                 " (glibc-calloc: glibc asked to zero too).")
+        L.append("")
+    L.append("10. Goals (issue 7)")
+    for g in res["goals"]:
+        meas = g["measured"]
+        tgt = g["target"]
+        if meas is None:
+            verdict = "NOT MEASURED"
+        else:
+            verdict = "met" if g["met"] else "MISSED"
+        extra = ""
+        if g.get("vs_kzalloc") is not None:
+            extra = f" (vs kzalloc: {g['vs_kzalloc']:.2f}x)"
+        if g.get("kmalloc") is not None:
+            extra = f" (kmalloc: {g['kmalloc']:.2f}x)"
+        if g.get("with_1k_live") is not None:
+            extra = f" (with 1024 live: {g['with_1k_live']:.2f}x)"
+        if "utilization" in g["goal"]:
+            val = f"{100 * meas:.1f}% vs glibc {100 * tgt:.1f}%" if meas is not None and tgt else "-"
+        else:
+            val = f"{meas:.2f}x (target {tgt}x)" if meas is not None else "-"
+        L.append(f"  [{verdict:>6}] {g['goal']}: {val}{extra}")
+        L.append(f"           measured as {g['measure']}")
+    return "\n".join(L) + "\n"
+
+
+# ---- The chart -------------------------------------------------------------------
+
+COLORS = {"edualloc": "#1f77b4", "edualloc-debug": "#aec7e8", "kmalloc": "#2ca02c",
+          "kzalloc": "#98df8a", "kmem_cache": "#bcbd22", "genalloc": "#d62728",
+          "device": "#1f77b4", "engine": "#aec7e8", "glibc": "#2ca02c",
+          "jemalloc": "#ff7f0e", "mimalloc": "#9467bd"}
+
+
+def esc(s):
+    return str(s).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def svg(D, res):
+    groups = []
+    for s in (64, 4096):
+        if D.k("pair", "kmalloc", s):
+            groups.append((f"pair {size_name(s)}", [(a, D.k("pair", a, s)) for a in SMALL]))
+    if D.k("mixed", "kmalloc"):
+        groups.append(("mixed, 50% fill", [(a, D.k("mixed", a)) for a in SMALL]))
+    for n in D.k_lives("scale"):
+        groups.append((f"scale, {count_name(n)} live", [(a, D.k("scale", a, live=n)) for a in SMALL]))
+    W, bar, gap, left = 1000, 9, 16, 150
+    y = 60
+    out = []
+    vals = [v for _, g in groups for _, v in g if v]
+    if vals:
+        lo = 10 ** math.floor(math.log10(min(vals)))
+        hi = 10 ** math.ceil(math.log10(max(vals)))
+        span = math.log10(hi) - math.log10(lo)
+        plot = W - left - 120
+
+        def xp(v):
+            return left + plot * (math.log10(v) - math.log10(lo)) / span
+        out.append(f'<text x="20" y="30" font-size="16" font-weight="bold">In the kernel: ns per '
+                   f'operation (log scale; median of {esc(D.kernel_info.get("repeats", "?"))}, QEMU TCG)</text>')
+        top = y
+        for label, g in groups:
+            out.append(f'<text x="{left - 8}" y="{y + len(g) * bar / 2 + 4}" font-size="12" '
+                       f'text-anchor="end">{esc(label)}</text>')
+            for a, v in g:
+                if v:
+                    out.append(f'<rect x="{left}" y="{y}" width="{xp(v) - left:.1f}" height="{bar - 1}" '
+                               f'fill="{COLORS[a]}"><title>{esc(a)}: {v:.1f} ns</title></rect>')
+                    out.append(f'<text x="{xp(v) + 3:.1f}" y="{y + bar - 1}" font-size="9">{v:.0f}</text>')
+                y += bar
+            y += gap
+        e = lo
+        while e <= hi:
+            out.append(f'<line x1="{xp(e):.1f}" y1="{top - 5}" x2="{xp(e):.1f}" y2="{y - gap}" '
+                       f'stroke="#ccc" stroke-dasharray="2,2"/>')
+            out.append(f'<text x="{xp(e):.1f}" y="{y - gap + 14}" font-size="10" text-anchor="middle">'
+                       f'{e:g} ns</text>')
+            e *= 10
+        y += 20
+        for i, a in enumerate(SMALL):
+            out.append(f'<rect x="{left + i * 130}" y="{y}" width="12" height="12" fill="{COLORS[a]}"/>')
+            out.append(f'<text x="{left + i * 130 + 16}" y="{y + 11}" font-size="12">{esc(a)}</text>')
+        y += 50
+    mu = res["replay"]["mean_utilization"]
+    traces = D.traces()
+    if traces:
+        out.append(f'<text x="20" y="{y}" font-size="16" font-weight="bold">Trace replay: utilization '
+                   f'(peak live payload / peak footprint), per trace and mean</text>')
+        y += 20
+        plot = W - left - 120
+
+        def xu(v):
+            return left + plot * v
+        top = y
+        for t in traces + ["mean"]:
+            vals = [(a, mu.get(a) if t == "mean" else D.rp(t, a, "utilization")) for a in REPLAY]
+            out.append(f'<text x="{left - 8}" y="{y + len(vals) * bar / 2 + 4}" font-size="12" '
+                       f'text-anchor="end" font-weight="{"bold" if t == "mean" else "normal"}">'
+                       f'{esc(t)}</text>')
+            for a, v in vals:
+                if v is not None:
+                    out.append(f'<rect x="{left}" y="{y}" width="{xu(min(v, 1.0)) - left:.1f}" '
+                               f'height="{bar - 1}" fill="{COLORS[a]}"><title>{esc(a)}: '
+                               f'{100 * v:.1f}%</title></rect>')
+                    out.append(f'<text x="{xu(min(v, 1.0)) + 3:.1f}" y="{y + bar - 1}" font-size="9">'
+                               f'{100 * v:.0f}%</text>')
+                y += bar
+            y += gap
+        for p in (0, 25, 50, 75, 100):
+            out.append(f'<line x1="{xu(p / 100):.1f}" y1="{top - 5}" x2="{xu(p / 100):.1f}" '
+                       f'y2="{y - gap}" stroke="#ccc" stroke-dasharray="2,2"/>')
+            out.append(f'<text x="{xu(p / 100):.1f}" y="{y - gap + 14}" font-size="10" '
+                       f'text-anchor="middle">{p}%</text>')
+        y += 20
+        for i, a in enumerate(REPLAY):
+            out.append(f'<rect x="{left + i * 130}" y="{y}" width="12" height="12" fill="{COLORS[a]}"/>')
+            out.append(f'<text x="{left + i * 130 + 16}" y="{y + 11}" font-size="12">{esc(a)}</text>')
+        y += 30
+    head = (f'<svg xmlns="http://www.w3.org/2000/svg" width="{W}" height="{y}" '
+            f'viewBox="0 0 {W} {y}" font-family="sans-serif">\n'
+            f'<rect width="100%" height="100%" fill="white"/>\n')
+    return head + "\n".join(out) + "\n</svg>\n"
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--dir", default="build/bench")
+    ap.add_argument("--json", action="store_true", help="print the JSON document, not the report")
+    a = ap.parse_args()
+    D = Data(a.dir)
+    res = analyse(D)
+    text = report_text(D, res)
+    res["files"] = {"report": "report.txt", "json": "bench.json", "chart": "bench.svg",
+                    "raw": ["vm.log", "host.jsonl", "callgrind.jsonl", "meta.json"]}
+    with open(os.path.join(a.dir, "report.txt"), "w") as f:
+        f.write(text)
+    with open(os.path.join(a.dir, "bench.json"), "w") as f:
+        json.dump(res, f, indent=1, sort_keys=False)
+        f.write("\n")
+    with open(os.path.join(a.dir, "bench.svg"), "w") as f:
+        f.write(svg(D, res))
+    if a.json:
+        json.dump(res, sys.stdout, indent=1)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

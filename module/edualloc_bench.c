@@ -1,0 +1,1138 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * edualloc_bench.c - the edualloc engine timed beside the kernel's own
+ * allocators, inside the kernel (`make bench` loads it in a guest).
+ *
+ * Design
+ * ======
+ *
+ * Workloads ("suites"), each run on every allocator it suits:
+ *
+ *  pair	allocate one object and free it, over and over, for each class
+ *		size from 8 B to 256 KiB: every allocator's fast path.
+ *  batch	N allocations, then their N frees, per class size (N is 1024,
+ *		fewer for big sizes): slab refills and releases.
+ *  large	pair for 512 KiB, 1 MiB and 4 MiB: the engine's vmalloc path.
+ *  mixed	random allocations (8 B to 4 KiB, each power-of-two range
+ *		equally likely) and frees of random live objects, keeping the
+ *		live payload near mixed_fill_pct (50) percent of a capacity of
+ *		mixed_capacity bytes: where genalloc's first-fit search shows.
+ *  scale	free a random live object and allocate another of the same
+ *		size (64 B), with 1 K, 64 K and 1 M objects live: the cost
+ *		per operation should not depend on how much is live.
+ *
+ * Allocators: the engine with its debug checks off ("edualloc") and on
+ * ("edualloc-debug"), each on an instance of its own; kmalloc/kfree;
+ * kzalloc/kfree (the engine zeroes every allocation: this is the like for
+ * like comparison); a kmem_cache per class size; genalloc
+ * (gen_pool_alloc/gen_pool_free, genalloc_order-sized granules, first fit)
+ * over a vmalloc region as big as the engine's arena; and vmalloc/vfree and
+ * vzalloc/vfree on the large path.
+ *
+ * Method. One operation is one allocation or one free. A measurement times
+ * a whole repeat of many operations with ktime_get_ns() and divides; it is
+ * done 1 + repeats times, the first as a warm-up that is not counted, and
+ * the median is reported (with the minimum and maximum). Every allocator
+ * gets its own copy of each timed loop: the loops are __always_inline
+ * functions of a constant allocator number, instantiated by a switch
+ * outside the loop, so the loop calls kmalloc() or ea_alloc() directly, as
+ * their users do, with no indirect call (a retpoline under Debian's
+ * mitigations) in the way. The random workloads are scripted beforehand: an
+ * array of steps (slot, size, alloc or free) from a fixed-seed generator,
+ * the same script for every allocator, so a timed loop only reads its next
+ * step. A repeat of mixed or scale is the next chunk of the script, so the
+ * live population stays as it is between repeats. Filling up to the live
+ * population is not timed.
+ *
+ * Bounded time, on a slow emulated machine too: operation counts shrink as
+ * sizes grow, genalloc is left out of scale above genalloc_max_live live
+ * objects (first fit rescans the full bitmap: filling is quadratic), and a
+ * fill that takes longer than budget_ms stops with status=timeout.
+ *
+ * Interface, in debugfs (edualloc_bench/):
+ *  run		write suite names ("pair batch large mixed scale", or "all"):
+ *		they run in the writer's context, and the write returns when
+ *		they are done. Module parameters (writable in sysfs too) set
+ *		the counts.
+ *  results	the lines of the last run, one per measurement, key=value:
+ *		suite=pair alloc=kmalloc size=64 live=0 ops=8000 reps=5
+ *		ns=31.250 min=30.975 max=33.100 status=ok
+ *		ns is the median ns per operation; status is ok, nomem (an
+ *		allocation failed), timeout, or skipped. A first line,
+ *		suite=info, gives the parameters.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/debugfs.h>
+#include <linux/errno.h>
+#include <linux/fs.h>
+#include <linux/genalloc.h>
+#include <linux/kernel.h>
+#include <linux/ktime.h>
+#include <linux/minmax.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/mutex.h>
+#include <linux/numa.h>
+#include <linux/sched.h>
+#include <linux/sizes.h>
+#include <linux/slab.h>
+#include <linux/sort.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+#include <linux/vmalloc.h>
+
+#include "ea_engine.h"
+
+static unsigned int repeats = 5;
+module_param(repeats, uint, 0644);
+MODULE_PARM_DESC(repeats, "Timed repeats per measurement, after one warm-up (1..15, default 5)");
+
+static unsigned int pair_ops = 4000;
+module_param(pair_ops, uint, 0644);
+MODULE_PARM_DESC(pair_ops, "pair: alloc+free pairs per repeat, at most (default 4000)");
+
+static unsigned long pair_bytes = SZ_16M;
+module_param(pair_bytes, ulong, 0644);
+MODULE_PARM_DESC(pair_bytes, "pair: bytes allocated per repeat, at most (default 16 MiB)");
+
+static unsigned int batch_max = 1024;
+module_param(batch_max, uint, 0644);
+MODULE_PARM_DESC(batch_max, "batch: allocations per batch, at most (default 1024)");
+
+static unsigned long batch_bytes = SZ_8M;
+module_param(batch_bytes, ulong, 0644);
+MODULE_PARM_DESC(batch_bytes, "batch: bytes live at the end of a batch, at most (default 8 MiB)");
+
+static unsigned int large_ops = 32;
+module_param(large_ops, uint, 0644);
+MODULE_PARM_DESC(large_ops, "large: alloc+free pairs per repeat (default 32)");
+
+static unsigned long mixed_capacity = SZ_16M;
+module_param(mixed_capacity, ulong, 0644);
+MODULE_PARM_DESC(mixed_capacity, "mixed: arena and genalloc region bytes (default 16 MiB)");
+
+static unsigned int mixed_fill_pct = 50;
+module_param(mixed_fill_pct, uint, 0644);
+MODULE_PARM_DESC(mixed_fill_pct, "mixed: live payload, percent of the capacity (default 50)");
+
+static unsigned int mixed_ops = 10000;
+module_param(mixed_ops, uint, 0644);
+MODULE_PARM_DESC(mixed_ops, "mixed: operations per repeat (default 10000)");
+
+static unsigned int mixed_max_size = SZ_4K;
+module_param(mixed_max_size, uint, 0644);
+MODULE_PARM_DESC(mixed_max_size, "mixed: largest request, bytes (default 4096)");
+
+static unsigned long scale_max = SZ_1M;
+module_param(scale_max, ulong, 0644);
+MODULE_PARM_DESC(scale_max, "scale: most live objects; scales are 1K, 64K, 1M up to this (default 1M)");
+
+static unsigned int scale_size = 64;
+module_param(scale_size, uint, 0644);
+MODULE_PARM_DESC(scale_size, "scale: object size in bytes (default 64)");
+
+static unsigned int scale_ops = 20000;
+module_param(scale_ops, uint, 0644);
+MODULE_PARM_DESC(scale_ops, "scale: operations per repeat (default 20000)");
+
+static int genalloc_order = 3;
+module_param(genalloc_order, int, 0644);
+MODULE_PARM_DESC(genalloc_order, "genalloc: log2 of the granule (default 3: 8 bytes)");
+
+static unsigned long genalloc_max_live = SZ_64K;
+module_param(genalloc_max_live, ulong, 0644);
+MODULE_PARM_DESC(genalloc_max_live, "scale: leave genalloc out above this many live objects (default 64K)");
+
+static unsigned long seed = 1;
+module_param(seed, ulong, 0644);
+MODULE_PARM_DESC(seed, "Seed of the scripted workloads (default 1)");
+
+static unsigned int budget_ms = 60000;
+module_param(budget_ms, uint, 0644);
+MODULE_PARM_DESC(budget_ms, "Longest fill of one measurement before it gives up (default 60 s)");
+
+#define EB_MAX_REPEATS		15
+#define EB_RESULTS_SIZE		SZ_128K
+#define EB_GFP			(GFP_KERNEL | __GFP_NOWARN)
+#define EB_FREE			BIT(31)		/* in eb_step.size: a free */
+#define EB_LARGE_SIZES		3
+
+/* The allocators, in report order. */
+enum eb_alloc {
+	EB_EA,
+	EB_EA_DEBUG,
+	EB_KMALLOC,
+	EB_KZALLOC,
+	EB_CACHE,
+	EB_GENALLOC,
+	EB_VMALLOC,
+	EB_VZALLOC,
+	EB_NR_ALLOC
+};
+
+static const char * const eb_names[EB_NR_ALLOC] = {
+	[EB_EA]		= "edualloc",
+	[EB_EA_DEBUG]	= "edualloc-debug",
+	[EB_KMALLOC]	= "kmalloc",
+	[EB_KZALLOC]	= "kzalloc",
+	[EB_CACHE]	= "kmem_cache",
+	[EB_GENALLOC]	= "genalloc",
+	[EB_VMALLOC]	= "vmalloc",
+	[EB_VZALLOC]	= "vzalloc",
+};
+
+/* The allocators of the small sizes, and of the large path. */
+static const enum eb_alloc eb_small[] = {
+	EB_EA, EB_EA_DEBUG, EB_KMALLOC, EB_KZALLOC, EB_CACHE, EB_GENALLOC,
+};
+
+static const enum eb_alloc eb_large[] = {
+	EB_EA, EB_EA_DEBUG, EB_KMALLOC, EB_KZALLOC, EB_VMALLOC, EB_VZALLOC,
+};
+
+static const unsigned long eb_large_sizes[EB_LARGE_SIZES] = {
+	SZ_512K, SZ_1M, SZ_4M,
+};
+
+/**
+ * struct eb_ctx - what one allocator needs for one measurement
+ * @ea: the engine instance (EB_EA, EB_EA_DEBUG)
+ * @pool: the genalloc pool (EB_GENALLOC)
+ * @region: the vmalloc region @pool hands out
+ */
+struct eb_ctx {
+	struct ea_instance *ea;
+	struct gen_pool *pool;
+	void *region;
+};
+
+/**
+ * struct eb_step - one step of a scripted workload
+ * @slot: which handle it allocates into or frees
+ * @size: bytes; with EB_FREE set, a free of what @slot holds (of that size)
+ */
+struct eb_step {
+	u32 slot;
+	u32 size;
+};
+
+/**
+ * struct eb_script - a scripted workload
+ * @steps: @nr_fill steps that fill up, then @nr_chunks chunks of @chunk
+ * @nr_fill: steps of the fill, not timed
+ * @chunk: steps per timed repeat
+ * @nr_chunks: 1 + repeats (the first one warms up)
+ * @nr_slots: handles the script uses
+ * @live: objects live at the end of the fill
+ * @peak_bytes: most class-rounded bytes live at once (to size the arena)
+ */
+struct eb_script {
+	struct eb_step *steps;
+	unsigned int nr_fill;
+	unsigned int chunk;
+	unsigned int nr_chunks;
+	unsigned int nr_slots;
+	unsigned long live;
+	u64 peak_bytes;
+};
+
+/* The last run's results; eb_lock serialises runs and reads. */
+static DEFINE_MUTEX(eb_lock);
+static char *eb_buf;
+static size_t eb_len;
+static struct kmem_cache *eb_caches[EA_NR_CLASSES];
+static char eb_cache_names[EA_NR_CLASSES][24];
+static struct dentry *eb_dir;
+
+static __printf(1, 2) void eb_out(const char *fmt, ...)
+{
+	va_list args;
+
+	va_start(args, fmt);
+	eb_len += vscnprintf(eb_buf + eb_len, EB_RESULTS_SIZE - eb_len, fmt, args);
+	va_end(args);
+}
+
+/* ---- Allocators ------------------------------------------------------------ */
+
+#if IS_ENABLED(CONFIG_GENERIC_ALLOCATOR)
+static bool eb_have_genalloc(void)
+{
+	return true;
+}
+
+static unsigned long eb_pool_alloc(struct eb_ctx *c, size_t size)
+{
+	return gen_pool_alloc(c->pool, size);
+}
+
+static void eb_pool_free(struct eb_ctx *c, unsigned long addr, size_t size)
+{
+	gen_pool_free(c->pool, addr, size);
+}
+
+static int eb_pool_create(struct eb_ctx *c, u64 capacity)
+{
+	c->region = vmalloc(capacity);
+	if (!c->region)
+		return -ENOMEM;
+	c->pool = gen_pool_create(genalloc_order, NUMA_NO_NODE);
+	if (!c->pool || gen_pool_add(c->pool, (unsigned long)c->region,
+				     capacity, NUMA_NO_NODE)) {
+		if (c->pool)
+			gen_pool_destroy(c->pool);
+		vfree(c->region);
+		c->pool = NULL;
+		c->region = NULL;
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static void eb_pool_destroy(struct eb_ctx *c)
+{
+	gen_pool_destroy(c->pool);
+	vfree(c->region);
+}
+#else
+/* Kernels without CONFIG_GENERIC_ALLOCATOR (our debug kernel): skipped. */
+static bool eb_have_genalloc(void)
+{
+	return false;
+}
+
+static unsigned long eb_pool_alloc(struct eb_ctx *c, size_t size)
+{
+	return 0;
+}
+
+static void eb_pool_free(struct eb_ctx *c, unsigned long addr, size_t size)
+{
+}
+
+static int eb_pool_create(struct eb_ctx *c, u64 capacity)
+{
+	return -EOPNOTSUPP;
+}
+
+static void eb_pool_destroy(struct eb_ctx *c)
+{
+}
+#endif
+
+static __always_inline unsigned long eb_do_alloc(enum eb_alloc a,
+						 struct eb_ctx *c, size_t size)
+{
+	struct ea_alloc_info info;
+
+	switch (a) {
+	case EB_EA:
+	case EB_EA_DEBUG:
+		return ea_alloc(c->ea, size, 0, &info) ? 0 : info.id;
+	case EB_KMALLOC:
+		return (unsigned long)kmalloc(size, EB_GFP);
+	case EB_KZALLOC:
+		return (unsigned long)kzalloc(size, EB_GFP);
+	case EB_CACHE:
+		return (unsigned long)kmem_cache_alloc(eb_caches[ea_class_of(size)],
+						       EB_GFP);
+	case EB_GENALLOC:
+		return eb_pool_alloc(c, size);
+	case EB_VMALLOC:
+		return (unsigned long)vmalloc(size);
+	case EB_VZALLOC:
+		return (unsigned long)vzalloc(size);
+	default:
+		return 0;
+	}
+}
+
+static __always_inline void eb_do_free(enum eb_alloc a, struct eb_ctx *c,
+				       unsigned long h, size_t size)
+{
+	switch (a) {
+	case EB_EA:
+	case EB_EA_DEBUG:
+		ea_free(c->ea, (int)h, 0, NULL);
+		break;
+	case EB_KMALLOC:
+	case EB_KZALLOC:
+		kfree((void *)h);
+		break;
+	case EB_CACHE:
+		kmem_cache_free(eb_caches[ea_class_of(size)], (void *)h);
+		break;
+	case EB_GENALLOC:
+		eb_pool_free(c, h, size);
+		break;
+	case EB_VMALLOC:
+	case EB_VZALLOC:
+		vfree((void *)h);
+		break;
+	default:
+		break;
+	}
+}
+
+/*
+ * Make what allocator @a needs for objects up to @capacity bytes in all:
+ * the engine an instance, genalloc a pool over a region of that size.
+ */
+static int eb_ctx_init(enum eb_alloc a, struct eb_ctx *c, u64 capacity)
+{
+	struct ea_params p = {
+		.capacity = PAGE_ALIGN(max_t(u64, capacity, EA_MIN_CAPACITY)),
+		.debug = a == EB_EA_DEBUG,
+		.quiet = true,
+	};
+	int err = 0;
+
+	memset(c, 0, sizeof(*c));
+	switch (a) {
+	case EB_EA:
+	case EB_EA_DEBUG:
+		c->ea = ea_create(&p, &err);
+		return c->ea ? 0 : err;
+	case EB_GENALLOC:
+		return eb_pool_create(c, p.capacity);
+	default:
+		return 0;
+	}
+}
+
+static void eb_ctx_exit(enum eb_alloc a, struct eb_ctx *c)
+{
+	if (c->ea)
+		ea_destroy(c->ea);	/* what is still live goes with it */
+	if (c->pool)
+		eb_pool_destroy(c);
+}
+
+/* ---- Timed loops ------------------------------------------------------------ */
+
+static __always_inline int eb_pair_loop(enum eb_alloc a, struct eb_ctx *c,
+					size_t size, unsigned int n, u64 *ns)
+{
+	u64 t0 = ktime_get_ns();
+	unsigned long h;
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		h = eb_do_alloc(a, c, size);
+		if (unlikely(!h))
+			return -ENOMEM;
+		eb_do_free(a, c, h, size);
+	}
+	*ns = ktime_get_ns() - t0;
+	return 0;
+}
+
+static __always_inline int eb_batch_loop(enum eb_alloc a, struct eb_ctx *c,
+					 size_t size, unsigned int n,
+					 unsigned long *h, u64 *ns)
+{
+	u64 t0 = ktime_get_ns();
+	unsigned int i, j;
+
+	for (i = 0; i < n; i++) {
+		h[i] = eb_do_alloc(a, c, size);
+		if (unlikely(!h[i]))
+			break;
+	}
+	for (j = 0; j < i; j++)
+		eb_do_free(a, c, h[j], size);
+	*ns = ktime_get_ns() - t0;
+	return i == n ? 0 : -ENOMEM;
+}
+
+/*
+ * Steps [from, to) of a script; *@done is where it stopped. A handle of 0
+ * is a free slot, so that a failed run can be cleaned up from @h alone.
+ */
+static __always_inline int eb_script_loop(enum eb_alloc a, struct eb_ctx *c,
+					  const struct eb_step *st,
+					  unsigned int from, unsigned int to,
+					  unsigned long *h, unsigned int *done,
+					  u64 *ns)
+{
+	u64 t0 = ktime_get_ns();
+	unsigned int i;
+	int ret = 0;
+
+	for (i = from; i < to; i++) {
+		u32 slot = st[i].slot, size = st[i].size;
+
+		if (size & EB_FREE) {
+			eb_do_free(a, c, h[slot], size & ~EB_FREE);
+			h[slot] = 0;
+		} else {
+			h[slot] = eb_do_alloc(a, c, size);
+			if (unlikely(!h[slot])) {
+				ret = -ENOMEM;
+				break;
+			}
+		}
+	}
+	*ns = ktime_get_ns() - t0;
+	*done = i;
+	return ret;
+}
+
+/*
+ * One copy of each loop per allocator: @a is a constant in each case, so
+ * the switches inside the loops fold away.
+ */
+static noinline int eb_pair(enum eb_alloc a, struct eb_ctx *c, size_t size,
+			    unsigned int n, u64 *ns)
+{
+	switch (a) {
+	case EB_EA:
+	case EB_EA_DEBUG:
+		return eb_pair_loop(EB_EA, c, size, n, ns);
+	case EB_KMALLOC:
+		return eb_pair_loop(EB_KMALLOC, c, size, n, ns);
+	case EB_KZALLOC:
+		return eb_pair_loop(EB_KZALLOC, c, size, n, ns);
+	case EB_CACHE:
+		return eb_pair_loop(EB_CACHE, c, size, n, ns);
+	case EB_GENALLOC:
+		return eb_pair_loop(EB_GENALLOC, c, size, n, ns);
+	case EB_VMALLOC:
+		return eb_pair_loop(EB_VMALLOC, c, size, n, ns);
+	case EB_VZALLOC:
+		return eb_pair_loop(EB_VZALLOC, c, size, n, ns);
+	default:
+		return -EINVAL;
+	}
+}
+
+static noinline int eb_batch(enum eb_alloc a, struct eb_ctx *c, size_t size,
+			     unsigned int n, unsigned long *h, u64 *ns)
+{
+	switch (a) {
+	case EB_EA:
+	case EB_EA_DEBUG:
+		return eb_batch_loop(EB_EA, c, size, n, h, ns);
+	case EB_KMALLOC:
+		return eb_batch_loop(EB_KMALLOC, c, size, n, h, ns);
+	case EB_KZALLOC:
+		return eb_batch_loop(EB_KZALLOC, c, size, n, h, ns);
+	case EB_CACHE:
+		return eb_batch_loop(EB_CACHE, c, size, n, h, ns);
+	case EB_GENALLOC:
+		return eb_batch_loop(EB_GENALLOC, c, size, n, h, ns);
+	default:
+		return -EINVAL;
+	}
+}
+
+static noinline int eb_script(enum eb_alloc a, struct eb_ctx *c,
+			      const struct eb_step *st, unsigned int from,
+			      unsigned int to, unsigned long *h,
+			      unsigned int *done, u64 *ns)
+{
+	switch (a) {
+	case EB_EA:
+	case EB_EA_DEBUG:
+		return eb_script_loop(EB_EA, c, st, from, to, h, done, ns);
+	case EB_KMALLOC:
+		return eb_script_loop(EB_KMALLOC, c, st, from, to, h, done,
+				      ns);
+	case EB_KZALLOC:
+		return eb_script_loop(EB_KZALLOC, c, st, from, to, h, done,
+				      ns);
+	case EB_CACHE:
+		return eb_script_loop(EB_CACHE, c, st, from, to, h, done,
+				      ns);
+	case EB_GENALLOC:
+		return eb_script_loop(EB_GENALLOC, c, st, from, to, h, done,
+				      ns);
+	default:
+		return -EINVAL;
+	}
+}
+
+/* ---- Reporting ---------------------------------------------------------------- */
+
+static int eb_cmp_u64(const void *a, const void *b)
+{
+	u64 x = *(const u64 *)a, y = *(const u64 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* ns per operation, with three decimals, from @ns for @ops operations. */
+static void eb_out_ns(const char *key, u64 ns, u64 ops)
+{
+	u64 ps = div64_u64(ns * 1000, max_t(u64, ops, 1));
+
+	eb_out(" %s=%llu.%03llu", key, div_u64(ps, 1000), ps % 1000);
+}
+
+/**
+ * eb_report() - one result line
+ * @suite: workload name
+ * @a: allocator
+ * @size: request size (0: mixed sizes)
+ * @live: objects live around the timed operations
+ * @ops: operations per repeat
+ * @t: ns of each repeat (sorted here), or NULL when nothing was timed
+ * @status: "ok", "nomem", "timeout" or "skipped"
+ */
+static void eb_report(const char *suite, enum eb_alloc a, u64 size,
+		      unsigned long live, u64 ops, u64 *t, const char *status)
+{
+	unsigned int n = t ? repeats : 0;
+
+	eb_out("suite=%s alloc=%s size=%llu live=%lu ops=%llu reps=%u",
+	       suite, eb_names[a], size, live, ops, n);
+	if (n) {
+		sort(t, n, sizeof(*t), eb_cmp_u64, NULL);
+		/* The median; of two middle values, their mean. */
+		eb_out_ns("ns", (t[(n - 1) / 2] + t[n / 2]) / 2, ops);
+		eb_out_ns("min", t[0], ops);
+		eb_out_ns("max", t[n - 1], ops);
+	}
+	eb_out(" status=%s\n", status);
+}
+
+static bool eb_available(enum eb_alloc a)
+{
+	return a != EB_GENALLOC || eb_have_genalloc();
+}
+
+/* ---- pair, batch, large ------------------------------------------------------ */
+
+static void eb_measure_pair(const char *suite, enum eb_alloc a,
+			    struct eb_ctx *c, size_t size, unsigned int n)
+{
+	u64 t[EB_MAX_REPEATS], ns;
+	unsigned int r;
+
+	for (r = 0; r <= repeats; r++) {
+		if (eb_pair(a, c, size, n, &ns)) {
+			eb_report(suite, a, size, 0, 2ULL * n, NULL, "nomem");
+			return;
+		}
+		if (r)
+			t[r - 1] = ns;
+		cond_resched();
+	}
+	eb_report(suite, a, size, 0, 2ULL * n, t, "ok");
+}
+
+static unsigned int eb_count(unsigned long bytes, size_t size,
+			     unsigned int lo, unsigned int hi)
+{
+	return clamp_t(unsigned long, bytes / size, lo, max(lo, hi));
+}
+
+static void eb_suite_pair(void)
+{
+	unsigned int i, cls;
+	struct eb_ctx c;
+
+	for (i = 0; i < ARRAY_SIZE(eb_small); i++) {
+		enum eb_alloc a = eb_small[i];
+
+		if (!eb_available(a) ||
+		    eb_ctx_init(a, &c, 2 * EA_SMALL_MAX + SZ_1M)) {
+			for (cls = 0; cls < EA_NR_CLASSES; cls++)
+				eb_report("pair", a, ea_class_size(cls), 0, 0, NULL,
+					  "skipped");
+			continue;
+		}
+		for (cls = 0; cls < EA_NR_CLASSES; cls++) {
+			size_t size = ea_class_size(cls);
+
+			eb_measure_pair("pair", a, &c, size,
+					eb_count(pair_bytes, size, 64, pair_ops));
+		}
+		eb_ctx_exit(a, &c);
+	}
+}
+
+static void eb_suite_large(void)
+{
+	unsigned int i, s;
+	struct eb_ctx c;
+
+	for (i = 0; i < ARRAY_SIZE(eb_large); i++) {
+		enum eb_alloc a = eb_large[i];
+
+		if (eb_ctx_init(a, &c, 2 * SZ_4M + SZ_1M)) {
+			for (s = 0; s < EB_LARGE_SIZES; s++)
+				eb_report("large", a, eb_large_sizes[s], 0, 0, NULL,
+					  "skipped");
+			continue;
+		}
+		for (s = 0; s < EB_LARGE_SIZES; s++)
+			eb_measure_pair("large", a, &c, eb_large_sizes[s],
+					max(large_ops, 1U));
+		eb_ctx_exit(a, &c);
+	}
+}
+
+static void eb_suite_batch(void)
+{
+	unsigned int i, cls, n, r, most = max(batch_max, 1U);
+	u64 t[EB_MAX_REPEATS], ns;
+	unsigned long *h;
+	struct eb_ctx c;
+	int ret;
+
+	h = kvmalloc_array(most, sizeof(*h), GFP_KERNEL);
+	if (!h) {
+		eb_out("suite=batch status=nomem\n");
+		return;
+	}
+	for (i = 0; i < ARRAY_SIZE(eb_small); i++) {
+		enum eb_alloc a = eb_small[i];
+		bool ok = eb_available(a) &&
+			  !eb_ctx_init(a, &c, 2 * batch_bytes + 4 * EA_SMALL_MAX);
+
+		for (cls = 0; cls < EA_NR_CLASSES; cls++) {
+			size_t size = ea_class_size(cls);
+
+			n = min(eb_count(batch_bytes, size, 16, most), most);
+			if (!ok) {
+				eb_report("batch", a, size, n, 0, NULL, "skipped");
+				continue;
+			}
+			for (r = 0, ret = 0; !ret && r <= repeats; r++) {
+				ret = eb_batch(a, &c, size, n, h, &ns);
+				if (!ret && r)
+					t[r - 1] = ns;
+				cond_resched();
+			}
+			eb_report("batch", a, size, n, 2ULL * n, ret ? NULL : t,
+				  ret ? "nomem" : "ok");
+		}
+		if (ok)
+			eb_ctx_exit(a, &c);
+	}
+	kvfree(h);
+}
+
+/* ---- Scripted workloads: mixed and scale ------------------------------------ */
+
+/* splitmix64: small, good enough, the same on every kernel. */
+static u64 eb_rand(u64 *state)
+{
+	u64 z = (*state += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+/* A uniform number below @n. */
+static u32 eb_below(u64 *state, u32 n)
+{
+	return ((eb_rand(state) >> 32) * n) >> 32;
+}
+
+/* 8 B to @limit, each power-of-two range [2^k, 2^(k+1)) equally likely. */
+static u32 eb_mixed_size(u64 *state, u32 limit)
+{
+	u32 ranges = max(ilog2(limit), EA_MIN_SHIFT + 1) - EA_MIN_SHIFT;
+	u32 base = BIT(EA_MIN_SHIFT + eb_below(state, ranges));
+
+	return min(base + eb_below(state, base), limit);
+}
+
+/**
+ * struct eb_gen - state of the script generator
+ * @s: the script being written
+ * @live: slots live now, densely
+ * @free: slots free now, a stack
+ * @size: what each slot holds
+ * @nr_live: entries in @live
+ * @nr_free: entries in @free
+ * @n: steps written
+ * @bytes: requested bytes live now
+ * @cls_bytes: class-rounded bytes live now
+ * @rng: generator state
+ */
+struct eb_gen {
+	struct eb_script *s;
+	u32 *live, *free, *size;
+	u32 nr_live, nr_free, n;
+	u64 bytes, cls_bytes;
+	u64 rng;
+};
+
+static void eb_gen_alloc_step(struct eb_gen *g, u32 size)
+{
+	u32 slot = g->nr_free ? g->free[--g->nr_free] : g->s->nr_slots++;
+
+	g->s->steps[g->n++] = (struct eb_step){ .slot = slot, .size = size };
+	g->size[slot] = size;
+	g->live[g->nr_live++] = slot;
+	g->bytes += size;
+	g->cls_bytes += size > EA_SMALL_MAX ? PAGE_ALIGN(size) :
+			ea_class_size(ea_class_of(size));
+	g->s->peak_bytes = max(g->s->peak_bytes, g->cls_bytes);
+}
+
+static void eb_gen_free_step(struct eb_gen *g)
+{
+	u32 i = eb_below(&g->rng, g->nr_live), slot = g->live[i];
+	u32 size = g->size[slot];
+
+	g->s->steps[g->n++] = (struct eb_step){ .slot = slot,
+						.size = size | EB_FREE };
+	g->live[i] = g->live[--g->nr_live];
+	g->free[g->nr_free++] = slot;
+	g->bytes -= size;
+	g->cls_bytes -= size > EA_SMALL_MAX ? PAGE_ALIGN(size) :
+			ea_class_size(ea_class_of(size));
+}
+
+static void eb_script_free(struct eb_script *s)
+{
+	kvfree(s->steps);
+	s->steps = NULL;
+}
+
+/*
+ * Write a script: fill until @fill_bytes are live (mixed) or @fill_count
+ * objects (scale), then (1 + repeats) chunks of @chunk steps. Mixed chunks
+ * allocate with probability 60% below the fill and 40% above it; scale
+ * chunks free a random object and allocate one of @fixed bytes, in turn.
+ */
+static int eb_script_make(struct eb_script *s, u64 fill_bytes,
+			  unsigned long fill_count, u32 fixed, u32 max_size,
+			  unsigned int chunk)
+{
+	struct eb_gen g = { .s = s, .rng = seed };
+	unsigned long max_steps, i;
+	u32 size;
+
+	memset(s, 0, sizeof(*s));
+	s->chunk = chunk;
+	s->nr_chunks = repeats + 1;
+	/* A mixed fill takes at most fill_bytes / 8 steps. */
+	max_steps = (fixed ? fill_count : div_u64(fill_bytes, 8) + 1) +
+		    (unsigned long)chunk * s->nr_chunks;
+	if (max_steps > U32_MAX / 2)
+		return -E2BIG;
+	s->steps = kvmalloc_array(max_steps, sizeof(*s->steps), GFP_KERNEL);
+	g.live = kvmalloc_array(max_steps, sizeof(u32), GFP_KERNEL);
+	g.free = kvmalloc_array(max_steps, sizeof(u32), GFP_KERNEL);
+	g.size = kvmalloc_array(max_steps, sizeof(u32), GFP_KERNEL);
+	if (!s->steps || !g.live || !g.free || !g.size) {
+		eb_script_free(s);
+		goto out;
+	}
+
+	if (fixed) {
+		for (i = 0; i < fill_count; i++)
+			eb_gen_alloc_step(&g, fixed);
+	} else {
+		while (g.bytes < fill_bytes)
+			eb_gen_alloc_step(&g, eb_mixed_size(&g.rng, max_size));
+	}
+	s->nr_fill = g.n;
+	s->live = g.nr_live;
+	for (i = 0; i < (unsigned long)chunk * s->nr_chunks; i++) {
+		if (fixed) {
+			if (i & 1 || !g.nr_live)
+				eb_gen_alloc_step(&g, fixed);
+			else
+				eb_gen_free_step(&g);
+			continue;
+		}
+		size = eb_below(&g.rng, 100) < (g.bytes < fill_bytes ? 60 : 40);
+		if (size || !g.nr_live)
+			eb_gen_alloc_step(&g, eb_mixed_size(&g.rng, max_size));
+		else
+			eb_gen_free_step(&g);
+	}
+out:
+	kvfree(g.live);
+	kvfree(g.free);
+	kvfree(g.size);
+	return s->steps ? 0 : -ENOMEM;
+}
+
+/* Untimed, in pieces, the fill; *@done is where it stopped. */
+static int eb_script_fill(enum eb_alloc a, struct eb_ctx *c,
+			  const struct eb_script *s, unsigned long *h,
+			  unsigned int *done)
+{
+	u64 deadline = ktime_get_ns() + (u64)budget_ms * NSEC_PER_MSEC;
+	unsigned int from;
+	u64 ns;
+	int ret;
+
+	*done = 0;
+	for (from = 0; from < s->nr_fill; from = *done) {
+		ret = eb_script(a, c, s->steps, from, min(from + 1024, s->nr_fill),
+				h, done, &ns);
+		if (ret)
+			return ret;
+		if (ktime_get_ns() > deadline)
+			return -ETIME;
+		cond_resched();
+	}
+	return 0;
+}
+
+/*
+ * Free what steps [0, done) left live. What a slot holds is what the last
+ * step on it allocated, so walk back from there.
+ */
+static void eb_script_drain(enum eb_alloc a, struct eb_ctx *c,
+			    const struct eb_script *s, unsigned long *h,
+			    unsigned int done)
+{
+	const struct eb_step *st;
+	unsigned int i;
+
+	/* The engine's instance goes, with all in it, in eb_ctx_exit(). */
+	if (a == EB_EA || a == EB_EA_DEBUG)
+		return;
+	for (i = done; i-- > 0;) {
+		st = &s->steps[i];
+		if (!(st->size & EB_FREE) && h[st->slot]) {
+			eb_do_free(a, c, h[st->slot], st->size);
+			h[st->slot] = 0;
+		}
+		if (!(i & 1023))
+			cond_resched();
+	}
+}
+
+static void eb_measure_script(const char *suite, enum eb_alloc a,
+			      const struct eb_script *s, u64 size,
+			      u64 capacity)
+{
+	u64 t[EB_MAX_REPEATS], ns;
+	unsigned int r, from, done;
+	unsigned long *h;
+	struct eb_ctx c;
+	int ret;
+
+	if (!eb_available(a)) {
+		eb_report(suite, a, size, s->live, s->chunk, NULL, "skipped");
+		return;
+	}
+	h = kvcalloc(s->nr_slots, sizeof(*h), GFP_KERNEL);
+	if (!h || eb_ctx_init(a, &c, capacity)) {
+		kvfree(h);
+		eb_report(suite, a, size, s->live, s->chunk, NULL, "nomem");
+		return;
+	}
+	ret = eb_script_fill(a, &c, s, h, &done);
+	for (r = 0; !ret && r < s->nr_chunks; r++) {
+		from = s->nr_fill + r * s->chunk;
+		ret = eb_script(a, &c, s->steps, from, from + s->chunk, h, &done,
+				&ns);
+		if (!ret && r)
+			t[r - 1] = ns;
+		cond_resched();
+	}
+	if (ret)
+		eb_report(suite, a, size, s->live, s->chunk, NULL,
+			  ret == -ETIME ? "timeout" : "nomem");
+	else
+		eb_report(suite, a, size, s->live, s->chunk, t, "ok");
+	eb_script_drain(a, &c, s, h, done);
+	eb_ctx_exit(a, &c);
+	kvfree(h);
+}
+
+static void eb_suite_mixed(void)
+{
+	struct eb_script s;
+	unsigned int i;
+	u64 fill = div_u64((u64)mixed_capacity * min(mixed_fill_pct, 100U), 100);
+
+	if (eb_script_make(&s, fill, 0, 0, clamp(mixed_max_size, 16U, SZ_1M),
+			   max(mixed_ops, 2U))) {
+		eb_out("suite=mixed status=nomem\n");
+		return;
+	}
+	for (i = 0; i < ARRAY_SIZE(eb_small); i++)
+		eb_measure_script("mixed", eb_small[i], &s, 0, mixed_capacity);
+	eb_script_free(&s);
+}
+
+static void eb_suite_scale(void)
+{
+	static const unsigned long scales[] = { SZ_1K, SZ_64K, SZ_1M };
+	unsigned int i, k;
+	struct eb_script s;
+	u32 size = clamp(scale_size, 1U, (u32)EA_SMALL_MAX);
+
+	for (k = 0; k < ARRAY_SIZE(scales) && scales[k] <= scale_max; k++) {
+		if (eb_script_make(&s, 0, scales[k], size, size,
+				   max(scale_ops, 2U) & ~1U)) {
+			eb_out("suite=scale live=%lu status=nomem\n", scales[k]);
+			continue;
+		}
+		for (i = 0; i < ARRAY_SIZE(eb_small); i++) {
+			enum eb_alloc a = eb_small[i];
+
+			if (a == EB_GENALLOC && scales[k] > genalloc_max_live) {
+				eb_report("scale", a, size, scales[k], s.chunk, NULL,
+					  "skipped");
+				continue;
+			}
+			/* Room for the peak, and for partly used slabs. */
+			eb_measure_script("scale", a, &s, size,
+					  s.peak_bytes + s.peak_bytes / 4 + SZ_1M);
+		}
+		eb_script_free(&s);
+	}
+}
+
+/* ---- Running ------------------------------------------------------------------ */
+
+static void eb_caches_destroy(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < EA_NR_CLASSES; i++) {
+		kmem_cache_destroy(eb_caches[i]);
+		eb_caches[i] = NULL;
+	}
+}
+
+/* One kmem_cache per class size, as a driver with fixed objects makes. */
+static int eb_caches_create(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < EA_NR_CLASSES; i++) {
+		snprintf(eb_cache_names[i], sizeof(eb_cache_names[i]),
+			 "edualloc_bench_%llu", ea_class_size(i));
+		eb_caches[i] = kmem_cache_create(eb_cache_names[i],
+						 ea_class_size(i), 0, 0, NULL);
+		if (!eb_caches[i]) {
+			eb_caches_destroy();
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+static const struct {
+	const char *name;
+	void (*fn)(void);
+} eb_suites[] = {
+	{ "pair", eb_suite_pair },
+	{ "batch", eb_suite_batch },
+	{ "large", eb_suite_large },
+	{ "mixed", eb_suite_mixed },
+	{ "scale", eb_suite_scale },
+};
+
+/* Run the suites named in @cmd (space-separated, or "all"). */
+static int eb_run(char *cmd)
+{
+	bool want[ARRAY_SIZE(eb_suites)] = {};
+	unsigned int i;
+	char *word;
+	u64 t0;
+
+	while ((word = strsep(&cmd, " \t\n"))) {
+		bool all = !strcmp(word, "all"), known = all;
+
+		if (!*word)
+			continue;
+		for (i = 0; i < ARRAY_SIZE(eb_suites); i++) {
+			if (all || !strcmp(word, eb_suites[i].name)) {
+				want[i] = true;
+				known = true;
+			}
+		}
+		if (!known)
+			return -EINVAL;
+	}
+	repeats = clamp(repeats, 1U, (unsigned int)EB_MAX_REPEATS);
+	if (eb_caches_create())
+		return -ENOMEM;
+	eb_len = 0;
+	eb_buf[0] = '\0';
+	eb_out("suite=info repeats=%u seed=%lu page_size=%lu genalloc=%d genalloc_order=%d hz=%u\n",
+	       repeats, seed, PAGE_SIZE, eb_have_genalloc(), genalloc_order, HZ);
+	for (i = 0; i < ARRAY_SIZE(eb_suites); i++) {
+		if (!want[i])
+			continue;
+		t0 = ktime_get_ns();
+		pr_info("%s: start\n", eb_suites[i].name);
+		eb_suites[i].fn();
+		pr_info("%s: done in %llu ms\n", eb_suites[i].name,
+			div_u64(ktime_get_ns() - t0, NSEC_PER_MSEC));
+	}
+	eb_caches_destroy();
+	return 0;
+}
+
+static ssize_t eb_run_write(struct file *file, const char __user *ubuf,
+			    size_t len, loff_t *ppos)
+{
+	char *cmd;
+	int ret;
+
+	if (len > 128)
+		return -EINVAL;
+	cmd = memdup_user_nul(ubuf, len);
+	if (IS_ERR(cmd))
+		return PTR_ERR(cmd);
+	mutex_lock(&eb_lock);
+	ret = eb_run(cmd);
+	mutex_unlock(&eb_lock);
+	kfree(cmd);
+	return ret ? ret : len;
+}
+
+static ssize_t eb_results_read(struct file *file, char __user *ubuf,
+			       size_t len, loff_t *ppos)
+{
+	ssize_t ret;
+
+	mutex_lock(&eb_lock);
+	ret = simple_read_from_buffer(ubuf, len, ppos, eb_buf, eb_len);
+	mutex_unlock(&eb_lock);
+	return ret;
+}
+
+static const struct file_operations eb_run_fops = {
+	.owner = THIS_MODULE,
+	.write = eb_run_write,
+	.llseek = noop_llseek,
+};
+
+static const struct file_operations eb_results_fops = {
+	.owner = THIS_MODULE,
+	.read = eb_results_read,
+	.llseek = default_llseek,
+};
+
+static int __init eb_init(void)
+{
+	eb_buf = kvzalloc(EB_RESULTS_SIZE, GFP_KERNEL);
+	if (!eb_buf)
+		return -ENOMEM;
+	eb_dir = debugfs_create_dir("edualloc_bench", NULL);
+	debugfs_create_file("run", 0200, eb_dir, NULL, &eb_run_fops);
+	debugfs_create_file("results", 0400, eb_dir, NULL, &eb_results_fops);
+	return 0;
+}
+
+static void __exit eb_exit(void)
+{
+	debugfs_remove_recursive(eb_dir);
+	kvfree(eb_buf);
+}
+
+module_init(eb_init);
+module_exit(eb_exit);
+MODULE_DESCRIPTION("edualloc: in-kernel microbenchmarks of the engine beside kmalloc, kmem_cache, genalloc and vmalloc");
+MODULE_AUTHOR("The edualloc authors");
+MODULE_LICENSE("GPL");

@@ -1,0 +1,198 @@
+#!/bin/sh
+# make bench: speed and space of edualloc, side by side with kmalloc, kzalloc,
+# kmem_cache, genalloc, vmalloc, glibc, jemalloc and mimalloc, in one run.
+#
+#   scripts/bench.sh [--json] [--quick]
+#
+#   --json    print the JSON document instead of the readable report
+#   --quick   fewer repeats and operations (a smoke run: a few minutes less)
+#
+# Steps (progress on stderr):
+#   1. build: the host replay programs (bench/), the guest payload (static
+#      syscall-bench and edualloc CLI, the traces, a run script); the modules
+#      are built by the VM harness for the guest kernel
+#   2. one boot of Debian's 6.12 kernel under QEMU for every in-VM part:
+#      edualloc_bench.ko (in-kernel microbenchmarks), syscall-bench, and
+#      `edualloc replay` of every trace through the device
+#   3. on the host: each trace through the engine's userspace build, glibc,
+#      jemalloc and mimalloc (LD_PRELOAD), then again under callgrind
+#   4. bench/report.py: build/bench/report.txt, bench.json, bench.svg
+# Raw results stay in build/bench/ (vm.log, host.jsonl, callgrind.jsonl).
+# Exit status: 0 when every part ran (goals met or not: they are reported,
+# not asserted), 1 when a part failed.
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+JSON=0
+QUICK=0
+for a in "$@"; do
+	case $a in
+	--json) JSON=1 ;;
+	--quick) QUICK=1 ;;
+	-h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	*) echo "bench: unknown option '$a' (--json, --quick)" >&2; exit 2 ;;
+	esac
+done
+
+out=$top/build/bench
+guest=$out/guest
+t0=$(date +%s)
+say() { printf '[bench %4ss] %s\n' "$(( $(date +%s) - t0 ))" "$*" >&2; }
+failed=""
+
+# With --json, stdout carries the JSON document only.
+if [ "$JSON" = 1 ]; then exec 3>&1 1>&2; else exec 3>&1; fi
+
+say "dependencies"
+scripts/deps.sh >/dev/null
+rm -rf "$out"
+mkdir -p "$out" "$guest/traces"
+
+say "build: host replay programs, guest programs"
+make -s -C bench OUT="$out/host" >/dev/null
+make -s -C bench guest OUT="$guest" >/dev/null
+make -s -C userspace static OUT="$out/cli" >/dev/null
+cp "$out/cli/bin/edualloc" "$guest/"
+cp bench/traces/*.rep "$guest/traces/"
+
+KPARAMS=""
+ITERS=10000
+REPS=3
+MINTIME=0.2
+if [ "$QUICK" = 1 ]; then
+	KPARAMS="repeats=3 pair_ops=1000 mixed_ops=4000 scale_ops=4000 scale_max=65536"
+	ITERS=2000
+	REPS=1
+	MINTIME=0
+fi
+
+# The guest's part. busybox sh; every result line starts with EDUALLOC-BENCH.
+cat >"$guest/run" <<EOF
+#!/bin/sh
+# Written by scripts/bench.sh: the in-VM part of make bench.
+P=EDUALLOC-BENCH
+say() { echo "\$P-PROGRESS: \$*"; }
+rc=0
+echo "\$P: guest release=\$(uname -r) cpus=\$(nproc) clocksource=\$(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)"
+say "in-kernel microbenchmarks (edualloc_bench.ko)"
+if insmod /lib/modules/edualloc_bench.ko $KPARAMS; then
+	for s in pair batch large mixed scale; do
+		say "  kernel: \$s"
+		if echo \$s >/sys/kernel/debug/edualloc_bench/run; then
+			sed "s/^/\$P: kernel /" /sys/kernel/debug/edualloc_bench/results
+		else
+			echo "\$P: kernel suite=\$s status=failed"; rc=1
+		fi
+	done
+	rmmod edualloc_bench
+else
+	echo "\$P: kernel status=insmod-failed"; rc=1
+fi
+say "system call overhead (syscall-bench)"
+if ./syscall-bench --iters $ITERS >/tmp/sc.txt; then :; else rc=1; fi
+sed "s/^/\$P: syscall /" /tmp/sc.txt
+say "trace replay through /dev/edualloc (debug checks off)"
+echo 0 >/sys/module/edualloc/parameters/debug_checks
+for t in traces/*.rep; do
+	say "  device: \$(basename \$t)"
+	if ./edualloc replay --json "\$t" >/tmp/r.json; then
+		sed "s/^/\$P: replay /" /tmp/r.json
+	else
+		echo "\$P: replay-failed \$t"; rc=1
+	fi
+done
+exit \$rc
+EOF
+chmod 755 "$guest/run"
+
+# Host facts for the report (no host names).
+cpu=$(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -n 1)
+libc=$(ldd --version 2>/dev/null | head -n 1 | sed 's/^ldd //')
+je=$(dpkg-query -W -f='${Version}' libjemalloc2 2>/dev/null || echo '?')
+mi=$(dpkg-query -W -f='${Version}' 'libmimalloc2*' 2>/dev/null | head -n 1 || echo '?')
+kvm="no KVM (QEMU TCG)"
+[ "${EDUALLOC_KVM:-0}" = 1 ] && kvm="KVM if usable"
+cat >"$out/meta.json" <<EOF
+{"machine": {"cpu": "$cpu", "cpus": $(nproc), "kvm": "$kvm", "accel": "TCG",
+ "libc": "$libc", "jemalloc": "$je", "mimalloc": "$mi"}}
+EOF
+
+say "VM: booting Debian 6.12 once for the kernel, syscall and device parts"
+: >"$out/vm.log"
+VM_MEM=2G VM_TIMEOUT=${BENCH_VM_TIMEOUT:-1200} VM_QUIET=1 VM_LOG="$out/vm.log" \
+	scripts/vm.sh debian-6.12 run "$guest" >"$out/vm.out" 2>&1 &
+vm=$!
+seen=0
+while kill -0 "$vm" 2>/dev/null; do
+	sleep 2
+	n=$(grep -c 'EDUALLOC-BENCH-PROGRESS: ' "$out/vm.log" 2>/dev/null || true)
+	if [ "${n:-0}" -gt "$seen" ]; then
+		grep 'EDUALLOC-BENCH-PROGRESS: ' "$out/vm.log" | sed -n "$((seen + 1)),${n}p" |
+			while IFS= read -r line; do say "  guest: ${line#*PROGRESS: }"; done
+		seen=$n
+	fi
+done
+if wait "$vm"; then
+	say "VM: done"
+else
+	say "VM: FAILED (status $?): see build/bench/vm.out and build/bench/vm.log"
+	sed 's/^/    | /' "$out/vm.out" | tail -n 15 >&2
+	failed="$failed vm"
+fi
+
+say "host: trace replay (verify, utilization, throughput)"
+JE=$(ls /usr/lib/x86_64-linux-gnu/libjemalloc.so.2 2>/dev/null || true)
+MI=$(ls /usr/lib/x86_64-linux-gnu/libmimalloc.so.2 2>/dev/null || true)
+: >"$out/host.jsonl"
+: >"$out/callgrind.jsonl"
+# One process per trace: each allocator starts from a fresh heap, as the
+# lab's driver resets its heap between traces.
+host_run() {	# NAME PRELOAD PROGRAM ARGS...
+	name=$1; pre=$2; shift 2
+	for t in bench/traces/*.rep; do
+		LD_PRELOAD=$pre "$@" --json --name "$name" --reps $REPS --min-time $MINTIME \
+			"$t" >>"$out/host.jsonl" 2>"$out/host.err" ||
+			{ say "  $name $(basename "$t"): FAILED"; sed 's/^/    | /' "$out/host.err" >&2
+			  failed="$failed host-$name"; }
+	done
+}
+host_run engine "" "$out/host/replay-engine"
+host_run glibc "" "$out/host/replay-malloc"
+[ -n "$JE" ] && host_run jemalloc "$JE" "$out/host/replay-malloc"
+[ -n "$MI" ] && host_run mimalloc "$MI" "$out/host/replay-malloc"
+
+say "host: instructions per operation (valgrind --tool=callgrind)"
+cg() {	# NAME PRELOAD PROGRAM ARGS...
+	name=$1; pre=$2; shift 2
+	for t in bench/traces/*.rep; do
+		f=$out/callgrind/$name.$(basename "$t" .rep).out
+		mkdir -p "$out/callgrind"
+		if LD_PRELOAD=$pre valgrind --tool=callgrind --callgrind-out-file="$f" \
+			--collect-atstart=no --toggle-collect=replay_measured \
+			"$@" --callgrind --json --name "$name" "$t" >"$out/cg.json" 2>"$out/cg.err"; then
+			ir=$(sed -n 's/^totals: *//p' "$f")
+			sed "s/}\$/, \"ir\": ${ir:-0}}/" "$out/cg.json" >>"$out/callgrind.jsonl"
+		else
+			say "  $name $(basename "$t"): FAILED"; tail -n 5 "$out/cg.err" >&2
+			failed="$failed callgrind-$name"
+		fi
+	done
+}
+cg engine "" "$out/host/replay-engine"
+cg glibc "" "$out/host/replay-malloc"
+cg glibc-calloc "" "$out/host/replay-malloc" --zero
+[ -n "$JE" ] && cg jemalloc "$JE" "$out/host/replay-malloc"
+[ -n "$MI" ] && cg mimalloc "$MI" "$out/host/replay-malloc"
+
+say "report"
+if [ "$JSON" = 1 ]; then
+	python3 bench/report.py --dir "$out" --json >&3
+else
+	python3 bench/report.py --dir "$out" >&3
+fi
+d=$(( $(date +%s) - t0 ))
+say "done in $((d / 60))m$((d % 60))s: build/bench/report.txt, build/bench/bench.json, build/bench/bench.svg"
+if [ -n "$failed" ]; then
+	say "FAILED parts:$failed"
+	exit 1
+fi
