@@ -95,4 +95,9 @@ else
 		echo "vm: guest on kernel $KERNEL HUNG $what: killed after ${VM_TIMEOUT:-600}s" >&2; rc=124
 	fi
 fi
+# Any kernel report on the console fails the run, whatever the guest said.
+if [ "$MODE" = run ] && ! scan=$(python3 "$top/scripts/analyze.py" --scan-only "$KERNEL" "$log"); then
+	echo "vm: kernel reports on the console of $KERNEL: $scan" >&2
+	if [ "$rc" = 0 ]; then rc=1; fi
+fi
 exit "$rc"
