@@ -85,9 +85,9 @@
 
 #include "ea_engine.h"
 
-static unsigned int repeats = 5;
+static unsigned int repeats = 7;
 module_param(repeats, uint, 0644);
-MODULE_PARM_DESC(repeats, "Timed repeats per measurement, after one warm-up (1..15, default 5)");
+MODULE_PARM_DESC(repeats, "Timed repeats per measurement, after one warm-up (1..15, default 7)");
 
 static unsigned int pair_ops = 4000;
 module_param(pair_ops, uint, 0644);
@@ -117,9 +117,9 @@ static unsigned int mixed_fill_pct = 50;
 module_param(mixed_fill_pct, uint, 0644);
 MODULE_PARM_DESC(mixed_fill_pct, "mixed: live payload, percent of the capacity (default 50)");
 
-static unsigned int mixed_ops = 10000;
+static unsigned int mixed_ops = 20000;
 module_param(mixed_ops, uint, 0644);
-MODULE_PARM_DESC(mixed_ops, "mixed: operations per repeat (default 10000)");
+MODULE_PARM_DESC(mixed_ops, "mixed: operations per repeat (default 20000)");
 
 static unsigned int mixed_max_size = SZ_4K;
 module_param(mixed_max_size, uint, 0644);

@@ -73,7 +73,7 @@ cat >"$guest/run" <<EOF
 P=EDUALLOC-BENCH
 say() { echo "\$P-PROGRESS: \$*"; }
 rc=0
-echo "\$P: guest release=\$(uname -r) cpus=\$(nproc) clocksource=\$(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)"
+echo "\$P: guest release=\$(uname -r) cpus=\$(nproc) clocksource=\$(cat /sys/devices/system/clocksource/clocksource0/current_clocksource) heap_alloc_init=\$(dmesg | sed -n 's/.*heap alloc:\\([a-z]*\\).*/\\1/p' | head -n 1)"
 say "in-kernel microbenchmarks (edualloc_bench.ko)"
 if insmod /lib/modules/edualloc_bench.ko $KPARAMS; then
 	for s in pair batch large mixed scale; do
@@ -88,11 +88,17 @@ if insmod /lib/modules/edualloc_bench.ko $KPARAMS; then
 else
 	echo "\$P: kernel status=insmod-failed"; rc=1
 fi
-say "system call overhead (syscall-bench)"
-if ./syscall-bench --iters $ITERS >/tmp/sc.txt; then :; else rc=1; fi
-sed "s/^/\$P: syscall /" /tmp/sc.txt
-say "trace replay through /dev/edualloc (debug checks off)"
-echo 0 >/sys/module/edualloc/parameters/debug_checks
+M=/sys/module/edualloc/parameters
+v0=\$(cat \$M/verbosity)
+for v in \$v0 0; do
+	say "system call overhead (syscall-bench), event log verbosity \$v"
+	echo \$v >\$M/verbosity
+	if ./syscall-bench --iters $ITERS >/tmp/sc.txt; then :; else rc=1; fi
+	sed "s/^/\$P: syscall verbosity=\$v /" /tmp/sc.txt
+done
+say "trace replay through /dev/edualloc (debug checks off, event log off)"
+echo 0 >\$M/debug_checks
+echo 0 >\$M/verbosity
 for t in traces/*.rep; do
 	say "  device: \$(basename \$t)"
 	if ./edualloc replay --json "\$t" >/tmp/r.json; then
