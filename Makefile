@@ -4,7 +4,9 @@
 #   make demo       a guided tour in a VM (installs what it needs)
 #   make test       every test, in three kernels (installs what it needs)
 #   make debug      the suites in the sanitizer (KASAN...) kernel only
-#   make bench      speed and space, side by side
+#   make bench      speed and space, side by side (ARGS=--json for JSON)
+#   make fuzz DURATION=seconds [SEED=n]   the ioctl fuzzer, debug kernel
+#   make install / uninstall [DESTDIR=] [PREFIX=/usr/local]
 #   make vm-run RUN=path [KERNEL=debian-6.12|debian-6.1|debug]
 #   make vm-shell [KERNEL=...]
 #   make clean / make distclean (also drops the kernel cache)
@@ -27,7 +29,7 @@ endif
 MODULE_SOURCES := $(wildcard module/*.c module/*.h) include/uapi/linux/edualloc.h
 GUEST := $(TOP)/build/guest
 
-.PHONY: all module userspace guest test debug bench demo vm-run vm-shell \
+.PHONY: all module userspace guest test debug bench fuzz demo vm-run vm-shell \
 	checkpatch deps kernels clean distclean help
 
 all: module userspace
@@ -59,8 +61,10 @@ debug:
 	@scripts/test.sh debug
 
 bench:
-	@if [ -x scripts/bench.sh ]; then scripts/bench.sh; else \
-		echo "bench: not built yet (see issue 7)"; exit 1; fi
+	@scripts/bench.sh $(ARGS)
+
+fuzz: guest
+	@scripts/fuzz.sh
 
 demo: guest
 	@scripts/deps.sh
@@ -86,7 +90,9 @@ checkpatch:
 	@$(CHECKPATCH) --ignore LINUX_VERSION_CODE -f module/compat.h
 
 help:
-	@sed -n '3,12p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,15p' Makefile | sed 's/^# \{0,1\}//'
+
+include packaging/install.mk
 
 clean:
 	@if [ -d "$(KDIR)" ]; then $(MAKE) -C $(KDIR) M=$(TOP) clean >/dev/null; fi
