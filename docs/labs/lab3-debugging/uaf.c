@@ -28,6 +28,7 @@ int main(void)
 	printf("the next 40-byte block is %s the freed one\n",
 	       other == name ? "at the same address as" : "elsewhere than");
 	allocator_print_stats(a);	/* look at "Errors caught" */
+	allocator_free(a, other);
 	allocator_destroy(a);
 	return 0;
 }
