@@ -309,7 +309,9 @@ def report_text(D, res):
     L.append(f"Guest: Debian kernel {gu.get('release', '?')} under QEMU {m.get('accel', 'TCG')} "
              f"(software emulation), {gu.get('cpus', '?')} vCPUs, clocksource {gu.get('clocksource', '?')}, "
              f"init_on_alloc {gu.get('heap_alloc_init', '?')} (when on, kmalloc zeroes too).")
-    L.append("In-guest times are emulated: compare the ratios (all from this one run), not the ns.")
+    L.append("In-guest times are emulated: compare the ratios (all from this one run), not the ns. "
+             f"Host load average at the start: {m.get('load_at_start', '?')} (other work on the "
+             "host adds noise).")
     if not D.vm_ok:
         L.append("WARNING: the guest did not finish cleanly: in-VM figures are missing or partial"
                  " (console: vm.log).")
@@ -359,6 +361,28 @@ def report_text(D, res):
                        "with N live (ns per operation)"))
         L.append("  genalloc is left out above 64 K live: filling a first-fit bitmap is quadratic.")
         L.append("")
+    parts = {r["alloc"]: r.get("ns") for r in D.kernel if r["suite"] == "parts" and r.get("status") == "ok"}
+    if parts:
+        clock, mutex = parts.get("ktime_get_ns"), parts.get("mutex_lock+unlock")
+        xa0, xa1 = parts.get("xarray_id_cycle"), parts.get("xarray_id_cycle_1k_live")
+        pair = D.k("pair", "edualloc", 64)
+        steady = D.k("scale", "edualloc", live=1024)
+        rows = [["ktime_get_ns()", clock, 4, clock and 4 * clock],
+                ["mutex_lock() + mutex_unlock()", mutex, 2, mutex and 2 * mutex],
+                ["ID: xa_reserve+xa_store+xa_erase, empty", xa0, 1, xa0],
+                ["  the same, 1 K other IDs live", xa1, 1, xa1]]
+        L.extend(table(["building block", "ns", "per pair", "ns per pair"], rows,
+                       "6. In the kernel: what an engine alloc+free pair is made of"))
+        if None not in (clock, mutex, xa0, xa1, pair, steady):
+            L.append(f"  pair of 64 B, nothing else live: {2 * pair:.0f} ns, of which clock + mutex + ID map"
+                     f" {4 * clock + 2 * mutex + xa0:.0f} ns ({100 * (4 * clock + 2 * mutex + xa0) / (2 * pair):.0f}%):"
+                     " the ID map's xarray empties at each free")
+            L.append(f"  and frees its node through RCU, and the next allocation allocates it again."
+                     f" With 1 K live: {2 * steady:.0f} ns, of")
+            L.append(f"  which {4 * clock + 2 * mutex + xa1:.0f} ns "
+                     f"({100 * (4 * clock + 2 * mutex + xa1) / (2 * steady):.0f}%). A kmalloc+kfree pair"
+                     f" of 64 B: {2 * D.k('pair', 'kmalloc', 64):.0f} ns.")
+        L.append("")
     if D.syscall:
         vs = D.verbosities()
         rows = []
@@ -375,7 +399,7 @@ def report_text(D, res):
         head = ["ioctl pair"]
         for v in vs:
             head += [f"ns (log {v})", "/VERSION"]
-        L.extend(table(head, rows, "6. Through the system call, from userspace in the guest "
+        L.extend(table(head, rows, "7. Through the system call, from userspace in the guest "
                        "(ns per pair; the event log at the module's default level, then off)"))
         L.append("")
     traces = D.traces()
@@ -385,7 +409,7 @@ def report_text(D, res):
         mu = res["replay"]["mean_utilization"]
         rows.append(["mean"] + [mu.get(a) and 100 * mu[a] for a in REPLAY])
         L.extend(table(["trace"] + REPLAY, rows,
-                       "7. Trace replay: utilization = peak live payload / peak footprint (%)"))
+                       "8. Trace replay: utilization = peak live payload / peak footprint (%)"))
         L.append("  footprint: edualloc (device, engine): arena pages in use + large areas;"
                  " glibc: brk heap below")
         L.append("  its top chunk + mmapped chunks (mallinfo2); jemalloc: stats.active;"
@@ -397,7 +421,7 @@ def report_text(D, res):
                 [ratio(D.rp(t, "engine", "ops_per_sec"), D.rp(t, "glibc", "ops_per_sec"))]
                 for t in traces]
         L.extend(table(["trace"] + REPLAY + ["engine/glibc"], rows,
-                       "8. Trace replay: throughput (operations per second; device: emulated guest,"
+                       "9. Trace replay: throughput (operations per second; device: emulated guest,"
                        " time in ioctls only)"))
         L.append("")
         rows = [[t] + [D.ir(t, a) for a in CALLGRIND] +
@@ -406,11 +430,11 @@ def report_text(D, res):
         rows.append(["geomean"] + [gm.get(a) for a in CALLGRIND] +
                     [ratio(gm.get("engine"), gm.get("glibc"))])
         L.extend(table(["trace"] + CALLGRIND + ["engine/glibc"], rows,
-                       "9. Trace replay: instructions per operation (valgrind --tool=callgrind)"))
+                       "10. Trace replay: instructions per operation (valgrind --tool=callgrind)"))
         L.append("  engine = the engine's userspace build, which zeroes every allocation"
                  " (glibc-calloc: glibc asked to zero too).")
         L.append("")
-    L.append("10. Goals (issue 7)")
+    L.append("11. Goals (issue 7)")
     for g in res["goals"]:
         meas = g["measured"]
         tgt = g["target"]
@@ -423,6 +447,8 @@ def report_text(D, res):
             parts.append(f"vs kzalloc {g['vs_kzalloc']:.2f}x")
         if g.get("kmalloc") is not None:
             parts.append(f"kmalloc's: {g['kmalloc']:.2f}x")
+            if meas:
+                parts.append(f"edualloc's growth / kmalloc's: {meas / g['kmalloc']:.2f}")
         if g.get("with_1k_live") is not None:
             parts.append(f"with 1 K others live: {g['with_1k_live']:.2f}x")
         if g.get("default_log") is not None:

@@ -20,6 +20,9 @@
  *  scale	free a random live object and allocate another of the same
  *		size (64 B), with 1 K, 64 K and 1 M objects live: the cost
  *		per operation should not depend on how much is live.
+ *  parts	the building blocks of an engine operation alone: a clock
+ *		read, a mutex lock+unlock, an ID's xarray cycle (reserve,
+ *		store, erase) in an empty xarray and beside 1 K live IDs.
  *
  * Allocators: the engine with its debug checks off ("edualloc") and on
  * ("edualloc-debug"), each on an instance of its own; kmalloc/kfree;
@@ -31,17 +34,25 @@
  *
  * Method. One operation is one allocation or one free. A measurement times
  * a whole repeat of many operations with ktime_get_ns() and divides; it is
- * done 1 + repeats times, the first as a warm-up that is not counted, and
- * the median is reported (with the minimum and maximum). Every allocator
- * gets its own copy of each timed loop: the loops are __always_inline
- * functions of a constant allocator number, instantiated by a switch
- * outside the loop, so the loop calls kmalloc() or ea_alloc() directly, as
- * their users do, with no indirect call (a retpoline under Debian's
- * mitigations) in the way. The random workloads are scripted beforehand: an
- * array of steps (slot, size, alloc or free) from a fixed-seed generator,
- * the same script for every allocator, so a timed loop only reads its next
- * step. A repeat of mixed or scale is the next chunk of the script, so the
- * live population stays as it is between repeats. Filling up to the live
+ * repeated, and the median is reported (with the minimum and maximum).
+ * The allocators take turns: repeat r of each runs before repeat r + 1 of
+ * any, so that a burst of noise on the shared machine lands on one repeat
+ * of several allocators (which the medians absorb) rather than on all the
+ * repeats of one (which would skew its ratios). A turn starts with
+ * rcu_barrier() and vm_unmap_aliases(), which finish the work the previous
+ * allocator deferred (the engine's ID map frees its nodes through RCU,
+ * vfree() purges lazily), then runs an untimed warm-up of a quarter of a
+ * repeat, whose deferred work then lands in the allocator's own timed
+ * repeat, as it would in a steady state. Every allocator gets its own copy
+ * of each timed loop: the loops are __always_inline functions of a constant
+ * allocator number, instantiated by a switch outside the loop, so the loop
+ * calls kmalloc() or ea_alloc() directly, as their users do, with no
+ * indirect call (a retpoline under Debian's mitigations) in the way. The
+ * random workloads are scripted beforehand: an array of steps (slot, size,
+ * alloc or free) from a fixed-seed generator, the same script for every
+ * allocator, so a timed loop only reads its next step. A turn of mixed or
+ * scale runs the next warm-up and timed chunks of the script, so the live
+ * population stays as it is between repeats. Filling up to the live
  * population is not timed.
  *
  * Bounded time, on a slow emulated machine too: operation counts shrink as
@@ -50,7 +61,8 @@
  * fill that takes longer than budget_ms stops with status=timeout.
  *
  * Interface, in debugfs (edualloc_bench/):
- *  run		write suite names ("pair batch large mixed scale", or "all"):
+ *  run		write suite names ("pair batch large mixed scale parts", or
+ *		"all"):
  *		they run in the writer's context, and the write returns when
  *		they are done. Module parameters (writable in sysfs too) set
  *		the counts.
@@ -75,6 +87,7 @@
 #include <linux/moduleparam.h>
 #include <linux/mutex.h>
 #include <linux/numa.h>
+#include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
@@ -82,12 +95,13 @@
 #include <linux/string.h>
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
+#include <linux/xarray.h>
 
 #include "ea_engine.h"
 
 static unsigned int repeats = 7;
 module_param(repeats, uint, 0644);
-MODULE_PARM_DESC(repeats, "Timed repeats per measurement, after one warm-up (1..15, default 7)");
+MODULE_PARM_DESC(repeats, "Timed repeats per measurement, each after a warm-up (1..15, default 7)");
 
 static unsigned int pair_ops = 4000;
 module_param(pair_ops, uint, 0644);
@@ -220,10 +234,12 @@ struct eb_step {
 
 /**
  * struct eb_script - a scripted workload
- * @steps: @nr_fill steps that fill up, then @nr_chunks chunks of @chunk
+ * @steps: @nr_fill steps that fill up, then @nr_chunks turns of @warm
+ *	 untimed steps and @chunk timed ones
  * @nr_fill: steps of the fill, not timed
+ * @warm: steps of the warm-up of a turn
  * @chunk: steps per timed repeat
- * @nr_chunks: 1 + repeats (the first one warms up)
+ * @nr_chunks: repeats
  * @nr_slots: handles the script uses
  * @live: objects live at the end of the fill
  * @peak_bytes: most class-rounded bytes live at once (to size the arena)
@@ -231,6 +247,7 @@ struct eb_step {
 struct eb_script {
 	struct eb_step *steps;
 	unsigned int nr_fill;
+	unsigned int warm;
 	unsigned int chunk;
 	unsigned int nr_chunks;
 	unsigned int nr_slots;
@@ -572,22 +589,23 @@ static void eb_out_ns(const char *key, u64 ns, u64 ops)
 }
 
 /**
- * eb_report() - one result line
+ * eb_report_name() - one result line
  * @suite: workload name
- * @a: allocator
+ * @name: what was timed (an allocator, or a part of one)
  * @size: request size (0: mixed sizes)
  * @live: objects live around the timed operations
  * @ops: operations per repeat
  * @t: ns of each repeat (sorted here), or NULL when nothing was timed
  * @status: "ok", "nomem", "timeout" or "skipped"
  */
-static void eb_report(const char *suite, enum eb_alloc a, u64 size,
-		      unsigned long live, u64 ops, u64 *t, const char *status)
+static void eb_report_name(const char *suite, const char *name, u64 size,
+			   unsigned long live, u64 ops, u64 *t,
+			   const char *status)
 {
 	unsigned int n = t ? repeats : 0;
 
 	eb_out("suite=%s alloc=%s size=%llu live=%lu ops=%llu reps=%u",
-	       suite, eb_names[a], size, live, ops, n);
+	       suite, name, size, live, ops, n);
 	if (n) {
 		sort(t, n, sizeof(*t), eb_cmp_u64, NULL);
 		/* The median; of two middle values, their mean. */
@@ -598,29 +616,166 @@ static void eb_report(const char *suite, enum eb_alloc a, u64 size,
 	eb_out(" status=%s\n", status);
 }
 
+static void eb_report(const char *suite, enum eb_alloc a, u64 size,
+		      unsigned long live, u64 ops, u64 *t, const char *status)
+{
+	eb_report_name(suite, eb_names[a], size, live, ops, t, status);
+}
+
 static bool eb_available(enum eb_alloc a)
 {
 	return a != EB_GENALLOC || eb_have_genalloc();
 }
 
+/* ---- Allocators in turn -------------------------------------------------------- */
+
+/**
+ * struct eb_slot - one allocator's part in a measurement
+ * @a: the allocator
+ * @c: its engine instance or genalloc pool
+ * @h: its handles (scripted workloads)
+ * @done: script steps it has run
+ * @t: ns of each timed repeat
+ * @status: why it is out (skipped, nomem, timeout), or NULL
+ */
+struct eb_slot {
+	enum eb_alloc a;
+	struct eb_ctx c;
+	unsigned long *h;
+	unsigned int done;
+	u64 t[EB_MAX_REPEATS];
+	const char *status;
+};
+
+/**
+ * struct eb_set - the allocators of a measurement, timed in turn
+ * @slot: one per allocator
+ * @n: how many
+ *
+ * Repeat r of every allocator runs before repeat r + 1 of any: a burst of
+ * noise on the (shared, emulated) machine then lands on one repeat of
+ * several allocators, which the medians absorb, instead of on every repeat
+ * of one allocator, which would skew its ratios.
+ */
+struct eb_set {
+	struct eb_slot slot[EB_NR_ALLOC];
+	unsigned int n;
+};
+
+/*
+ * One repeat r (0 .. repeats - 1) of one allocator, timed: 0 and *@ns, or
+ * -errno; with @warm, its untimed warm-up instead.
+ */
+typedef int (*eb_repeat_fn)(struct eb_slot *sl, const void *arg,
+			    unsigned int r, bool warm, u64 *ns);
+
+static struct eb_set *eb_set_create(const enum eb_alloc *list, unsigned int n,
+				    u64 capacity)
+{
+	struct eb_set *set = kzalloc(sizeof(*set), GFP_KERNEL);
+	unsigned int i;
+
+	if (!set)
+		return NULL;
+	set->n = min_t(unsigned int, n, EB_NR_ALLOC);
+	for (i = 0; i < set->n; i++) {
+		struct eb_slot *sl = &set->slot[i];
+
+		sl->a = list[i];
+		if (!eb_available(sl->a))
+			sl->status = "skipped";
+		else if (eb_ctx_init(sl->a, &sl->c, capacity))
+			sl->status = "nomem";
+	}
+	return set;
+}
+
+static void eb_set_destroy(struct eb_set *set)
+{
+	unsigned int i;
+
+	for (i = 0; i < set->n; i++) {
+		eb_ctx_exit(set->slot[i].a, &set->slot[i].c);
+		kvfree(set->slot[i].h);
+	}
+	kfree(set);
+}
+
+/* Finish what the previous allocator left to do later. */
+static void eb_quiesce(void)
+{
+	rcu_barrier();
+	vm_unmap_aliases();
+	cond_resched();
+}
+
+/*
+ * The repeats of every allocator in @set, in turns: quiesce, warm up, time.
+ * An allocator that fails drops out with @fail_status. Then one line each.
+ */
+static void eb_rounds(struct eb_set *set, eb_repeat_fn fn, const void *arg,
+		      const char *suite, u64 size, unsigned long live, u64 ops,
+		      const char *fail_status)
+{
+	const char *status[EB_NR_ALLOC];
+	unsigned int r, i;
+	u64 ns;
+
+	for (i = 0; i < set->n; i++)
+		status[i] = set->slot[i].status;
+	for (r = 0; r < repeats; r++) {
+		for (i = 0; i < set->n; i++) {
+			struct eb_slot *sl = &set->slot[i];
+
+			if (status[i])
+				continue;
+			eb_quiesce();
+			if (fn(sl, arg, r, true, &ns) || fn(sl, arg, r, false, &ns))
+				status[i] = fail_status;
+			else
+				sl->t[r] = ns;
+		}
+	}
+	for (i = 0; i < set->n; i++)
+		eb_report(suite, set->slot[i].a, size, live, ops,
+			  status[i] ? NULL : set->slot[i].t,
+			  status[i] ? status[i] : "ok");
+}
+
 /* ---- pair, batch, large ------------------------------------------------------ */
 
-static void eb_measure_pair(const char *suite, enum eb_alloc a,
-			    struct eb_ctx *c, size_t size, unsigned int n)
-{
-	u64 t[EB_MAX_REPEATS], ns;
-	unsigned int r;
+/**
+ * struct eb_fixed - one size of pair, batch or large
+ * @size: bytes
+ * @n: pairs, or objects per batch
+ * @h: room for @n handles (batch)
+ */
+struct eb_fixed {
+	size_t size;
+	unsigned int n;
+	unsigned long *h;
+};
 
-	for (r = 0; r <= repeats; r++) {
-		if (eb_pair(a, c, size, n, &ns)) {
-			eb_report(suite, a, size, 0, 2ULL * n, NULL, "nomem");
-			return;
-		}
-		if (r)
-			t[r - 1] = ns;
-		cond_resched();
-	}
-	eb_report(suite, a, size, 0, 2ULL * n, t, "ok");
+/* A warm-up is a quarter of a repeat. */
+static unsigned int eb_warm(unsigned int n, bool warm)
+{
+	return warm ? max(n / 4, 1U) : n;
+}
+
+static int eb_pair_repeat(struct eb_slot *sl, const void *arg, unsigned int r,
+			  bool warm, u64 *ns)
+{
+	const struct eb_fixed *f = arg;
+
+	return eb_pair(sl->a, &sl->c, f->size, eb_warm(f->n, warm), ns);
+}
+
+static int eb_batch_repeat(struct eb_slot *sl, const void *arg, unsigned int r,
+			   bool warm, u64 *ns)
+{
+	const struct eb_fixed *f = arg;
+
+	return eb_batch(sl->a, &sl->c, f->size, eb_warm(f->n, warm), f->h, ns);
 }
 
 static unsigned int eb_count(unsigned long bytes, size_t size,
@@ -631,89 +786,67 @@ static unsigned int eb_count(unsigned long bytes, size_t size,
 
 static void eb_suite_pair(void)
 {
-	unsigned int i, cls;
-	struct eb_ctx c;
+	struct eb_fixed f;
+	struct eb_set *set;
+	unsigned int cls;
 
-	for (i = 0; i < ARRAY_SIZE(eb_small); i++) {
-		enum eb_alloc a = eb_small[i];
-
-		if (!eb_available(a) ||
-		    eb_ctx_init(a, &c, 2 * EA_SMALL_MAX + SZ_1M)) {
-			for (cls = 0; cls < EA_NR_CLASSES; cls++)
-				eb_report("pair", a, ea_class_size(cls), 0, 0, NULL,
-					  "skipped");
-			continue;
-		}
-		for (cls = 0; cls < EA_NR_CLASSES; cls++) {
-			size_t size = ea_class_size(cls);
-
-			eb_measure_pair("pair", a, &c, size,
-					eb_count(pair_bytes, size, 64, pair_ops));
-		}
-		eb_ctx_exit(a, &c);
+	set = eb_set_create(eb_small, ARRAY_SIZE(eb_small),
+			    2 * EA_SMALL_MAX + SZ_1M);
+	if (!set) {
+		eb_out("suite=pair status=nomem\n");
+		return;
 	}
+	for (cls = 0; cls < EA_NR_CLASSES; cls++) {
+		f.size = ea_class_size(cls);
+		f.n = eb_count(pair_bytes, f.size, 64, pair_ops);
+		eb_rounds(set, eb_pair_repeat, &f, "pair", f.size, 0, 2ULL * f.n,
+			  "nomem");
+	}
+	eb_set_destroy(set);
 }
 
 static void eb_suite_large(void)
 {
-	unsigned int i, s;
-	struct eb_ctx c;
+	struct eb_fixed f;
+	struct eb_set *set;
+	unsigned int s;
 
-	for (i = 0; i < ARRAY_SIZE(eb_large); i++) {
-		enum eb_alloc a = eb_large[i];
-
-		if (eb_ctx_init(a, &c, 2 * SZ_4M + SZ_1M)) {
-			for (s = 0; s < EB_LARGE_SIZES; s++)
-				eb_report("large", a, eb_large_sizes[s], 0, 0, NULL,
-					  "skipped");
-			continue;
-		}
-		for (s = 0; s < EB_LARGE_SIZES; s++)
-			eb_measure_pair("large", a, &c, eb_large_sizes[s],
-					max(large_ops, 1U));
-		eb_ctx_exit(a, &c);
+	set = eb_set_create(eb_large, ARRAY_SIZE(eb_large), 2 * SZ_4M + SZ_1M);
+	if (!set) {
+		eb_out("suite=large status=nomem\n");
+		return;
 	}
+	for (s = 0; s < EB_LARGE_SIZES; s++) {
+		f.size = eb_large_sizes[s];
+		f.n = max(large_ops, 1U);
+		eb_rounds(set, eb_pair_repeat, &f, "large", f.size, 0, 2ULL * f.n,
+			  "nomem");
+	}
+	eb_set_destroy(set);
 }
 
 static void eb_suite_batch(void)
 {
-	unsigned int i, cls, n, r, most = max(batch_max, 1U);
-	u64 t[EB_MAX_REPEATS], ns;
-	unsigned long *h;
-	struct eb_ctx c;
-	int ret;
+	unsigned int cls, most = max(batch_max, 1U);
+	struct eb_fixed f;
+	struct eb_set *set;
 
-	h = kvmalloc_array(most, sizeof(*h), GFP_KERNEL);
-	if (!h) {
+	f.h = kvmalloc_array(most, sizeof(*f.h), GFP_KERNEL);
+	set = f.h ? eb_set_create(eb_small, ARRAY_SIZE(eb_small),
+				  2 * batch_bytes + 4 * EA_SMALL_MAX) : NULL;
+	if (!set) {
+		kvfree(f.h);
 		eb_out("suite=batch status=nomem\n");
 		return;
 	}
-	for (i = 0; i < ARRAY_SIZE(eb_small); i++) {
-		enum eb_alloc a = eb_small[i];
-		bool ok = eb_available(a) &&
-			  !eb_ctx_init(a, &c, 2 * batch_bytes + 4 * EA_SMALL_MAX);
-
-		for (cls = 0; cls < EA_NR_CLASSES; cls++) {
-			size_t size = ea_class_size(cls);
-
-			n = min(eb_count(batch_bytes, size, 16, most), most);
-			if (!ok) {
-				eb_report("batch", a, size, n, 0, NULL, "skipped");
-				continue;
-			}
-			for (r = 0, ret = 0; !ret && r <= repeats; r++) {
-				ret = eb_batch(a, &c, size, n, h, &ns);
-				if (!ret && r)
-					t[r - 1] = ns;
-				cond_resched();
-			}
-			eb_report("batch", a, size, n, 2ULL * n, ret ? NULL : t,
-				  ret ? "nomem" : "ok");
-		}
-		if (ok)
-			eb_ctx_exit(a, &c);
+	for (cls = 0; cls < EA_NR_CLASSES; cls++) {
+		f.size = ea_class_size(cls);
+		f.n = min(eb_count(batch_bytes, f.size, 16, most), most);
+		eb_rounds(set, eb_batch_repeat, &f, "batch", f.size, f.n,
+			  2ULL * f.n, "nomem");
 	}
-	kvfree(h);
+	eb_set_destroy(set);
+	kvfree(f.h);
 }
 
 /* ---- Scripted workloads: mixed and scale ------------------------------------ */
@@ -799,7 +932,8 @@ static void eb_script_free(struct eb_script *s)
 
 /*
  * Write a script: fill until @fill_bytes are live (mixed) or @fill_count
- * objects (scale), then (1 + repeats) chunks of @chunk steps. Mixed chunks
+ * objects (scale), then repeats turns of a warm-up of @chunk / 4 steps and
+ * @chunk timed steps (all even, for scale). Mixed chunks
  * allocate with probability 60% below the fill and 40% above it; scale
  * chunks free a random object and allocate one of @fixed bytes, in turn.
  */
@@ -813,10 +947,11 @@ static int eb_script_make(struct eb_script *s, u64 fill_bytes,
 
 	memset(s, 0, sizeof(*s));
 	s->chunk = chunk;
-	s->nr_chunks = repeats + 1;
+	s->warm = (chunk / 4) & ~1U;
+	s->nr_chunks = repeats;
 	/* A mixed fill takes at most fill_bytes / 8 steps. */
 	max_steps = (fixed ? fill_count : div_u64(fill_bytes, 8) + 1) +
-		    (unsigned long)chunk * s->nr_chunks;
+		    (unsigned long)(s->warm + chunk) * s->nr_chunks;
 	if (max_steps > U32_MAX / 2)
 		return -E2BIG;
 	s->steps = kvmalloc_array(max_steps, sizeof(*s->steps), GFP_KERNEL);
@@ -837,7 +972,7 @@ static int eb_script_make(struct eb_script *s, u64 fill_bytes,
 	}
 	s->nr_fill = g.n;
 	s->live = g.nr_live;
-	for (i = 0; i < (unsigned long)chunk * s->nr_chunks; i++) {
+	for (i = 0; i < (unsigned long)(s->warm + chunk) * s->nr_chunks; i++) {
 		if (fixed) {
 			if (i & 1 || !g.nr_live)
 				eb_gen_alloc_step(&g, fixed);
@@ -858,20 +993,17 @@ out:
 	return s->steps ? 0 : -ENOMEM;
 }
 
-/* Untimed, in pieces, the fill; *@done is where it stopped. */
-static int eb_script_fill(enum eb_alloc a, struct eb_ctx *c,
-			  const struct eb_script *s, unsigned long *h,
-			  unsigned int *done)
+/* Untimed, in pieces, the fill; sl->done is where it stopped. */
+static int eb_script_fill(struct eb_slot *sl, const struct eb_script *s)
 {
 	u64 deadline = ktime_get_ns() + (u64)budget_ms * NSEC_PER_MSEC;
 	unsigned int from;
 	u64 ns;
 	int ret;
 
-	*done = 0;
-	for (from = 0; from < s->nr_fill; from = *done) {
-		ret = eb_script(a, c, s->steps, from, min(from + 1024, s->nr_fill),
-				h, done, &ns);
+	for (from = 0; from < s->nr_fill; from = sl->done) {
+		ret = eb_script(sl->a, &sl->c, s->steps, from,
+				min(from + 1024, s->nr_fill), sl->h, &sl->done, &ns);
 		if (ret)
 			return ret;
 		if (ktime_get_ns() > deadline)
@@ -882,73 +1014,73 @@ static int eb_script_fill(enum eb_alloc a, struct eb_ctx *c,
 }
 
 /*
- * Free what steps [0, done) left live. What a slot holds is what the last
- * step on it allocated, so walk back from there.
+ * Free what steps [0, sl->done) left live. What a slot holds is what the
+ * last step on it allocated, so walk back from there.
  */
-static void eb_script_drain(enum eb_alloc a, struct eb_ctx *c,
-			    const struct eb_script *s, unsigned long *h,
-			    unsigned int done)
+static void eb_script_drain(struct eb_slot *sl, const struct eb_script *s)
 {
 	const struct eb_step *st;
 	unsigned int i;
 
 	/* The engine's instance goes, with all in it, in eb_ctx_exit(). */
-	if (a == EB_EA || a == EB_EA_DEBUG)
+	if (!sl->h || sl->a == EB_EA || sl->a == EB_EA_DEBUG)
 		return;
-	for (i = done; i-- > 0;) {
+	for (i = sl->done; i-- > 0;) {
 		st = &s->steps[i];
-		if (!(st->size & EB_FREE) && h[st->slot]) {
-			eb_do_free(a, c, h[st->slot], st->size);
-			h[st->slot] = 0;
+		if (!(st->size & EB_FREE) && sl->h[st->slot]) {
+			eb_do_free(sl->a, &sl->c, sl->h[st->slot], st->size);
+			sl->h[st->slot] = 0;
 		}
 		if (!(i & 1023))
 			cond_resched();
 	}
 }
 
-static void eb_measure_script(const char *suite, enum eb_alloc a,
-			      const struct eb_script *s, u64 size,
-			      u64 capacity)
+static int eb_script_repeat(struct eb_slot *sl, const void *arg,
+			    unsigned int r, bool warm, u64 *ns)
 {
-	u64 t[EB_MAX_REPEATS], ns;
-	unsigned int r, from, done;
-	unsigned long *h;
-	struct eb_ctx c;
+	const struct eb_script *s = arg;
+	unsigned int from = s->nr_fill + r * (s->warm + s->chunk);
+
+	if (!warm)
+		from += s->warm;
+	return eb_script(sl->a, &sl->c, s->steps, from,
+			 from + (warm ? s->warm : s->chunk), sl->h, &sl->done, ns);
+}
+
+/* Every allocator of @list filled up, then the chunks, in turn. */
+static void eb_measure_script(const char *suite, const enum eb_alloc *list,
+			      unsigned int n, const struct eb_script *s,
+			      u64 size, u64 capacity)
+{
+	struct eb_set *set = eb_set_create(list, n, capacity);
+	unsigned int i;
 	int ret;
 
-	if (!eb_available(a)) {
-		eb_report(suite, a, size, s->live, s->chunk, NULL, "skipped");
+	if (!set) {
+		eb_out("suite=%s status=nomem\n", suite);
 		return;
 	}
-	h = kvcalloc(s->nr_slots, sizeof(*h), GFP_KERNEL);
-	if (!h || eb_ctx_init(a, &c, capacity)) {
-		kvfree(h);
-		eb_report(suite, a, size, s->live, s->chunk, NULL, "nomem");
-		return;
+	for (i = 0; i < set->n; i++) {
+		struct eb_slot *sl = &set->slot[i];
+
+		if (sl->status)
+			continue;
+		sl->h = kvcalloc(s->nr_slots, sizeof(*sl->h), GFP_KERNEL);
+		ret = sl->h ? eb_script_fill(sl, s) : -ENOMEM;
+		if (ret)
+			sl->status = ret == -ETIME ? "timeout" : "nomem";
 	}
-	ret = eb_script_fill(a, &c, s, h, &done);
-	for (r = 0; !ret && r < s->nr_chunks; r++) {
-		from = s->nr_fill + r * s->chunk;
-		ret = eb_script(a, &c, s->steps, from, from + s->chunk, h, &done,
-				&ns);
-		if (!ret && r)
-			t[r - 1] = ns;
-		cond_resched();
-	}
-	if (ret)
-		eb_report(suite, a, size, s->live, s->chunk, NULL,
-			  ret == -ETIME ? "timeout" : "nomem");
-	else
-		eb_report(suite, a, size, s->live, s->chunk, t, "ok");
-	eb_script_drain(a, &c, s, h, done);
-	eb_ctx_exit(a, &c);
-	kvfree(h);
+	eb_rounds(set, eb_script_repeat, s, suite, size, s->live, s->chunk,
+		  "nomem");
+	for (i = 0; i < set->n; i++)
+		eb_script_drain(&set->slot[i], s);
+	eb_set_destroy(set);
 }
 
 static void eb_suite_mixed(void)
 {
 	struct eb_script s;
-	unsigned int i;
 	u64 fill = div_u64((u64)mixed_capacity * min(mixed_fill_pct, 100U), 100);
 
 	if (eb_script_make(&s, fill, 0, 0, clamp(mixed_max_size, 16U, SZ_1M),
@@ -956,17 +1088,18 @@ static void eb_suite_mixed(void)
 		eb_out("suite=mixed status=nomem\n");
 		return;
 	}
-	for (i = 0; i < ARRAY_SIZE(eb_small); i++)
-		eb_measure_script("mixed", eb_small[i], &s, 0, mixed_capacity);
+	eb_measure_script("mixed", eb_small, ARRAY_SIZE(eb_small), &s, 0,
+			  mixed_capacity);
 	eb_script_free(&s);
 }
 
 static void eb_suite_scale(void)
 {
 	static const unsigned long scales[] = { SZ_1K, SZ_64K, SZ_1M };
-	unsigned int i, k;
-	struct eb_script s;
 	u32 size = clamp(scale_size, 1U, (u32)EA_SMALL_MAX);
+	enum eb_alloc list[ARRAY_SIZE(eb_small)];
+	unsigned int i, k, n;
+	struct eb_script s;
 
 	for (k = 0; k < ARRAY_SIZE(scales) && scales[k] <= scale_max; k++) {
 		if (eb_script_make(&s, 0, scales[k], size, size,
@@ -974,20 +1107,105 @@ static void eb_suite_scale(void)
 			eb_out("suite=scale live=%lu status=nomem\n", scales[k]);
 			continue;
 		}
-		for (i = 0; i < ARRAY_SIZE(eb_small); i++) {
-			enum eb_alloc a = eb_small[i];
-
-			if (a == EB_GENALLOC && scales[k] > genalloc_max_live) {
-				eb_report("scale", a, size, scales[k], s.chunk, NULL,
-					  "skipped");
-				continue;
-			}
-			/* Room for the peak, and for partly used slabs. */
-			eb_measure_script("scale", a, &s, size,
-					  s.peak_bytes + s.peak_bytes / 4 + SZ_1M);
+		for (i = 0, n = 0; i < ARRAY_SIZE(eb_small); i++) {
+			if (eb_small[i] != EB_GENALLOC || scales[k] <= genalloc_max_live)
+				list[n++] = eb_small[i];
 		}
+		/* Room for the peak, and for partly used slabs. */
+		eb_measure_script("scale", list, n, &s, size,
+				  s.peak_bytes + s.peak_bytes / 4 + SZ_1M);
+		if (n < ARRAY_SIZE(eb_small))
+			eb_report("scale", EB_GENALLOC, size, scales[k], s.chunk,
+				  NULL, "skipped");
 		eb_script_free(&s);
 	}
+}
+
+/* ---- parts: what the engine's operations are made of ------------------------- */
+
+/*
+ * The building blocks of an engine operation, timed alone, so that the
+ * engine's figures can be explained: each operation reads the clock twice
+ * (for the alloc_ns and free_ns statistics), takes the instance mutex, and
+ * keeps every live ID in an xarray (an allocation reserves and stores its
+ * ID, a free erases it).
+ */
+enum eb_part {
+	EB_PART_CLOCK,		/* ktime_get_ns() */
+	EB_PART_MUTEX,		/* mutex_lock() + mutex_unlock() */
+	EB_PART_XA_EMPTY,	/* xa_reserve() + xa_store() + xa_erase(), nothing else in it */
+	EB_PART_XA_LIVE,	/* the same with 1024 other IDs live below */
+	EB_NR_PARTS
+};
+
+static const char * const eb_part_names[EB_NR_PARTS] = {
+	[EB_PART_CLOCK]		= "ktime_get_ns",
+	[EB_PART_MUTEX]		= "mutex_lock+unlock",
+	[EB_PART_XA_EMPTY]	= "xarray_id_cycle",
+	[EB_PART_XA_LIVE]	= "xarray_id_cycle_1k_live",
+};
+
+/* @n of part @p, each a new ID from *@next; 0 and *@ns, or -errno. */
+static noinline int eb_part_loop(enum eb_part p, struct xarray *xa,
+				 struct mutex *lock, unsigned long *next,
+				 unsigned int n, u64 *ns)
+{
+	u64 t0 = ktime_get_ns(), sink = 0;
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		switch (p) {
+		case EB_PART_CLOCK:
+			sink += ktime_get_ns();
+			break;
+		case EB_PART_MUTEX:
+			mutex_lock(lock);
+			mutex_unlock(lock);
+			break;
+		default:
+			if (xa_reserve(xa, *next, GFP_KERNEL_ACCOUNT))
+				return -ENOMEM;
+			xa_store(xa, *next, xa_mk_value(*next), GFP_KERNEL_ACCOUNT);
+			xa_erase(xa, *next);
+			++*next;
+			break;
+		}
+	}
+	*ns = ktime_get_ns() - t0;
+	return sink == 1 ? -EINVAL : 0;	/* keeps the clock reads */
+}
+
+static void eb_suite_parts(void)
+{
+	unsigned int p, r, n = max(pair_ops, 16U);
+	u64 t[EB_MAX_REPEATS], ns;
+	unsigned long next, i;
+	struct mutex lock;	/* of nothing: its cost is what is timed */
+	struct xarray xa;
+	int ret;
+
+	mutex_init(&lock);
+	for (p = 0; p < EB_NR_PARTS; p++) {
+		xa_init(&xa);
+		next = 1;
+		ret = 0;
+		if (p == EB_PART_XA_LIVE) {
+			for (i = 0; i < SZ_1K && !ret; i++)
+				ret = xa_err(xa_store(&xa, next++, xa_mk_value(i),
+						      GFP_KERNEL));
+		}
+		for (r = 0; r <= repeats && !ret; r++) {
+			eb_quiesce();
+			ret = eb_part_loop(p, &xa, &lock, &next, r ? n : n / 4, &ns);
+			if (r)
+				t[r - 1] = ns;
+		}
+		eb_report_name("parts", eb_part_names[p], 0,
+			       p == EB_PART_XA_LIVE ? SZ_1K : 0, n, ret ? NULL : t,
+			       ret ? "nomem" : "ok");
+		xa_destroy(&xa);
+	}
+	mutex_destroy(&lock);
 }
 
 /* ---- Running ------------------------------------------------------------------ */
@@ -1029,6 +1247,7 @@ static const struct {
 	{ "large", eb_suite_large },
 	{ "mixed", eb_suite_mixed },
 	{ "scale", eb_suite_scale },
+	{ "parts", eb_suite_parts },
 };
 
 /* Run the suites named in @cmd (space-separated, or "all"). */

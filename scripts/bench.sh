@@ -76,7 +76,7 @@ rc=0
 echo "\$P: guest release=\$(uname -r) cpus=\$(nproc) clocksource=\$(cat /sys/devices/system/clocksource/clocksource0/current_clocksource) heap_alloc_init=\$(dmesg | sed -n 's/.*heap alloc:\\([a-z]*\\).*/\\1/p' | head -n 1)"
 say "in-kernel microbenchmarks (edualloc_bench.ko)"
 if insmod /lib/modules/edualloc_bench.ko $KPARAMS; then
-	for s in pair batch large mixed scale; do
+	for s in pair batch large mixed scale parts; do
 		say "  kernel: \$s"
 		if echo \$s >/sys/kernel/debug/edualloc_bench/run; then
 			sed "s/^/\$P: kernel /" /sys/kernel/debug/edualloc_bench/results
@@ -118,9 +118,10 @@ je=$(dpkg-query -W -f='${Version}' libjemalloc2 2>/dev/null || echo '?')
 mi=$(dpkg-query -W -f='${Version}' 'libmimalloc2*' 2>/dev/null | head -n 1 || echo '?')
 kvm="no KVM (QEMU TCG)"
 [ "${EDUALLOC_KVM:-0}" = 1 ] && kvm="KVM if usable"
+load=$(cut -d' ' -f1 /proc/loadavg)
 cat >"$out/meta.json" <<EOF
 {"machine": {"cpu": "$cpu", "cpus": $(nproc), "kvm": "$kvm", "accel": "TCG",
- "libc": "$libc", "jemalloc": "$je", "mimalloc": "$mi"}}
+ "libc": "$libc", "jemalloc": "$je", "mimalloc": "$mi", "load_at_start": $load}}
 EOF
 
 say "VM: booting Debian 6.12 once for the kernel, syscall and device parts"
