@@ -33,6 +33,7 @@ static const int scen[3][8] = {
 	{ 4, 3, 1, 0 },
 	{ 6, 6, 3, 4, 1, 0 },
 };
+
 static const unsigned long want[4][3] = {
 	{ 0x2000, 0x0, 0x0 },
 	{ 0x0, 0x2000, 0x5000 },

@@ -68,7 +68,7 @@ static void ea_policy_buddy_add(struct ea_instance *inst, unsigned int page,
 		/* TODO 1: FIFO: the block waits behind every block already on the list */
 		break;
 	case EA_POLICY_ADDRESS: {
-		/* TODO 2: keep the list sorted by address: put pg before the first block above it */
+		/* TODO 2: sort the list by address: pg goes before the first block above it */
 		break;
 	}
 	case EA_POLICY_MERGE_LIKELY:

@@ -80,7 +80,7 @@ static void ea_policy_buddy_add(struct ea_instance *inst, unsigned int page,
 		/* SKEL: break; */
 		/* END TODO */
 	case EA_POLICY_ADDRESS: {
-		/* TODO 2: keep the list sorted by address: put pg before the first block above it */
+		/* TODO 2: sort the list by address: pg goes before the first block above it */
 		struct ea_page *p;
 
 		list_for_each_entry(p, list, buddy)
