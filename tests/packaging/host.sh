@@ -152,8 +152,8 @@ for page in man/edualloc.1 man/edualloc.4 man/libedualloc.3; do
 	if [ -n "$out" ]; then ko "$page: man -l warns" "$out"; continue; fi
 	out=$(groff -man -ww -z -Tutf8 "$page" 2>&1)
 	if [ -n "$out" ]; then ko "$page: groff -ww warns" "$out"; continue; fi
-	lines=$(MANWIDTH=80 man -l "$page" 2>/dev/null | wc -l)
-	long=$(MANWIDTH=80 man -l "$page" 2>/dev/null | awk 'length > 80' | head -n 3)
+	lines=$(MANWIDTH=80 man -E ascii -l "$page" 2>/dev/null | wc -l)
+	long=$(MANWIDTH=80 man -E ascii -l "$page" 2>/dev/null | awk 'length > 80' | head -n 3)
 	if [ "$lines" -lt 20 ]; then ko "$page: renders to $lines lines only"
 	elif [ -n "$long" ]; then ko "$page: lines wider than 80 columns" "$long"
 	else ok "$page: renders cleanly ($lines lines)"; fi
