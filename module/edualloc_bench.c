@@ -11,7 +11,7 @@
  *  pair	allocate one object and free it, over and over, for each class
  *		size from 8 B to 256 KiB: every allocator's fast path.
  *  batch	N allocations, then their N frees, per class size (N is 1024,
- *		fewer for big sizes): slab refills and releases.
+ *		fewer from 8 KiB up): slab refills and releases.
  *  large	pair for 512 KiB, 1 MiB and 4 MiB: the engine's vmalloc path.
  *  mixed	random allocations (8 B to 4 KiB, each power-of-two range
  *		equally likely) and frees of random live objects, keeping the
@@ -21,8 +21,9 @@
  *		size (64 B), with 1 K, 64 K and 1 M objects live: the cost
  *		per operation should not depend on how much is live.
  *  parts	the building blocks of an engine operation alone: a clock
- *		read, a mutex lock+unlock, an ID's xarray cycle (reserve,
- *		store, erase) in an empty xarray and beside 1 K live IDs.
+ *		read, a mutex lock+unlock, an ID's xarray cycle (reserve and
+ *		store a new ID, erase one) in an xarray that it leaves empty
+ *		(as pair does) and in one that keeps the last 1 K IDs.
  *
  * Allocators: the engine with its debug checks off ("edualloc") and on
  * ("edualloc-debug"), each on an instance of its own; kmalloc/kfree;
@@ -35,25 +36,32 @@
  * Method. One operation is one allocation or one free. A measurement times
  * a whole repeat of many operations with ktime_get_ns() and divides; it is
  * repeated, and the median is reported (with the minimum and maximum).
- * The allocators take turns: repeat r of each runs before repeat r + 1 of
- * any, so that a burst of noise on the shared machine lands on one repeat
- * of several allocators (which the medians absorb) rather than on all the
- * repeats of one (which would skew its ratios). A turn starts with
- * rcu_barrier() and vm_unmap_aliases(), which finish the work the previous
+ *
+ * The guest's CPU is a thread on a shared host, which the host takes away
+ * now and then for a whole time slice of its own (some 4 ms): a repeat
+ * that suffers it is an outlier. So every allocator's repeats last the
+ * same, short, time (repeat_us of guest time; the number of operations in
+ * one is calibrated per allocator, which also warms it up): each then runs
+ * the same risk, most repeats escape, and the median ignores those that do
+ * not. The allocators take turns: repeat r of each runs before repeat r + 1
+ * of any, so that a burst of noise lands on one repeat of several
+ * allocators rather than on all the repeats of one. A turn starts with
+ * rcu_barrier() and vm_unmap_aliases(), which finish what the previous
  * allocator deferred (the engine's ID map frees its nodes through RCU,
- * vfree() purges lazily), then runs an untimed warm-up of a quarter of a
- * repeat, whose deferred work then lands in the allocator's own timed
- * repeat, as it would in a steady state. Every allocator gets its own copy
- * of each timed loop: the loops are __always_inline functions of a constant
- * allocator number, instantiated by a switch outside the loop, so the loop
- * calls kmalloc() or ea_alloc() directly, as their users do, with no
- * indirect call (a retpoline under Debian's mitigations) in the way. The
- * random workloads are scripted beforehand: an array of steps (slot, size,
- * alloc or free) from a fixed-seed generator, the same script for every
- * allocator, so a timed loop only reads its next step. A turn of mixed or
- * scale runs the next warm-up and timed chunks of the script, so the live
- * population stays as it is between repeats. Filling up to the live
- * population is not timed.
+ * vfree() purges lazily), then runs an untimed warm-up as long as a repeat,
+ * whose deferred work lands in the timed repeat, as in a steady state.
+ *
+ * Every allocator gets its own copy of each timed loop: the loops are
+ * __always_inline functions of a constant allocator number, instantiated
+ * by a switch outside the loop, so the loop calls kmalloc() or ea_alloc()
+ * directly, as their users do, with no indirect call (a retpoline under
+ * Debian's mitigations) in the way. The random workloads are scripted
+ * beforehand: an array of steps (slot, size, alloc or free) from a
+ * fixed-seed generator, the same script for every allocator, each going
+ * through it at its own pace (its warm-ups and repeats take the next steps),
+ * so that a timed loop only reads its next step and the live population
+ * stays as it is between repeats. Filling up to the live population is not
+ * timed.
  *
  * Bounded time, on a slow emulated machine too: operation counts shrink as
  * sizes grow, genalloc is left out of scale above genalloc_max_live live
@@ -99,29 +107,29 @@
 
 #include "ea_engine.h"
 
-static unsigned int repeats = 7;
+static unsigned int repeats = 21;
 module_param(repeats, uint, 0644);
-MODULE_PARM_DESC(repeats, "Timed repeats per measurement, each after a warm-up (1..15, default 7)");
+MODULE_PARM_DESC(repeats, "Timed repeats per measurement, each after a warm-up (1..63, default 21)");
 
-static unsigned int pair_ops = 4000;
+static unsigned int repeat_us = 2000;
+module_param(repeat_us, uint, 0644);
+MODULE_PARM_DESC(repeat_us, "Length of a repeat in guest microseconds, calibrated per allocator (default 2000)");
+
+static unsigned int pair_ops = SZ_64K;
 module_param(pair_ops, uint, 0644);
-MODULE_PARM_DESC(pair_ops, "pair: alloc+free pairs per repeat, at most (default 4000)");
-
-static unsigned long pair_bytes = SZ_16M;
-module_param(pair_bytes, ulong, 0644);
-MODULE_PARM_DESC(pair_bytes, "pair: bytes allocated per repeat, at most (default 16 MiB)");
+MODULE_PARM_DESC(pair_ops, "pair: alloc+free pairs per repeat, at most (default 65536)");
 
 static unsigned int batch_max = 1024;
 module_param(batch_max, uint, 0644);
 MODULE_PARM_DESC(batch_max, "batch: allocations per batch, at most (default 1024)");
 
-static unsigned long batch_bytes = SZ_8M;
+static unsigned long batch_bytes = SZ_4M;
 module_param(batch_bytes, ulong, 0644);
-MODULE_PARM_DESC(batch_bytes, "batch: bytes live at the end of a batch, at most (default 8 MiB)");
+MODULE_PARM_DESC(batch_bytes, "batch: bytes live at the end of a batch, at most (default 4 MiB)");
 
-static unsigned int large_ops = 32;
+static unsigned int large_ops = 64;
 module_param(large_ops, uint, 0644);
-MODULE_PARM_DESC(large_ops, "large: alloc+free pairs per repeat (default 32)");
+MODULE_PARM_DESC(large_ops, "large: alloc+free pairs per repeat, at most (default 64)");
 
 static unsigned long mixed_capacity = SZ_16M;
 module_param(mixed_capacity, ulong, 0644);
@@ -131,9 +139,9 @@ static unsigned int mixed_fill_pct = 50;
 module_param(mixed_fill_pct, uint, 0644);
 MODULE_PARM_DESC(mixed_fill_pct, "mixed: live payload, percent of the capacity (default 50)");
 
-static unsigned int mixed_ops = 20000;
+static unsigned int mixed_ops = SZ_16K;
 module_param(mixed_ops, uint, 0644);
-MODULE_PARM_DESC(mixed_ops, "mixed: operations per repeat (default 20000)");
+MODULE_PARM_DESC(mixed_ops, "mixed: operations per repeat, at most (default 16384)");
 
 static unsigned int mixed_max_size = SZ_4K;
 module_param(mixed_max_size, uint, 0644);
@@ -147,9 +155,9 @@ static unsigned int scale_size = 64;
 module_param(scale_size, uint, 0644);
 MODULE_PARM_DESC(scale_size, "scale: object size in bytes (default 64)");
 
-static unsigned int scale_ops = 20000;
+static unsigned int scale_ops = SZ_16K;
 module_param(scale_ops, uint, 0644);
-MODULE_PARM_DESC(scale_ops, "scale: operations per repeat (default 20000)");
+MODULE_PARM_DESC(scale_ops, "scale: operations per repeat, at most (default 16384)");
 
 static int genalloc_order = 3;
 module_param(genalloc_order, int, 0644);
@@ -163,11 +171,15 @@ static unsigned long seed = 1;
 module_param(seed, ulong, 0644);
 MODULE_PARM_DESC(seed, "Seed of the scripted workloads (default 1)");
 
+static bool raw;
+module_param(raw, bool, 0644);
+MODULE_PARM_DESC(raw, "Also print each repeat's ns per operation, in run order (default off)");
+
 static unsigned int budget_ms = 60000;
 module_param(budget_ms, uint, 0644);
 MODULE_PARM_DESC(budget_ms, "Longest fill of one measurement before it gives up (default 60 s)");
 
-#define EB_MAX_REPEATS		15
+#define EB_MAX_REPEATS		63
 #define EB_RESULTS_SIZE		SZ_128K
 #define EB_GFP			(GFP_KERNEL | __GFP_NOWARN)
 #define EB_FREE			BIT(31)		/* in eb_step.size: a free */
@@ -234,12 +246,9 @@ struct eb_step {
 
 /**
  * struct eb_script - a scripted workload
- * @steps: @nr_fill steps that fill up, then @nr_chunks turns of @warm
- *	 untimed steps and @chunk timed ones
+ * @steps: @nr_fill steps that fill up, then the churn, @nr_steps in all
  * @nr_fill: steps of the fill, not timed
- * @warm: steps of the warm-up of a turn
- * @chunk: steps per timed repeat
- * @nr_chunks: repeats
+ * @nr_steps: all the steps
  * @nr_slots: handles the script uses
  * @live: objects live at the end of the fill
  * @peak_bytes: most class-rounded bytes live at once (to size the arena)
@@ -247,9 +256,7 @@ struct eb_step {
 struct eb_script {
 	struct eb_step *steps;
 	unsigned int nr_fill;
-	unsigned int warm;
-	unsigned int chunk;
-	unsigned int nr_chunks;
+	unsigned int nr_steps;
 	unsigned int nr_slots;
 	unsigned long live;
 	u64 peak_bytes;
@@ -446,22 +453,28 @@ static __always_inline int eb_pair_loop(enum eb_alloc a, struct eb_ctx *c,
 	return 0;
 }
 
+/* @units batches of @n allocations, then their frees. */
 static __always_inline int eb_batch_loop(enum eb_alloc a, struct eb_ctx *c,
 					 size_t size, unsigned int n,
-					 unsigned long *h, u64 *ns)
+					 unsigned int units, unsigned long *h,
+					 u64 *ns)
 {
 	u64 t0 = ktime_get_ns();
-	unsigned int i, j;
+	unsigned int i, j, u;
 
-	for (i = 0; i < n; i++) {
-		h[i] = eb_do_alloc(a, c, size);
-		if (unlikely(!h[i]))
-			break;
+	for (u = 0; u < units; u++) {
+		for (i = 0; i < n; i++) {
+			h[i] = eb_do_alloc(a, c, size);
+			if (unlikely(!h[i]))
+				break;
+		}
+		for (j = 0; j < i; j++)
+			eb_do_free(a, c, h[j], size);
+		if (unlikely(i < n))
+			return -ENOMEM;
 	}
-	for (j = 0; j < i; j++)
-		eb_do_free(a, c, h[j], size);
 	*ns = ktime_get_ns() - t0;
-	return i == n ? 0 : -ENOMEM;
+	return 0;
 }
 
 /*
@@ -526,20 +539,21 @@ static noinline int eb_pair(enum eb_alloc a, struct eb_ctx *c, size_t size,
 }
 
 static noinline int eb_batch(enum eb_alloc a, struct eb_ctx *c, size_t size,
-			     unsigned int n, unsigned long *h, u64 *ns)
+			     unsigned int n, unsigned int units,
+			     unsigned long *h, u64 *ns)
 {
 	switch (a) {
 	case EB_EA:
 	case EB_EA_DEBUG:
-		return eb_batch_loop(EB_EA, c, size, n, h, ns);
+		return eb_batch_loop(EB_EA, c, size, n, units, h, ns);
 	case EB_KMALLOC:
-		return eb_batch_loop(EB_KMALLOC, c, size, n, h, ns);
+		return eb_batch_loop(EB_KMALLOC, c, size, n, units, h, ns);
 	case EB_KZALLOC:
-		return eb_batch_loop(EB_KZALLOC, c, size, n, h, ns);
+		return eb_batch_loop(EB_KZALLOC, c, size, n, units, h, ns);
 	case EB_CACHE:
-		return eb_batch_loop(EB_CACHE, c, size, n, h, ns);
+		return eb_batch_loop(EB_CACHE, c, size, n, units, h, ns);
 	case EB_GENALLOC:
-		return eb_batch_loop(EB_GENALLOC, c, size, n, h, ns);
+		return eb_batch_loop(EB_GENALLOC, c, size, n, units, h, ns);
 	default:
 		return -EINVAL;
 	}
@@ -580,12 +594,12 @@ static int eb_cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* ns per operation, with three decimals, from @ns for @ops operations. */
-static void eb_out_ns(const char *key, u64 ns, u64 ops)
+/* @prefix, then ns per operation with three decimals, from @ns for @ops operations. */
+static void eb_out_ns(const char *prefix, u64 ns, u64 ops)
 {
 	u64 ps = div64_u64(ns * 1000, max_t(u64, ops, 1));
 
-	eb_out(" %s=%llu.%03llu", key, div_u64(ps, 1000), ps % 1000);
+	eb_out("%s%llu.%03llu", prefix, div_u64(ps, 1000), ps % 1000);
 }
 
 /**
@@ -602,16 +616,18 @@ static void eb_report_name(const char *suite, const char *name, u64 size,
 			   unsigned long live, u64 ops, u64 *t,
 			   const char *status)
 {
-	unsigned int n = t ? repeats : 0;
+	unsigned int i, n = t ? repeats : 0;
 
 	eb_out("suite=%s alloc=%s size=%llu live=%lu ops=%llu reps=%u",
 	       suite, name, size, live, ops, n);
+	for (i = 0; raw && i < n; i++)
+		eb_out_ns(i ? "," : " t=", t[i], ops);
 	if (n) {
 		sort(t, n, sizeof(*t), eb_cmp_u64, NULL);
 		/* The median; of two middle values, their mean. */
-		eb_out_ns("ns", (t[(n - 1) / 2] + t[n / 2]) / 2, ops);
-		eb_out_ns("min", t[0], ops);
-		eb_out_ns("max", t[n - 1], ops);
+		eb_out_ns(" ns=", (t[(n - 1) / 2] + t[n / 2]) / 2, ops);
+		eb_out_ns(" min=", t[0], ops);
+		eb_out_ns(" max=", t[n - 1], ops);
 	}
 	eb_out(" status=%s\n", status);
 }
@@ -627,7 +643,7 @@ static bool eb_available(enum eb_alloc a)
 	return a != EB_GENALLOC || eb_have_genalloc();
 }
 
-/* ---- Allocators in turn -------------------------------------------------------- */
+/* ---- Allocators in turn, repeats of equal length -------------------------------- */
 
 /**
  * struct eb_slot - one allocator's part in a measurement
@@ -635,6 +651,7 @@ static bool eb_available(enum eb_alloc a)
  * @c: its engine instance or genalloc pool
  * @h: its handles (scripted workloads)
  * @done: script steps it has run
+ * @units: units of work per repeat, from the calibration
  * @t: ns of each timed repeat
  * @status: why it is out (skipped, nomem, timeout), or NULL
  */
@@ -643,6 +660,7 @@ struct eb_slot {
 	struct eb_ctx c;
 	unsigned long *h;
 	unsigned int done;
+	unsigned int units;
 	u64 t[EB_MAX_REPEATS];
 	const char *status;
 };
@@ -651,23 +669,27 @@ struct eb_slot {
  * struct eb_set - the allocators of a measurement, timed in turn
  * @slot: one per allocator
  * @n: how many
- *
- * Repeat r of every allocator runs before repeat r + 1 of any: a burst of
- * noise on the (shared, emulated) machine then lands on one repeat of
- * several allocators, which the medians absorb, instead of on every repeat
- * of one allocator, which would skew its ratios.
  */
 struct eb_set {
 	struct eb_slot slot[EB_NR_ALLOC];
 	unsigned int n;
 };
 
-/*
- * One repeat r (0 .. repeats - 1) of one allocator, timed: 0 and *@ns, or
- * -errno; with @warm, its untimed warm-up instead.
+/**
+ * struct eb_work - a workload, in units (an alloc+free pair, a batch, a
+ * script step)
+ * @run: runs @units units for an allocator: 0 and *@ns, or -errno
+ * @arg: for @run
+ * @first: units of the first calibration run
+ * @most: most units in a repeat
+ * @ops: operations (allocations and frees) per unit
  */
-typedef int (*eb_repeat_fn)(struct eb_slot *sl, const void *arg,
-			    unsigned int r, bool warm, u64 *ns);
+struct eb_work {
+	int (*run)(struct eb_slot *sl, const void *arg, unsigned int units,
+		   u64 *ns);
+	const void *arg;
+	unsigned int first, most, ops;
+};
 
 static struct eb_set *eb_set_create(const enum eb_alloc *list, unsigned int n,
 				    u64 capacity)
@@ -710,19 +732,58 @@ static void eb_quiesce(void)
 }
 
 /*
- * The repeats of every allocator in @set, in turns: quiesce, warm up, time.
- * An allocator that fails drops out with @fail_status. Then one line each.
+ * How many units make a repeat of repeat_us: run a few, four times more
+ * until a quarter of that is reached, then scale by the fastest of three
+ * more runs (a run the host interrupted would make repeats too short).
+ * Warms up as it goes.
  */
-static void eb_rounds(struct eb_set *set, eb_repeat_fn fn, const void *arg,
-		      const char *suite, u64 size, unsigned long live, u64 ops,
+static int eb_calibrate(struct eb_slot *sl, const struct eb_work *w)
+{
+	u64 target = (u64)max(repeat_us, 100U) * NSEC_PER_USEC, ns, best;
+	unsigned int n = clamp(w->first, 1U, w->most), k;
+	int ret;
+
+	for (;;) {
+		ret = w->run(sl, w->arg, n, &ns);
+		if (ret)
+			return ret;
+		if (ns >= target / 4 || n >= w->most)
+			break;
+		n = min(n * 4, w->most);
+	}
+	for (k = 0, best = ns; k < 3; k++) {
+		ret = w->run(sl, w->arg, n, &ns);
+		if (ret)
+			return ret;
+		best = min(best, ns);
+	}
+	sl->units = clamp_t(u64, div64_u64((u64)n * target, max_t(u64, best, 1)),
+			    1, w->most);
+	return 0;
+}
+
+/*
+ * Time @w on every allocator of @set: calibrate each, then repeats turns
+ * (quiesce, warm up, time) with repeat r of each before repeat r + 1 of
+ * any. An allocator that fails drops out with @fail_status. Then one line
+ * each.
+ */
+static void eb_rounds(struct eb_set *set, const struct eb_work *w,
+		      const char *suite, u64 size, unsigned long live,
 		      const char *fail_status)
 {
 	const char *status[EB_NR_ALLOC];
 	unsigned int r, i;
 	u64 ns;
 
-	for (i = 0; i < set->n; i++)
+	for (i = 0; i < set->n; i++) {
 		status[i] = set->slot[i].status;
+		if (!status[i]) {
+			eb_quiesce();
+			if (eb_calibrate(&set->slot[i], w))
+				status[i] = fail_status;
+		}
+	}
 	for (r = 0; r < repeats; r++) {
 		for (i = 0; i < set->n; i++) {
 			struct eb_slot *sl = &set->slot[i];
@@ -730,16 +791,19 @@ static void eb_rounds(struct eb_set *set, eb_repeat_fn fn, const void *arg,
 			if (status[i])
 				continue;
 			eb_quiesce();
-			if (fn(sl, arg, r, true, &ns) || fn(sl, arg, r, false, &ns))
+			if (w->run(sl, w->arg, sl->units, &ns) ||
+			    w->run(sl, w->arg, sl->units, &ns))
 				status[i] = fail_status;
 			else
 				sl->t[r] = ns;
 		}
 	}
-	for (i = 0; i < set->n; i++)
-		eb_report(suite, set->slot[i].a, size, live, ops,
-			  status[i] ? NULL : set->slot[i].t,
-			  status[i] ? status[i] : "ok");
+	for (i = 0; i < set->n; i++) {
+		struct eb_slot *sl = &set->slot[i];
+
+		eb_report(suite, sl->a, size, live, (u64)sl->units * w->ops,
+			  status[i] ? NULL : sl->t, status[i] ? status[i] : "ok");
+	}
 }
 
 /* ---- pair, batch, large ------------------------------------------------------ */
@@ -747,7 +811,7 @@ static void eb_rounds(struct eb_set *set, eb_repeat_fn fn, const void *arg,
 /**
  * struct eb_fixed - one size of pair, batch or large
  * @size: bytes
- * @n: pairs, or objects per batch
+ * @n: objects per batch
  * @h: room for @n handles (batch)
  */
 struct eb_fixed {
@@ -756,37 +820,29 @@ struct eb_fixed {
 	unsigned long *h;
 };
 
-/* A warm-up is a quarter of a repeat. */
-static unsigned int eb_warm(unsigned int n, bool warm)
-{
-	return warm ? max(n / 4, 1U) : n;
-}
-
-static int eb_pair_repeat(struct eb_slot *sl, const void *arg, unsigned int r,
-			  bool warm, u64 *ns)
+static int eb_pair_run(struct eb_slot *sl, const void *arg,
+		       unsigned int units, u64 *ns)
 {
 	const struct eb_fixed *f = arg;
 
-	return eb_pair(sl->a, &sl->c, f->size, eb_warm(f->n, warm), ns);
+	return eb_pair(sl->a, &sl->c, f->size, units, ns);
 }
 
-static int eb_batch_repeat(struct eb_slot *sl, const void *arg, unsigned int r,
-			   bool warm, u64 *ns)
+static int eb_batch_run(struct eb_slot *sl, const void *arg,
+			unsigned int units, u64 *ns)
 {
 	const struct eb_fixed *f = arg;
 
-	return eb_batch(sl->a, &sl->c, f->size, eb_warm(f->n, warm), f->h, ns);
-}
-
-static unsigned int eb_count(unsigned long bytes, size_t size,
-			     unsigned int lo, unsigned int hi)
-{
-	return clamp_t(unsigned long, bytes / size, lo, max(lo, hi));
+	return eb_batch(sl->a, &sl->c, f->size, f->n, units, f->h, ns);
 }
 
 static void eb_suite_pair(void)
 {
-	struct eb_fixed f;
+	struct eb_fixed f = {};
+	struct eb_work w = {
+		.run = eb_pair_run, .arg = &f, .first = 16,
+		.most = max(pair_ops, 1U), .ops = 2,
+	};
 	struct eb_set *set;
 	unsigned int cls;
 
@@ -798,16 +854,18 @@ static void eb_suite_pair(void)
 	}
 	for (cls = 0; cls < EA_NR_CLASSES; cls++) {
 		f.size = ea_class_size(cls);
-		f.n = eb_count(pair_bytes, f.size, 64, pair_ops);
-		eb_rounds(set, eb_pair_repeat, &f, "pair", f.size, 0, 2ULL * f.n,
-			  "nomem");
+		eb_rounds(set, &w, "pair", f.size, 0, "nomem");
 	}
 	eb_set_destroy(set);
 }
 
 static void eb_suite_large(void)
 {
-	struct eb_fixed f;
+	struct eb_fixed f = {};
+	struct eb_work w = {
+		.run = eb_pair_run, .arg = &f, .first = 1,
+		.most = max(large_ops, 1U), .ops = 2,
+	};
 	struct eb_set *set;
 	unsigned int s;
 
@@ -818,9 +876,7 @@ static void eb_suite_large(void)
 	}
 	for (s = 0; s < EB_LARGE_SIZES; s++) {
 		f.size = eb_large_sizes[s];
-		f.n = max(large_ops, 1U);
-		eb_rounds(set, eb_pair_repeat, &f, "large", f.size, 0, 2ULL * f.n,
-			  "nomem");
+		eb_rounds(set, &w, "large", f.size, 0, "nomem");
 	}
 	eb_set_destroy(set);
 }
@@ -828,7 +884,10 @@ static void eb_suite_large(void)
 static void eb_suite_batch(void)
 {
 	unsigned int cls, most = max(batch_max, 1U);
-	struct eb_fixed f;
+	struct eb_fixed f = {};
+	struct eb_work w = {
+		.run = eb_batch_run, .arg = &f, .first = 1, .most = 256,
+	};
 	struct eb_set *set;
 
 	f.h = kvmalloc_array(most, sizeof(*f.h), GFP_KERNEL);
@@ -841,9 +900,9 @@ static void eb_suite_batch(void)
 	}
 	for (cls = 0; cls < EA_NR_CLASSES; cls++) {
 		f.size = ea_class_size(cls);
-		f.n = min(eb_count(batch_bytes, f.size, 16, most), most);
-		eb_rounds(set, eb_batch_repeat, &f, "batch", f.size, f.n,
-			  2ULL * f.n, "nomem");
+		f.n = clamp_t(unsigned long, batch_bytes / f.size, 1, most);
+		w.ops = 2 * f.n;
+		eb_rounds(set, &w, "batch", f.size, f.n, "nomem");
 	}
 	eb_set_destroy(set);
 	kvfree(f.h);
@@ -932,26 +991,24 @@ static void eb_script_free(struct eb_script *s)
 
 /*
  * Write a script: fill until @fill_bytes are live (mixed) or @fill_count
- * objects (scale), then repeats turns of a warm-up of @chunk / 4 steps and
- * @chunk timed steps (all even, for scale). Mixed chunks
- * allocate with probability 60% below the fill and 40% above it; scale
- * chunks free a random object and allocate one of @fixed bytes, in turn.
+ * objects (scale), then enough churn for every allocator to calibrate and
+ * run its 2 * @repeats runs (warm-ups included) of at most @most steps.
+ * Mixed churn allocates with probability 60% below the fill and 40% above
+ * it; scale churn frees a random object and allocates one of @fixed bytes,
+ * in turn.
  */
 static int eb_script_make(struct eb_script *s, u64 fill_bytes,
 			  unsigned long fill_count, u32 fixed, u32 max_size,
-			  unsigned int chunk)
+			  unsigned int most)
 {
 	struct eb_gen g = { .s = s, .rng = seed };
-	unsigned long max_steps, i;
-	u32 size;
+	unsigned long max_steps, churn, i;
+	u32 coin;
 
 	memset(s, 0, sizeof(*s));
-	s->chunk = chunk;
-	s->warm = (chunk / 4) & ~1U;
-	s->nr_chunks = repeats;
+	churn = (unsigned long)most * (2 * repeats + 3);
 	/* A mixed fill takes at most fill_bytes / 8 steps. */
-	max_steps = (fixed ? fill_count : div_u64(fill_bytes, 8) + 1) +
-		    (unsigned long)(s->warm + chunk) * s->nr_chunks;
+	max_steps = (fixed ? fill_count : div_u64(fill_bytes, 8) + 1) + churn;
 	if (max_steps > U32_MAX / 2)
 		return -E2BIG;
 	s->steps = kvmalloc_array(max_steps, sizeof(*s->steps), GFP_KERNEL);
@@ -972,7 +1029,7 @@ static int eb_script_make(struct eb_script *s, u64 fill_bytes,
 	}
 	s->nr_fill = g.n;
 	s->live = g.nr_live;
-	for (i = 0; i < (unsigned long)(s->warm + chunk) * s->nr_chunks; i++) {
+	for (i = 0; i < churn; i++) {
 		if (fixed) {
 			if (i & 1 || !g.nr_live)
 				eb_gen_alloc_step(&g, fixed);
@@ -980,12 +1037,13 @@ static int eb_script_make(struct eb_script *s, u64 fill_bytes,
 				eb_gen_free_step(&g);
 			continue;
 		}
-		size = eb_below(&g.rng, 100) < (g.bytes < fill_bytes ? 60 : 40);
-		if (size || !g.nr_live)
+		coin = eb_below(&g.rng, 100) < (g.bytes < fill_bytes ? 60 : 40);
+		if (coin || !g.nr_live)
 			eb_gen_alloc_step(&g, eb_mixed_size(&g.rng, max_size));
 		else
 			eb_gen_free_step(&g);
 	}
+	s->nr_steps = g.n;
 out:
 	kvfree(g.live);
 	kvfree(g.free);
@@ -1036,24 +1094,28 @@ static void eb_script_drain(struct eb_slot *sl, const struct eb_script *s)
 	}
 }
 
-static int eb_script_repeat(struct eb_slot *sl, const void *arg,
-			    unsigned int r, bool warm, u64 *ns)
+/* The next @units steps of the script, from where this allocator is. */
+static int eb_script_run(struct eb_slot *sl, const void *arg,
+			 unsigned int units, u64 *ns)
 {
 	const struct eb_script *s = arg;
-	unsigned int from = s->nr_fill + r * (s->warm + s->chunk);
 
-	if (!warm)
-		from += s->warm;
-	return eb_script(sl->a, &sl->c, s->steps, from,
-			 from + (warm ? s->warm : s->chunk), sl->h, &sl->done, ns);
+	if (units > s->nr_steps - sl->done)
+		return -ENOSPC;
+	return eb_script(sl->a, &sl->c, s->steps, sl->done, sl->done + units,
+			 sl->h, &sl->done, ns);
 }
 
-/* Every allocator of @list filled up, then the chunks, in turn. */
+/* Every allocator of @list filled up, then its repeats, in turn. */
 static void eb_measure_script(const char *suite, const enum eb_alloc *list,
 			      unsigned int n, const struct eb_script *s,
-			      u64 size, u64 capacity)
+			      unsigned int most, u64 size, u64 capacity)
 {
 	struct eb_set *set = eb_set_create(list, n, capacity);
+	struct eb_work w = {
+		.run = eb_script_run, .arg = s, .first = 64, .most = most,
+		.ops = 1,
+	};
 	unsigned int i;
 	int ret;
 
@@ -1071,8 +1133,7 @@ static void eb_measure_script(const char *suite, const enum eb_alloc *list,
 		if (ret)
 			sl->status = ret == -ETIME ? "timeout" : "nomem";
 	}
-	eb_rounds(set, eb_script_repeat, s, suite, size, s->live, s->chunk,
-		  "nomem");
+	eb_rounds(set, &w, suite, size, s->live, "nomem");
 	for (i = 0; i < set->n; i++)
 		eb_script_drain(&set->slot[i], s);
 	eb_set_destroy(set);
@@ -1080,15 +1141,16 @@ static void eb_measure_script(const char *suite, const enum eb_alloc *list,
 
 static void eb_suite_mixed(void)
 {
-	struct eb_script s;
 	u64 fill = div_u64((u64)mixed_capacity * min(mixed_fill_pct, 100U), 100);
+	unsigned int most = max(mixed_ops, 16U);
+	struct eb_script s;
 
 	if (eb_script_make(&s, fill, 0, 0, clamp(mixed_max_size, 16U, SZ_1M),
-			   max(mixed_ops, 2U))) {
+			   most)) {
 		eb_out("suite=mixed status=nomem\n");
 		return;
 	}
-	eb_measure_script("mixed", eb_small, ARRAY_SIZE(eb_small), &s, 0,
+	eb_measure_script("mixed", eb_small, ARRAY_SIZE(eb_small), &s, most, 0,
 			  mixed_capacity);
 	eb_script_free(&s);
 }
@@ -1097,13 +1159,12 @@ static void eb_suite_scale(void)
 {
 	static const unsigned long scales[] = { SZ_1K, SZ_64K, SZ_1M };
 	u32 size = clamp(scale_size, 1U, (u32)EA_SMALL_MAX);
+	unsigned int i, k, n, most = max(scale_ops, 16U);
 	enum eb_alloc list[ARRAY_SIZE(eb_small)];
-	unsigned int i, k, n;
 	struct eb_script s;
 
 	for (k = 0; k < ARRAY_SIZE(scales) && scales[k] <= scale_max; k++) {
-		if (eb_script_make(&s, 0, scales[k], size, size,
-				   max(scale_ops, 2U) & ~1U)) {
+		if (eb_script_make(&s, 0, scales[k], size, size, most)) {
 			eb_out("suite=scale live=%lu status=nomem\n", scales[k]);
 			continue;
 		}
@@ -1112,11 +1173,11 @@ static void eb_suite_scale(void)
 				list[n++] = eb_small[i];
 		}
 		/* Room for the peak, and for partly used slabs. */
-		eb_measure_script("scale", list, n, &s, size,
+		eb_measure_script("scale", list, n, &s, most, size,
 				  s.peak_bytes + s.peak_bytes / 4 + SZ_1M);
 		if (n < ARRAY_SIZE(eb_small))
-			eb_report("scale", EB_GENALLOC, size, scales[k], s.chunk,
-				  NULL, "skipped");
+			eb_report("scale", EB_GENALLOC, size, scales[k], 0, NULL,
+				  "skipped");
 		eb_script_free(&s);
 	}
 }
@@ -1134,7 +1195,7 @@ enum eb_part {
 	EB_PART_CLOCK,		/* ktime_get_ns() */
 	EB_PART_MUTEX,		/* mutex_lock() + mutex_unlock() */
 	EB_PART_XA_EMPTY,	/* xa_reserve() + xa_store() + xa_erase(), nothing else in it */
-	EB_PART_XA_LIVE,	/* the same with 1024 other IDs live below */
+	EB_PART_XA_LIVE,	/* the same, the freed ID 1024 below: 1 K live */
 	EB_NR_PARTS
 };
 
@@ -1166,7 +1227,7 @@ static noinline int eb_part_loop(enum eb_part p, struct xarray *xa,
 			if (xa_reserve(xa, *next, GFP_KERNEL_ACCOUNT))
 				return -ENOMEM;
 			xa_store(xa, *next, xa_mk_value(*next), GFP_KERNEL_ACCOUNT);
-			xa_erase(xa, *next);
+			xa_erase(xa, p == EB_PART_XA_LIVE ? *next - SZ_1K : *next);
 			++*next;
 			break;
 		}
@@ -1177,8 +1238,8 @@ static noinline int eb_part_loop(enum eb_part p, struct xarray *xa,
 
 static void eb_suite_parts(void)
 {
-	unsigned int p, r, n = max(pair_ops, 16U);
-	u64 t[EB_MAX_REPEATS], ns;
+	u64 t[EB_MAX_REPEATS], ns, best, target = (u64)max(repeat_us, 100U) * NSEC_PER_USEC;
+	unsigned int p, r, n;
 	unsigned long next, i;
 	struct mutex lock;	/* of nothing: its cost is what is timed */
 	struct xarray xa;
@@ -1194,11 +1255,22 @@ static void eb_suite_parts(void)
 				ret = xa_err(xa_store(&xa, next++, xa_mk_value(i),
 						      GFP_KERNEL));
 		}
-		for (r = 0; r <= repeats && !ret; r++) {
+		/* Calibrate, as eb_calibrate() does. */
+		for (n = 16; !ret; n *= 4) {
+			ret = eb_part_loop(p, &xa, &lock, &next, n, &ns);
+			if (ns >= target / 4 || n >= SZ_1M)
+				break;
+		}
+		for (r = 0, best = ns; r < 3 && !ret; r++) {
+			ret = eb_part_loop(p, &xa, &lock, &next, n, &ns);
+			best = min(best, ns);
+		}
+		n = clamp_t(u64, div64_u64((u64)n * target, max_t(u64, best, 1)), 1, SZ_4M);
+		for (r = 0; r < repeats && !ret; r++) {
 			eb_quiesce();
-			ret = eb_part_loop(p, &xa, &lock, &next, r ? n : n / 4, &ns);
-			if (r)
-				t[r - 1] = ns;
+			ret = eb_part_loop(p, &xa, &lock, &next, n, &ns) ?:
+			      eb_part_loop(p, &xa, &lock, &next, n, &ns);
+			t[r] = ns;
 		}
 		eb_report_name("parts", eb_part_names[p], 0,
 			       p == EB_PART_XA_LIVE ? SZ_1K : 0, n, ret ? NULL : t,
@@ -1277,8 +1349,9 @@ static int eb_run(char *cmd)
 		return -ENOMEM;
 	eb_len = 0;
 	eb_buf[0] = '\0';
-	eb_out("suite=info repeats=%u seed=%lu page_size=%lu genalloc=%d genalloc_order=%d hz=%u\n",
-	       repeats, seed, PAGE_SIZE, eb_have_genalloc(), genalloc_order, HZ);
+	eb_out("suite=info repeats=%u repeat_us=%u seed=%lu page_size=%lu genalloc=%d genalloc_order=%d hz=%u\n",
+	       repeats, repeat_us, seed, PAGE_SIZE, eb_have_genalloc(),
+	       genalloc_order, HZ);
 	for (i = 0; i < ARRAY_SIZE(eb_suites); i++) {
 		if (!want[i])
 			continue;
