@@ -10,11 +10,12 @@
  *                   other allocations live (live=1024), and with the checks
  *                   on (debug=1)
  *  getppid_pair     two getppid() system calls: the bare system call
- * Each is timed over --iters pairs (2000), --reps times (11) after a
- * warm-up: short repeats, so that a preemption of the emulated CPU by the
- * host spoils few, which the median ignores. The median ns per pair is
- * printed, one line per measurement:
- *   op=alloc_free_pair size=64 live=0 debug=0 iters=2000 reps=11 ns=2345.6
+ * Each is timed in --reps (21) repeats of about --repeat-us (2000) of
+ * guest time, the number of pairs in one calibrated per measurement: the
+ * host takes the emulated CPU away now and then for a whole time slice, and
+ * repeats of equal, short length run the same risk of it whatever they
+ * time; the median ignores the few that suffer. One line per measurement:
+ *   op=alloc_free_pair size=64 live=0 debug=0 iters=812 reps=21 ns=2345.6
  *   min=... max=... status=ok
  */
 #define _GNU_SOURCE
@@ -28,11 +29,11 @@
 #include <unistd.h>
 #include <linux/edualloc.h>
 
-#define MAX_REPS	31
+#define MAX_REPS	63
 #define LIVE		1024
 #define SIZE		64
 
-static unsigned int iters = 2000, reps = 11;
+static unsigned int repeat_us = 2000, reps = 21;
 
 static double now_ns(void)
 {
@@ -94,26 +95,46 @@ static int getppid_pair(int fd)
 	return getppid() < 0 || getppid() < 0;
 }
 
+static int run(int (*pair)(int), int fd, unsigned int n, double *ns)
+{
+	double t0 = now_ns();
+
+	for (unsigned int i = 0; i < n; i++)
+		if (pair(fd))
+			return -1;
+	*ns = now_ns() - t0;
+	return 0;
+}
+
 static int measure(const char *what, int (*pair)(int), int fd, unsigned int live,
 		   int debug)
 {
-	double t[MAX_REPS], t0;
+	double t[MAX_REPS], ns, best, target = repeat_us * 1e3;
+	unsigned int n = 16, r;
+	int err = 0;
 
-	for (unsigned int r = 0; r <= reps; r++) {
-		t0 = now_ns();
-		for (unsigned int i = 0; i < iters; i++) {
-			if (pair(fd)) {
-				fprintf(stderr, "syscall-bench: %s: %s\n", what, strerror(errno));
-				printf("op=%s status=failed\n", what);
-				return 1;
-			}
-		}
-		if (r)		/* the first is a warm-up */
-			t[r - 1] = (now_ns() - t0) / iters;
+	/* Calibrate: 4 times more until a quarter of a repeat, then the fastest of 3. */
+	while (!(err = run(pair, fd, n, &ns)) && ns < target / 4 && n < (1u << 24))
+		n *= 4;
+	best = ns;
+	for (r = 0; r < 3 && !err; r++) {
+		err = run(pair, fd, n, &ns);
+		best = ns < best ? ns : best;
+	}
+	if (!err)
+		n = (unsigned int)(n * target / (best > 1 ? best : 1)) + 1;
+	for (r = 0; r < reps && !err; r++) {
+		err = run(pair, fd, n, &ns);
+		t[r] = ns / n;
+	}
+	if (err) {
+		fprintf(stderr, "syscall-bench: %s: %s\n", what, strerror(errno));
+		printf("op=%s status=failed\n", what);
+		return 1;
 	}
 	qsort(t, reps, sizeof(t[0]), cmp);
 	printf("op=%s size=%d live=%u debug=%d iters=%u reps=%u ns=%.1f min=%.1f max=%.1f "
-	       "status=ok\n", what, pair == alloc_free_pair ? SIZE : 0, live, debug, iters, reps,
+	       "status=ok\n", what, pair == alloc_free_pair ? SIZE : 0, live, debug, n, reps,
 	       reps % 2 ? t[reps / 2] : (t[reps / 2 - 1] + t[reps / 2]) / 2, t[0], t[reps - 1]);
 	fflush(stdout);
 	return 0;
@@ -124,17 +145,17 @@ int main(int argc, char **argv)
 	int fd, fd_debug, rc = 0;
 
 	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--iters") && i + 1 < argc) {
-			iters = (unsigned int)atoi(argv[++i]);
+		if (!strcmp(argv[i], "--repeat-us") && i + 1 < argc) {
+			repeat_us = (unsigned int)atoi(argv[++i]);
 		} else if (!strcmp(argv[i], "--reps") && i + 1 < argc) {
 			reps = (unsigned int)atoi(argv[++i]);
 		} else {
-			fprintf(stderr, "usage: syscall-bench [--iters N] [--reps N]\n");
+			fprintf(stderr, "usage: syscall-bench [--repeat-us N] [--reps N]\n");
 			return 2;
 		}
 	}
-	if (iters < 1)
-		iters = 1;
+	if (repeat_us < 100)
+		repeat_us = 100;
 	if (reps < 1 || reps > MAX_REPS)
 		reps = reps < 1 ? 1 : MAX_REPS;
 

@@ -41,7 +41,8 @@
  * now and then for a whole time slice of its own (some 4 ms): a repeat
  * that suffers it is an outlier. So every allocator's repeats last the
  * same, short, time (repeat_us of guest time; the number of operations in
- * one is calibrated per allocator, which also warms it up): each then runs
+ * one is calibrated per allocator, which also warms it up; a random
+ * workload's repeat has at least 1024 steps, to be a fair sample): each then runs
  * the same risk, most repeats escape, and the median ignores those that do
  * not. The allocators take turns: repeat r of each runs before repeat r + 1
  * of any, so that a burst of noise lands on one repeat of several
@@ -681,6 +682,8 @@ struct eb_set {
  * @run: runs @units units for an allocator: 0 and *@ns, or -errno
  * @arg: for @run
  * @first: units of the first calibration run
+ * @least: fewest units in a repeat, however long they take (a script's
+ *	   repeats must be long enough to be a fair sample of it)
  * @most: most units in a repeat
  * @ops: operations (allocations and frees) per unit
  */
@@ -688,7 +691,7 @@ struct eb_work {
 	int (*run)(struct eb_slot *sl, const void *arg, unsigned int units,
 		   u64 *ns);
 	const void *arg;
-	unsigned int first, most, ops;
+	unsigned int first, least, most, ops;
 };
 
 static struct eb_set *eb_set_create(const enum eb_alloc *list, unsigned int n,
@@ -758,7 +761,7 @@ static int eb_calibrate(struct eb_slot *sl, const struct eb_work *w)
 		best = min(best, ns);
 	}
 	sl->units = clamp_t(u64, div64_u64((u64)n * target, max_t(u64, best, 1)),
-			    1, w->most);
+			    max(w->least, 1U), w->most);
 	return 0;
 }
 
@@ -1113,8 +1116,8 @@ static void eb_measure_script(const char *suite, const enum eb_alloc *list,
 {
 	struct eb_set *set = eb_set_create(list, n, capacity);
 	struct eb_work w = {
-		.run = eb_script_run, .arg = s, .first = 64, .most = most,
-		.ops = 1,
+		.run = eb_script_run, .arg = s, .first = 64,
+		.least = min(most, SZ_1K), .most = most, .ops = 1,
 	};
 	unsigned int i;
 	int ret;
@@ -1349,9 +1352,10 @@ static int eb_run(char *cmd)
 		return -ENOMEM;
 	eb_len = 0;
 	eb_buf[0] = '\0';
-	eb_out("suite=info repeats=%u repeat_us=%u seed=%lu page_size=%lu genalloc=%d genalloc_order=%d hz=%u\n",
-	       repeats, repeat_us, seed, PAGE_SIZE, eb_have_genalloc(),
-	       genalloc_order, HZ);
+	eb_out("suite=info repeats=%u repeat_us=%u seed=%lu page_size=%lu hz=%u",
+	       repeats, repeat_us, seed, PAGE_SIZE, HZ);
+	eb_out(" genalloc=%d genalloc_order=%d\n", eb_have_genalloc(),
+	       genalloc_order);
 	for (i = 0; i < ARRAY_SIZE(eb_suites); i++) {
 		if (!want[i])
 			continue;

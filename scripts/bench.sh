@@ -56,12 +56,12 @@ cp "$out/cli/bin/edualloc" "$guest/"
 cp bench/traces/*.rep "$guest/traces/"
 
 KPARAMS=""
-ITERS=2000
+SCPARAMS=""
 REPS=3
 MINTIME=0.2
 if [ "$QUICK" = 1 ]; then
 	KPARAMS="repeats=7 repeat_us=1000 scale_max=65536"
-	ITERS=500
+	SCPARAMS="--reps 7 --repeat-us 1000"
 	REPS=1
 	MINTIME=0
 fi
@@ -93,7 +93,7 @@ v0=\$(cat \$M/verbosity)
 for v in \$v0 0; do
 	say "system call overhead (syscall-bench), event log verbosity \$v"
 	echo \$v >\$M/verbosity
-	if ./syscall-bench --iters $ITERS --reps 11 >/tmp/sc.txt; then :; else rc=1; fi
+	if ./syscall-bench $SCPARAMS >/tmp/sc.txt; then :; else rc=1; fi
 	sed "s/^/\$P: syscall verbosity=\$v /" /tmp/sc.txt
 done
 say "trace replay through /dev/edualloc (debug checks off, event log off)"
