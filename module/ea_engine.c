@@ -1282,9 +1282,13 @@ static void ea_free_loc(struct ea_instance *inst, struct ea_loc *loc)
 	st->free_ns += ktime_get_ns() - t0;
 }
 
-/* Which allocation does a free name? 0 and @loc, or -errno (refused). */
+/*
+ * Which allocation does a free name? 0 and @loc, or -errno (refused).
+ * @by_offset: @offset was given (with @id > 0 it must then agree; 0 is a
+ * real offset, the arena's first byte).
+ */
 static int ea_free_target(struct ea_instance *inst, int id, u64 offset,
-			  struct ea_loc *loc)
+			  bool by_offset, struct ea_loc *loc)
 {
 	struct ea_req req = { .id = id, .offset = offset, .cls = EA_NO_CLASS };
 	struct ea_loc other;
@@ -1298,11 +1302,11 @@ static int ea_free_target(struct ea_instance *inst, int id, u64 offset,
 			return ea_refuse(inst, &req, EA_ERR_UNKNOWN_ID);
 		if (ret == -EALREADY) {
 			/* Someone else lives where @id used to: a stale ID. */
-			if (offset && ea_where(inst, offset, &other) == EA_AT_START)
+			if (by_offset && ea_where(inst, offset, &other) == EA_AT_START)
 				return ea_refuse(inst, &req, EA_ERR_STALE_ID);
 			return ea_refuse(inst, &req, EA_ERR_DOUBLE_FREE);
 		}
-		if (offset && offset != loc->offset)
+		if (by_offset && offset != loc->offset)
 			return ea_refuse(inst, &req, EA_ERR_STALE_ID);
 		return 0;
 	}
@@ -1315,6 +1319,25 @@ static int ea_free_target(struct ea_instance *inst, int id, u64 offset,
 	default:
 		return ea_refuse(inst, &req, EA_ERR_BAD_OFFSET);
 	}
+}
+
+/* ea_free() and ea_free_both(), which differ in what offset 0 means. */
+static int ea_free_named(struct ea_instance *inst, int id, u64 offset,
+			 bool by_offset, struct ea_alloc_info *out)
+{
+	struct ea_loc loc;
+	int ret;
+
+	mutex_lock(&inst->lock);
+	inst->op = EA_OP_FREE;
+	ret = ea_free_target(inst, id, offset, by_offset, &loc);
+	if (!ret) {
+		ea_loc_info(&loc, out);
+		ea_free_loc(inst, &loc);
+		ea_emit_loc(inst, EA_EV_FREE, &loc, loc.owner);
+	}
+	mutex_unlock(&inst->lock);
+	return ret;
 }
 
 /**
@@ -1336,19 +1359,25 @@ static int ea_free_target(struct ea_instance *inst, int id, u64 offset,
 int ea_free(struct ea_instance *inst, int id, u64 offset,
 	    struct ea_alloc_info *out)
 {
-	struct ea_loc loc;
-	int ret;
+	return ea_free_named(inst, id, offset, !id || offset, out);
+}
 
-	mutex_lock(&inst->lock);
-	inst->op = EA_OP_FREE;
-	ret = ea_free_target(inst, id, offset, &loc);
-	if (!ret) {
-		ea_loc_info(&loc, out);
-		ea_free_loc(inst, &loc);
-		ea_emit_loc(inst, EA_EV_FREE, &loc, loc.owner);
-	}
-	mutex_unlock(&inst->lock);
-	return ret;
+/**
+ * ea_free_both() - free an allocation named by its ID and its offset
+ * @inst: instance
+ * @id: its ID, > 0
+ * @offset: its first byte; 0 too is an offset here (the arena's first
+ *	    byte), where ea_free() would read it as "no offset given"
+ * @out: filled with what was freed; may be NULL
+ *
+ * Context: Process context; takes the instance lock and may sleep.
+ * Return: as ea_free(); -ESTALE also when @id is live elsewhere than
+ * @offset 0, or freed while another allocation starts at 0.
+ */
+int ea_free_both(struct ea_instance *inst, int id, u64 offset,
+		 struct ea_alloc_info *out)
+{
+	return ea_free_named(inst, id, offset, true, out);
 }
 
 /* Refuse a request about an ID: never issued or already freed. */

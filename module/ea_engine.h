@@ -212,6 +212,8 @@ int ea_alloc(struct ea_instance *inst, u64 size, u32 owner, struct ea_alloc_info
  * (-ESTALE). With id > 0, offset 0 means "no offset given".
  */
 int ea_free(struct ea_instance *inst, int id, u64 offset, struct ea_alloc_info *out);
+/* Both given, offset 0 included: they must name the same allocation. */
+int ea_free_both(struct ea_instance *inst, int id, u64 offset, struct ea_alloc_info *out);
 /* Always a new ID and a new place; contents kept up to the smaller size. */
 int ea_realloc(struct ea_instance *inst, int id, u64 new_size, u32 owner,
 	       struct ea_alloc_info *out);

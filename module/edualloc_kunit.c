@@ -1112,6 +1112,34 @@ static void ea_test_errors(struct kunit *test)
 		KUNIT_EXPECT_STRNEQ(test, ea_err_name(k), "?");
 }
 
+/* ea_free_both(): with an ID, offset 0 is the arena's first byte, not "none". */
+static void ea_test_free_both(struct kunit *test)
+{
+	struct ea_test *t = test->priv;
+	struct ea_instance *inst = t->inst;
+	struct ea_alloc_info a, b, c;
+	struct ea_stats st;
+
+	ea_test_alloc(test, inst, 24, &a);
+	ea_test_alloc(test, inst, 24, &b);
+	KUNIT_ASSERT_EQ(test, a.offset, 0);
+	KUNIT_EXPECT_EQ(test, ea_free_both(inst, b.id, 0, NULL), -ESTALE);
+	KUNIT_EXPECT_EQ(test, ea_free_both(inst, 99, 0, NULL), -ENOENT);
+	KUNIT_EXPECT_EQ(test, ea_free_both(inst, a.id, 0, NULL), 0);
+	KUNIT_EXPECT_EQ(test, ea_free_both(inst, a.id, 0, NULL), -EALREADY);
+	/* Freed, and another allocation starts at 0 now: a stale ID. */
+	ea_test_alloc(test, inst, 24, &c);
+	KUNIT_ASSERT_EQ(test, c.offset, 0);
+	KUNIT_EXPECT_EQ(test, ea_free_both(inst, a.id, 0, NULL), -ESTALE);
+	KUNIT_EXPECT_EQ(test, ea_free_both(inst, b.id, b.offset, NULL), 0);
+	ea_get_stats(inst, &st);
+	KUNIT_EXPECT_EQ(test, st.errors[EA_ERR_STALE_ID], 2);
+	KUNIT_EXPECT_EQ(test, st.errors[EA_ERR_UNKNOWN_ID], 1);
+	KUNIT_EXPECT_EQ(test, st.errors[EA_ERR_DOUBLE_FREE], 1);
+	KUNIT_EXPECT_EQ(test, st.live_allocs, 1);
+	ea_test_valid(test, inst);
+}
+
 /* The last ID there is, then no more. */
 static void ea_test_no_ids(struct kunit *test)
 {
@@ -1957,6 +1985,7 @@ static struct kunit_case ea_engine_cases[] = {
 	KUNIT_CASE(ea_test_buddy),
 	KUNIT_CASE_PARAM(ea_test_odd_arena, ea_test_capacities_gen_params),
 	KUNIT_CASE(ea_test_errors),
+	KUNIT_CASE(ea_test_free_both),
 	KUNIT_CASE(ea_test_no_ids),
 	KUNIT_CASE(ea_test_create_params),
 	KUNIT_CASE(ea_test_redzone),

@@ -795,15 +795,10 @@ static long ea_ioctl_free(struct ea_file *f, void __user *uarg)
 		ret = PTR_ERR(ea);
 		goto out_put;
 	}
-	/*
-	 * The engine reads offset 0 beside an ID as "no offset": check an
-	 * ID given with offset 0 here (an ID it does not know, it reports).
-	 */
-	ret = 0;
-	if (id && arg.flags & EDUALLOC_FREE_BY_OFFSET && !offset &&
-	    !ea_lookup_id(ea, id, &info) && info.offset)
-		ret = -ESTALE;
-	if (!ret)
+	/* ea_free() reads offset 0 beside an ID as "no offset": both given, 0 is an offset. */
+	if ((arg.flags & both) == both)
+		ret = ea_free_both(ea, id, offset, &info);
+	else
 		ret = ea_free(ea, id, offset, &info);
 	ea_inst_leave(inst);
 	if (ret > 0)
@@ -941,6 +936,7 @@ static long ea_ioctl_bit(struct ea_file *f, void __user *uarg)
 	struct edualloc_bit arg;
 	struct ea_dev_inst *inst;
 	struct ea_instance *ea;
+	bool answered;
 	u32 found = 0;
 	long ret;
 
@@ -949,6 +945,14 @@ static long ea_ioctl_bit(struct ea_file *f, void __user *uarg)
 	if (arg.flags || arg.op < EDUALLOC_BIT_SET || arg.op > EDUALLOC_BIT_CLEAR_ALL ||
 	    (arg.op == EDUALLOC_BIT_CLEAR_ALL && arg.bit))
 		return -EINVAL;
+	/*
+	 * SET, CLEAR and CLEAR_ALL change the bitset and answer value 0:
+	 * the probe writes that answer, so that no copy is left to fail
+	 * once the bitset has changed. GET and FIND answer at the end.
+	 */
+	answered = arg.op != EDUALLOC_BIT_GET && arg.op != EDUALLOC_BIT_FIND;
+	if (answered)
+		arg.value = 0;
 	if (copy_to_user(uarg, &arg, sizeof(arg)))
 		return -EFAULT;
 
@@ -981,8 +985,10 @@ static long ea_ioctl_bit(struct ea_file *f, void __user *uarg)
 	if (ret < 0)
 		goto out_put;
 
+	ret = 0;
 	arg.value = found;
-	ret = copy_to_user(uarg, &arg, sizeof(arg)) ? -EFAULT : 0;
+	if (!answered && copy_to_user(uarg, &arg, sizeof(arg)))
+		ret = -EFAULT;
 out_put:
 	ea_inst_put(inst);
 	return ret;
@@ -1116,7 +1122,7 @@ static long ea_ioctl_config(struct ea_file *f, void __user *uarg)
 	struct edualloc_config arg;
 	struct ea_dev_inst *inst;
 	struct ea_instance *ea;
-	bool set_debug, set_fail;
+	bool set_debug, set_fail, changes;
 	long ret = 0;
 
 	if (copy_from_user(&arg, uarg, sizeof(arg)))
@@ -1126,10 +1132,22 @@ static long ea_ioctl_config(struct ea_file *f, void __user *uarg)
 	if (arg.flags & ~known || arg.__pad || arg.debug > (set_debug ? 1 : 0) ||
 	    (!set_fail && arg.fail_nth))
 		return -EINVAL;
-	if (copy_to_user(uarg, &arg, sizeof(arg)))
-		return -EFAULT;
 
+	/*
+	 * A change is answered before it is made: the probe writes back the
+	 * debug value the call leaves (the one asked for, or the current one
+	 * beside a fail_nth alone), so that no copy is left to fail once the
+	 * instance has changed. A plain read answers at the end.
+	 */
 	inst = ea_file_inst(f);
+	changes = set_debug || set_fail;
+	if (!set_debug)
+		arg.debug = READ_ONCE(inst->debug);
+	if (copy_to_user(uarg, &arg, sizeof(arg))) {
+		ea_inst_put(inst);
+		return -EFAULT;
+	}
+
 	mutex_lock(&ea_registry_lock);
 	ea = ea_inst_enter(inst);
 	if (IS_ERR(ea)) {
@@ -1153,7 +1171,7 @@ static long ea_ioctl_config(struct ea_file *f, void __user *uarg)
 	if (ret)
 		return ret;
 
-	if (copy_to_user(uarg, &arg, sizeof(arg)))
+	if (!changes && copy_to_user(uarg, &arg, sizeof(arg)))
 		return -EFAULT;
 	return 0;
 }
@@ -1275,7 +1293,7 @@ static long ea_ioctl_allocs(struct ea_file *f, void __user *uarg)
 	w.max = min_t(u32, arg.max, EDUALLOC_ALLOCS_MAX);
 	w.start_id = arg.start_id;
 	if (w.max) {
-		w.buf = kvcalloc(w.max, sizeof(*w.buf), GFP_KERNEL_ACCOUNT);
+		w.buf = kvcalloc(w.max, sizeof(*w.buf), GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
 		if (!w.buf)
 			return -ENOMEM;
 	}
@@ -1561,19 +1579,45 @@ err_obs:
 	return ret;
 }
 
+/*
+ * At unload the leak reports go to the event log, which goes too: say on
+ * the console which instances still held allocations. @st is scratch.
+ */
+static void ea_report_unload_leaks(struct ea_dev_inst *inst, struct ea_stats *st)
+{
+	struct ea_instance *ea;
+
+	lockdep_assert_held(&ea_registry_lock);
+	ea = ea_inst_enter(inst);
+	if (IS_ERR(ea))
+		return;
+	ea_get_stats(ea, st);
+	ea_inst_leave(inst);
+	if (st->live_allocs)
+		pr_info("unloading: %s instance \"%s\" destroyed with %llu allocations never freed (%llu bytes)\n",
+			inst->obs.kind == EDUALLOC_KIND_SHARED ? "shared" : "named",
+			inst->obs.name, st->live_allocs, st->live_requested);
+}
+
 static void __exit ea_exit(void)
 {
 	struct ea_dev_inst *inst, *tmp;
+	struct ea_stats *st;
 
 	misc_deregister(&ea_miscdev);
 
 	/* No file is open (each holds the module): only the registry's
 	 * references are left, and killing drops them.
 	 */
+	st = kmalloc(sizeof(*st), GFP_KERNEL);
 	mutex_lock(&ea_registry_lock);
-	list_for_each_entry_safe(inst, tmp, &ea_registry, node)
+	list_for_each_entry_safe(inst, tmp, &ea_registry, node) {
+		if (st)
+			ea_report_unload_leaks(inst, st);
 		ea_inst_kill_locked(inst);
+	}
 	mutex_unlock(&ea_registry_lock);
+	kfree(st);
 	ea_shared = NULL;
 
 	ea_obs_exit();

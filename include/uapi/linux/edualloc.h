@@ -93,7 +93,8 @@
  *	-EFAULT	the argument (or a buffer it points to) cannot be read or
  *		written. If the result of a successful ALLOC or CREATE
  *		cannot be written back, the allocation or instance is
- *		undone first; REALLOC's result stands (see there).
+ *		undone first; REALLOC's result stands (see there). Any
+ *		other command that fails with -EFAULT has changed nothing.
  *	-ENOTTY	not an edualloc command (or a command of another version).
  * and every command that works on the attached instance (ALLOC and after)
  * with:
