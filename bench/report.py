@@ -199,12 +199,23 @@ class Data:
                 out.append(r.get("verbosity"))
         return out
 
-    def sc(self, op, live=0, debug=0, verbosity=0):
+    def sc(self, op, live=0, debug=0, verbosity=0, key="ns"):
         for r in self.syscall:
             if (r.get("op") == op and r.get("live") == live and r.get("debug") == debug and
                     r.get("verbosity") == verbosity):
-                return r.get("ns") if r.get("status") == "ok" else None
+                return r.get(key) if r.get("status") == "ok" else None
         return None
+
+    def sccell(self, op, live=0, debug=0, verbosity=0):
+        ns, lo = self.sc(op, live, debug, verbosity), self.sc(op, live, debug, verbosity, "min")
+        if ns is None:
+            return "-"
+        return fmt(ns) + ("~" if lo and ns > NOISY * lo else "")
+
+    def noisy(self):
+        """(noisy, all) figures with a median and a minimum, kernel and syscall."""
+        rs = [r for r in self.kernel + self.syscall if r.get("status") == "ok" and r.get("min")]
+        return sum(1 for r in rs if r["ns"] > NOISY * r["min"]), len(rs)
 
     def replays(self):
         return self.device + self.host
@@ -334,6 +345,13 @@ def report_text(D, res):
     L.append(f"Kernel figures: median ns per operation of {D.kernel_info.get('repeats', '?')} repeats of "
              f"{D.kernel_info.get('repeat_us', '?')} us each; ~ marks a median over {NOISY}x its minimum "
              "(the host took the CPU away often).")
+    bad, total = D.noisy()
+    res["noise"] = {"noisy": bad, "figures": total, "threshold": NOISY}
+    if total and bad > total / 5:
+        L.append(f"WARNING: {bad} of {total} in-guest figures are noisy (~): the host was busy; "
+                 "the ratios are less trustworthy than usual. Rerun on a quiet host.")
+    elif total:
+        L.append(f"{bad} of {total} in-guest figures are marked ~.")
     if not D.vm_ok:
         L.append("WARNING: the guest did not finish cleanly: in-VM figures are missing or partial"
                  " (console: vm.log).")
@@ -416,7 +434,7 @@ def report_text(D, res):
             row = [name]
             for v in vs:
                 ns = D.sc(op, live, debug, v)
-                row += [ns, ratio(ns, D.sc("version_pair", 0, 0, v))]
+                row += [D.sccell(op, live, debug, v), ratio(ns, D.sc("version_pair", 0, 0, v))]
             rows.append(row)
         head = ["ioctl pair"]
         for v in vs:
@@ -594,6 +612,8 @@ def main():
     D = Data(a.dir)
     res = analyse(D)
     text = report_text(D, res)
+    bad, total = D.noisy()
+    res["noise"] = {"noisy": bad, "figures": total, "threshold": NOISY}
     res["files"] = {"report": "report.txt", "json": "bench.json", "chart": "bench.svg",
                     "raw": ["vm.log", "host.jsonl", "callgrind.jsonl", "meta.json"]}
     with open(os.path.join(a.dir, "report.txt"), "w") as f:
