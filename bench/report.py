@@ -230,6 +230,9 @@ class Data:
     def rp(self, trace, alloc, key):
         for r in self.replays():
             if r["trace"] == trace and r["allocator"] == alloc:
+                if key == "utilization" and r.get("peak_footprint"):
+                    # From the bytes: `edualloc replay` rounds its ratio.
+                    return r["peak_payload"] / r["peak_footprint"]
                 return r.get(key)
         return None
 
