@@ -98,18 +98,18 @@ p_selftest() {
 case "$LANES" in
 all)	kernels="debug debian-6.12 debian-6.1"
 	phase "dependencies" p_deps
+	phase "kernels" p_kernels	# first: the guest build (lab 4) uses their trees
 	phase "build" p_build
 	phase "static checks" p_static
 	phase "host tests (engine, ASan/UBSan, fuzz)" p_host
-	phase "kernels" p_kernels
 	phase "VM: debug kernel (KUnit, KASAN...)" p_vm_debug
 	phase "VM: Debian 6.12" p_vm_612
 	phase "VM: Debian 6.1" p_vm_61
 	phase "harness self-test" p_selftest ;;
 debug)	kernels="debug"
 	phase "dependencies" p_deps
-	phase "build" p_build
 	phase "kernels" p_kernels
+	phase "build" p_build
 	phase "VM: debug kernel (KUnit, KASAN...)" p_vm_debug ;;
 *)	echo "usage: $0 all|debug" >&2; exit 2 ;;
 esac
