@@ -10,8 +10,8 @@
  *
  *  pair	allocate one object and free it, over and over, for each class
  *		size from 8 B to 256 KiB: every allocator's fast path.
- *  batch	N allocations, then their N frees, per class size (N is 1024,
- *		fewer from 8 KiB up): slab refills and releases.
+ *  batch	N allocations, then their N frees, per class size (N is 256,
+ *		fewer from 32 KiB up): slab refills and releases.
  *  large	pair for 512 KiB, 1 MiB and 4 MiB: the engine's vmalloc path.
  *  mixed	random allocations (8 B to 4 KiB, each power-of-two range
  *		equally likely) and frees of random live objects, keeping the
@@ -42,7 +42,7 @@
  * that suffers it is an outlier. So every allocator's repeats last the
  * same, short, time (repeat_us of guest time; the number of operations in
  * one is calibrated per allocator, which also warms it up; a random
- * workload's repeat has at least 1024 steps, to be a fair sample): each then runs
+ * workload's repeat has at least 256 steps, to be a fair sample): each then runs
  * the same risk, most repeats escape, and the median ignores those that do
  * not. The allocators take turns: repeat r of each runs before repeat r + 1
  * of any, so that a burst of noise lands on one repeat of several
@@ -108,21 +108,21 @@
 
 #include "ea_engine.h"
 
-static unsigned int repeats = 21;
+static unsigned int repeats = 31;
 module_param(repeats, uint, 0644);
-MODULE_PARM_DESC(repeats, "Timed repeats per measurement, each after a warm-up (1..63, default 21)");
+MODULE_PARM_DESC(repeats, "Timed repeats per measurement, each after a warm-up (1..63, default 31)");
 
-static unsigned int repeat_us = 2000;
+static unsigned int repeat_us = 500;
 module_param(repeat_us, uint, 0644);
-MODULE_PARM_DESC(repeat_us, "Length of a repeat in guest microseconds, calibrated per allocator (default 2000)");
+MODULE_PARM_DESC(repeat_us, "Length of a repeat in guest microseconds, calibrated per allocator (default 500)");
 
 static unsigned int pair_ops = SZ_64K;
 module_param(pair_ops, uint, 0644);
 MODULE_PARM_DESC(pair_ops, "pair: alloc+free pairs per repeat, at most (default 65536)");
 
-static unsigned int batch_max = 1024;
+static unsigned int batch_max = 256;
 module_param(batch_max, uint, 0644);
-MODULE_PARM_DESC(batch_max, "batch: allocations per batch, at most (default 1024)");
+MODULE_PARM_DESC(batch_max, "batch: allocations per batch, at most (default 256)");
 
 static unsigned long batch_bytes = SZ_4M;
 module_param(batch_bytes, ulong, 0644);
@@ -1117,7 +1117,7 @@ static void eb_measure_script(const char *suite, const enum eb_alloc *list,
 	struct eb_set *set = eb_set_create(list, n, capacity);
 	struct eb_work w = {
 		.run = eb_script_run, .arg = s, .first = 64,
-		.least = min(most, SZ_1K), .most = most, .ops = 1,
+		.least = min(most, 256U), .most = most, .ops = 1,
 	};
 	unsigned int i;
 	int ret;

@@ -55,12 +55,12 @@ make -s -C userspace static OUT="$out/cli" >/dev/null
 cp "$out/cli/bin/edualloc" "$guest/"
 cp bench/traces/*.rep "$guest/traces/"
 
-KPARAMS=""
+KPARAMS="raw=1"
 SCPARAMS=""
 REPS=3
 MINTIME=0.2
 if [ "$QUICK" = 1 ]; then
-	KPARAMS="repeats=7 repeat_us=1000 scale_max=65536"
+	KPARAMS="raw=1 repeats=9 scale_max=65536"
 	SCPARAMS="--reps 7 --repeat-us 1000"
 	REPS=1
 	MINTIME=0
