@@ -61,11 +61,12 @@
  * fixed-seed generator, the same script for every allocator, each going
  * through it at its own pace (its warm-ups and repeats take the next steps),
  * so that a timed loop only reads its next step and the live population
- * stays as it is between repeats. Filling up to the live population is not
- * timed.
+ * stays as it is between repeats. Filling up to the live population, and
+ * ageing it with churn until it is in a steady state (a fresh first-fit
+ * bitmap is fast; a fragmented one is not), are not timed.
  *
- * Bounded time, on a slow emulated machine too: operation counts shrink as
- * sizes grow, genalloc is left out of scale above genalloc_max_live live
+ * Bounded time, on a slow emulated machine too: repeats have a fixed
+ * length, genalloc is left out of scale above genalloc_max_live live
  * objects (first fit rescans the full bitmap: filling is quadratic), and a
  * fill that takes longer than budget_ms stops with status=timeout.
  *
@@ -247,8 +248,9 @@ struct eb_step {
 
 /**
  * struct eb_script - a scripted workload
- * @steps: @nr_fill steps that fill up, then the churn, @nr_steps in all
- * @nr_fill: steps of the fill, not timed
+ * @steps: @nr_fill steps that fill up and age, then the churn, @nr_steps
+ *	   in all
+ * @nr_fill: steps of the fill and the ageing, not timed
  * @nr_steps: all the steps
  * @nr_slots: handles the script uses
  * @live: objects live at the end of the fill
@@ -992,26 +994,48 @@ static void eb_script_free(struct eb_script *s)
 	s->steps = NULL;
 }
 
+/* One step of churn (see eb_script_make()); @i counts the churn steps. */
+static void eb_gen_churn_step(struct eb_gen *g, unsigned long i, u64 fill_bytes,
+			      u32 fixed, u32 max_size)
+{
+	bool coin;
+
+	if (fixed) {
+		if (i & 1 || !g->nr_live)
+			eb_gen_alloc_step(g, fixed);
+		else
+			eb_gen_free_step(g);
+		return;
+	}
+	coin = eb_below(&g->rng, 100) < (g->bytes < fill_bytes ? 60 : 40);
+	if (coin || !g->nr_live)
+		eb_gen_alloc_step(g, eb_mixed_size(&g->rng, max_size));
+	else
+		eb_gen_free_step(g);
+}
+
 /*
  * Write a script: fill until @fill_bytes are live (mixed) or @fill_count
- * objects (scale), then enough churn for every allocator to calibrate and
- * run its 2 * @repeats runs (warm-ups included) of at most @most steps.
- * Mixed churn allocates with probability 60% below the fill and 40% above
- * it; scale churn frees a random object and allocates one of @fixed bytes,
- * in turn.
+ * objects (scale); age the population with untimed churn (four times the
+ * live count, at most 64 K steps), so that every allocator is measured in
+ * a steady state however far into the script its repeats take it; then
+ * enough churn for every allocator to calibrate and run its 2 * @repeats
+ * runs (warm-ups included) of at most @most steps. Mixed churn allocates
+ * with probability 60% below the fill and 40% above it; scale churn frees
+ * a random object and allocates one of @fixed bytes, in turn.
  */
 static int eb_script_make(struct eb_script *s, u64 fill_bytes,
 			  unsigned long fill_count, u32 fixed, u32 max_size,
 			  unsigned int most)
 {
 	struct eb_gen g = { .s = s, .rng = seed };
-	unsigned long max_steps, churn, i;
-	u32 coin;
+	unsigned long max_steps, churn, age, i;
 
 	memset(s, 0, sizeof(*s));
 	churn = (unsigned long)most * (2 * repeats + 3);
 	/* A mixed fill takes at most fill_bytes / 8 steps. */
-	max_steps = (fixed ? fill_count : div_u64(fill_bytes, 8) + 1) + churn;
+	max_steps = fixed ? fill_count : div_u64(fill_bytes, 8) + 1;
+	max_steps += min(4 * max_steps, (unsigned long)SZ_64K) + churn;
 	if (max_steps > U32_MAX / 2)
 		return -E2BIG;
 	s->steps = kvmalloc_array(max_steps, sizeof(*s->steps), GFP_KERNEL);
@@ -1030,21 +1054,12 @@ static int eb_script_make(struct eb_script *s, u64 fill_bytes,
 		while (g.bytes < fill_bytes)
 			eb_gen_alloc_step(&g, eb_mixed_size(&g.rng, max_size));
 	}
-	s->nr_fill = g.n;
 	s->live = g.nr_live;
-	for (i = 0; i < churn; i++) {
-		if (fixed) {
-			if (i & 1 || !g.nr_live)
-				eb_gen_alloc_step(&g, fixed);
-			else
-				eb_gen_free_step(&g);
-			continue;
-		}
-		coin = eb_below(&g.rng, 100) < (g.bytes < fill_bytes ? 60 : 40);
-		if (coin || !g.nr_live)
-			eb_gen_alloc_step(&g, eb_mixed_size(&g.rng, max_size));
-		else
-			eb_gen_free_step(&g);
+	age = min(4UL * g.nr_live, (unsigned long)SZ_64K) & ~1UL;
+	for (i = 0; i < age + churn; i++) {
+		if (i == age)
+			s->nr_fill = g.n;
+		eb_gen_churn_step(&g, i, fill_bytes, fixed, max_size);
 	}
 	s->nr_steps = g.n;
 out:
