@@ -638,6 +638,12 @@ static long ea_ioctl_attach(struct ea_file *f, void __user *uarg)
 			goto out_free;
 	}
 
+	/*
+	 * The reference taken above passes to the file, which another thread
+	 * may attach elsewhere at any moment, dropping it: keep one of our own
+	 * for the report below.
+	 */
+	kref_get(&inst->ref);
 	old = ea_file_attach(f, inst);
 	ea_fill_inst_info(inst, inst, st, &arg.info);
 	if (copy_to_user(uarg, &arg, sizeof(arg))) {
@@ -647,6 +653,7 @@ static long ea_ioctl_attach(struct ea_file *f, void __user *uarg)
 		ea_inst_put(old);
 		ret = 0;
 	}
+	ea_inst_put(inst);
 
 out_free:
 	kfree(st);
