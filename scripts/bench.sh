@@ -130,8 +130,17 @@ VM_MEM=2G VM_TIMEOUT=${BENCH_VM_TIMEOUT:-1200} VM_QUIET=1 VM_LOG="$out/vm.log" \
 	scripts/vm.sh debian-6.12 run "$guest" >"$out/vm.out" 2>&1 &
 vm=$!
 seen=0
+waiting=0
 while kill -0 "$vm" 2>/dev/null; do
 	sleep 2
+	if [ $waiting = 0 ] && grep -q 'waiting for another guest' "$out/vm.out" 2>/dev/null; then
+		say "VM: waiting for another guest to finish (one at a time on this machine)"
+		waiting=1
+	fi
+	if [ $waiting = 1 ] && grep -q 'vm: booting' "$out/vm.out" 2>/dev/null; then
+		say "VM: booting"
+		waiting=2
+	fi
 	n=$(grep -c 'EDUALLOC-BENCH-PROGRESS: ' "$out/vm.log" 2>/dev/null || true)
 	if [ "${n:-0}" -gt "$seen" ]; then
 		grep 'EDUALLOC-BENCH-PROGRESS: ' "$out/vm.log" | sed -n "$((seen + 1)),${n}p" |
