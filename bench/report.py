@@ -324,6 +324,12 @@ def analyse(D):
               "default_log": ratio(D.sc("alloc_free_pair", verbosity=v0),
                                    D.sc("version_pair", verbosity=v0)) if v0 else None,
               "met": ratio(af, ver) is not None and ratio(af, ver) <= SYSCALL_LIMIT})
+    # Where the minimums (steadier on a shared host) give the other verdict,
+    # the run was too noisy to tell.
+    for x in g:
+        m = x.get("from_minimums")
+        if m is not None:
+            x["met_by_minimums"] = m >= x["target"] if "genalloc" in x["goal"] else m <= x["target"]
     ea_u = mean_util.get("device", mean_util.get("engine"))
     g.append({"goal": "mean utilization over the traces at least glibc's",
               "measure": "mean over the traces of peak live payload / peak footprint",
@@ -486,6 +492,8 @@ def report_text(D, res):
         tgt = g["target"]
         if meas is None:
             verdict = "NOT MEASURED"
+        elif g.get("met_by_minimums") is not None and g["met_by_minimums"] != g["met"]:
+            verdict = "UNSURE"
         else:
             verdict = "met" if g["met"] else "MISSED"
         parts = []
@@ -510,6 +518,9 @@ def report_text(D, res):
             val = f"{meas:.2f}x (target {tgt}x)" if meas is not None else "-"
         L.append(f"  [{verdict:>6}] {g['goal']}: {val}{extra}")
         L.append(f"           measured as {g['measure']}")
+        if verdict == "UNSURE":
+            L.append("           the median and the minimums disagree: too noisy a run to tell;"
+                     " run make bench again on a quiet host")
     return "\n".join(L) + "\n"
 
 
