@@ -17,6 +17,7 @@ TOP := $(CURDIR)
 export EDUALLOC_CACHE ?= $(HOME)/.cache/edualloc
 KERNEL ?= debian-6.12
 RUN ?=
+ARGS ?=
 
 # The running kernel's headers where they exist, else Debian's 6.12 headers.
 ifeq ($(KDIR),)
@@ -97,7 +98,7 @@ include packaging/install.mk
 clean:
 	@if [ -d "$(KDIR)" ]; then $(MAKE) -C $(KDIR) M=$(TOP) clean >/dev/null; fi
 	@if [ -f userspace/Makefile ]; then $(MAKE) -C userspace clean; fi
-	@for d in tests/*/; do if [ -f $$d/Makefile ] && grep -q '^clean:' $$d/Makefile; then \
+	@for d in tests/*/ bench/; do if [ -f $$d/Makefile ] && grep -q '^clean:' $$d/Makefile; then \
 		$(MAKE) -C $$d clean; fi; done
 	rm -rf build
 
