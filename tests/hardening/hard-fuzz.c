@@ -2106,7 +2106,7 @@ static uint64_t run_model(uint64_t seed, long ncalls, long digest_at)
 		/* Attached to the shared instance: only look (it is other tests' too). */
 		if (!may_change(m, f) && (op < 430 || (op >= 510 && op < 660) ||
 					  (op >= 805 && op < 818)))
-			op = 720;
+			op = below(&m->c.r, 2) ? 720 : 840;	/* STATS, or ATTACH elsewhere */
 		if (op < 230)
 			op_alloc(m, f);
 		else if (op < 380)
