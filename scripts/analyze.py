@@ -73,12 +73,14 @@ def analyze(kernel, text):
         if ln.startswith("EDUALLOC-TEST-BEGIN: "):
             begun[ln.split(": ", 1)[1].strip()] = True
         elif ln.startswith("EDUALLOC-TEST-END: "):
-            m = re.match(r"EDUALLOC-TEST-END: (\S+) rc=(\d+)", ln)
+            m = re.match(r"EDUALLOC-TEST-END: (\S+) rc=(\d+)(?: secs=(\d+))?", ln)
             if m:
                 name, rc = m.group(1), int(m.group(2))
+                secs = f"{m.group(3)} s" if m.group(3) else ""
                 begun.pop(name, None)
                 st = "pass" if rc == 0 else ("skip" if rc == 77 else "fail")
-                res.append((f"{kernel}:{name}", st, "" if rc == 0 else f"exit status {rc}"))
+                why = "" if rc == 0 else f"exit status {rc}"
+                res.append((f"{kernel}:{name}", st, ", ".join(x for x in (why, secs) if x)))
         elif ln.startswith("EDUALLOC-KTAP-BEGIN: "):
             ktap = (ln.split(": ", 1)[1].strip(), [])
         elif ln.startswith("EDUALLOC-KTAP-END: ") and ktap:

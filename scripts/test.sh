@@ -57,7 +57,9 @@ p_host() {
 	local d
 	for d in tests/*/; do
 		[ -f "$d/Makefile" ] && grep -q '^host:' "$d/Makefile" || continue
-		check "host: $(basename "$d")" make -s -C "$d" host
+		# FUZZ_TIME: the engine's libFuzzer run in make test (make -C
+		# tests/engine fuzz runs longer by default).
+		check "host: $(basename "$d")" make -s -C "$d" host FUZZ_TIME=20
 	done
 }
 
