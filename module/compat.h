@@ -3,19 +3,34 @@
  * Differences between the kernels edualloc builds on (5.15 to 6.12) go
  * here, each as a helper with the newest kernel's behaviour.
  *
- * There are none at present: the device keeps to interfaces that are the
- * same across the range, on purpose. In particular it does not write
- * vma->vm_flags (read-only since 6.3, vm_flags_set()/vm_flags_clear()
- * there): mmap refuses VM_EXEC itself and a vm_operations_struct
- * .mprotect hook (5.11 and later) refuses PROT_EXEC later, instead of
- * clearing VM_MAYEXEC; and remap_vmalloc_range() sets the flags it needs.
- * Others it relies on: compat_ptr_ioctl (5.5), kvcalloc, strscpy,
- * misc_register with .mode, remap_vmalloc_range, static_assert.
+ * The device keeps to interfaces that are the same across the range where
+ * it can: mmap refuses VM_EXEC itself and a vm_operations_struct .mprotect
+ * hook (5.11 and later) refuses PROT_EXEC later, instead of clearing
+ * VM_MAYEXEC. Others it relies on: compat_ptr_ioctl (5.5), kvcalloc,
+ * strscpy, misc_register with .mode, vm_insert_page, vmalloc_to_page,
+ * __vmalloc with gfp flags (5.8), static_assert.
  *
  * Prefer testing for a feature over LINUX_VERSION_CODE, which checkpatch
- * warns about (and `make checkpatch` must stay clean).
+ * warns about (`make checkpatch` waives it for this file only).
  */
 #ifndef _EDUALLOC_COMPAT_H
 #define _EDUALLOC_COMPAT_H
+
+#include <linux/mm.h>
+#include <linux/version.h>
+
+/*
+ * vma->vm_flags became read-only in 6.3, written through vm_flags_set()
+ * (which also asserts that mmap_lock is held for writing). Nothing to
+ * test for: both are plain functions or fields, so the version it is.
+ */
+static inline void ea_vm_flags_set(struct vm_area_struct *vma, vm_flags_t flags)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
+	vm_flags_set(vma, flags);
+#else
+	vma->vm_flags |= flags;
+#endif
+}
 
 #endif /* _EDUALLOC_COMPAT_H */

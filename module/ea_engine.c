@@ -2,7 +2,7 @@
 /*
  * edualloc engine: a small memory allocator, written to be read.
  *
- * An instance manages an *arena*: one vmalloc_user() region that userspace
+ * An instance manages an *arena*: one vmalloc'ed region that userspace
  * may map, cut up by three cooperating allocators. This is the same
  * layering the kernel itself uses (the page allocator at the bottom, SLUB
  * size classes on top, vmalloc for what is too big), shrunk until it fits
@@ -50,7 +50,7 @@
  *
  * Large allocations
  * -----------------
- * A request over 256 KiB gets a vmalloc_user() area of its own, page-rounded
+ * A request over 256 KiB gets a vmalloc'ed area of its own, page-rounded
  * (as kmalloc passes big requests to the page allocator, and malloc to mmap),
  * counted against the instance's capacity. Its offset is
  * EA_LARGE_BASE + (id << EA_LARGE_SHIFT), so that userspace can map it by
@@ -94,7 +94,7 @@
  * -------
  * One mutex per instance, taken by every public function (see struct
  * ea_instance). A mutex, not a spinlock, because the engine sleeps while
- * holding it: vmalloc_user() and GFP_KERNEL allocations. The notify callback
+ * holding it: vmalloc() and GFP_KERNEL allocations. The notify callback
  * runs under it, and the mmap path calls ea_with_area() with mmap_lock held,
  * so the order is mmap_lock, then the instance lock, then whatever notify
  * takes. The engine never touches user memory under the lock (ea_read() and
@@ -179,7 +179,7 @@ struct ea_page {
 	};
 };
 
-/* A large allocation: a vmalloc_user() area of its own. */
+/* A large allocation: a vmalloc'ed area of its own. */
 struct ea_large {
 	int id;
 	u32 owner;
@@ -198,7 +198,7 @@ struct ea_instance {
 	 * @lock serialises all public functions of the instance. It protects
 	 * every field below it, the arena's fill patterns, and the contents
 	 * of the slabs, large records and areas it reaches. It is a mutex
-	 * because the engine sleeps with it held (vmalloc_user(), GFP_KERNEL).
+	 * because the engine sleeps with it held (vmalloc(), GFP_KERNEL).
 	 * Lock order: mmap_lock, then @lock, then what @notify takes.
 	 */
 	struct mutex lock;
@@ -218,6 +218,7 @@ struct ea_instance {
 	enum ea_op op;			/* operation in progress, for events */
 	unsigned int fail_nth;		/* see ea_fail_nth() */
 	u32 next_id;
+	u64 epoch;			/* resets so far: names a pending ea_txn's world */
 	struct ea_page *pages;
 	struct list_head free_area[EA_MAX_ORDER + 1];
 	struct ea_class classes[EA_NR_CLASSES];
@@ -256,7 +257,13 @@ struct ea_req {
 	unsigned int cls;
 	u64 size;
 	u64 offset;
+	/* Filled by a successful small allocation, for struct ea_txn. */
+	int slot_prev_id;	/* the slot's ->id before */
+	bool fresh_slab;	/* a slab was made for it */
 };
+
+/* ea_buddy_free(): leave each page's last_id as it is. */
+#define EA_KEEP_LAST_ID	(-1)
 
 static const struct {
 	int err;
@@ -311,6 +318,7 @@ static const char * const ea_event_names[EA_NR_EVENTS] = {
 	[EA_EV_ERROR]		= "error",
 	[EA_EV_LEAK]		= "leak",
 	[EA_EV_RESET]		= "reset",
+	[EA_EV_UNDO]		= "undo",
 };
 
 /* ---- Classes ----------------------------------------------------------- */
@@ -513,11 +521,26 @@ static void *ea_kmalloc(struct ea_instance *inst, size_t size)
 	return kmalloc(size, GFP_KERNEL_ACCOUNT);
 }
 
-static void *ea_vmalloc_user(struct ea_instance *inst, unsigned long size)
+/*
+ * An area userspace may map (the arena, a large allocation): page-aligned,
+ * zeroed, charged to the caller's memory cgroup, and quiet when it fails.
+ * Its size comes from userspace, so running short is the caller's error,
+ * not the kernel's: vmalloc_user() would print a warning with a stack dump
+ * (warn_alloc()) and takes no gfp flags, hence __vmalloc() with
+ * __GFP_NOWARN. Such an area is not marked VM_USERMAP, so the device maps
+ * it page by page (vm_insert_page()) rather than with
+ * remap_vmalloc_range().
+ */
+static void *ea_vzalloc_area(unsigned long size)
+{
+	return __vmalloc(size, GFP_KERNEL_ACCOUNT | __GFP_ZERO | __GFP_NOWARN);
+}
+
+static void *ea_vmalloc_area(struct ea_instance *inst, unsigned long size)
 {
 	if (ea_should_fail(inst))
 		return NULL;
-	return vmalloc_user(size);
+	return ea_vzalloc_area(size);
 }
 
 /* Make sure the next ID has a slot in the xarray, so storing cannot fail. */
@@ -625,7 +648,8 @@ static unsigned int ea_buddy_alloc(struct ea_instance *inst,
 /*
  * Give back a block of 2^@order pages that last held @last_id's memory
  * (already poisoned if the debug checks are on), merging it with its buddy
- * for as long as the buddy is free and whole.
+ * for as long as the buddy is free and whole. EA_KEEP_LAST_ID: the pages
+ * keep the last_id they had (a block taken back, see ea_abort()).
  */
 static void ea_buddy_free(struct ea_instance *inst, unsigned int page,
 			  unsigned int order, int last_id)
@@ -637,7 +661,8 @@ static void ea_buddy_free(struct ea_instance *inst, unsigned int page,
 
 		pg->kind = EA_PAGE_FREE;
 		pg->head = 0;
-		pg->last_id = last_id;
+		if (last_id != EA_KEEP_LAST_ID)
+			pg->last_id = last_id;
 	}
 	inst->st.pages_free += BIT(order);
 
@@ -725,8 +750,12 @@ static void ea_slab_init(struct ea_instance *inst, struct ea_slab *slab)
 	inst->st.cls[slab->cls].slots_total += slab->nr_slots;
 }
 
-/* An empty slab goes back to the buddy allocator. */
-static void ea_slab_release(struct ea_instance *inst, struct ea_slab *slab)
+/*
+ * An empty slab goes back to the buddy allocator; its page's last_id
+ * becomes @last_id (0: a slab's page blames nobody; or EA_KEEP_LAST_ID).
+ */
+static void ea_slab_release(struct ea_instance *inst, struct ea_slab *slab,
+			    int last_id)
 {
 	unsigned int i, cls = slab->cls;
 	u64 size = ea_class_size(cls);
@@ -743,7 +772,7 @@ static void ea_slab_release(struct ea_instance *inst, struct ea_slab *slab)
 	}
 	inst->st.cls[cls].slabs--;
 	inst->st.cls[cls].slots_total -= slab->nr_slots;
-	ea_buddy_free(inst, slab->page, 0, 0);
+	ea_buddy_free(inst, slab->page, 0, last_id);
 	kfree(slab);
 }
 
@@ -1000,6 +1029,8 @@ static int ea_alloc_slot(struct ea_instance *inst, struct ea_req *req,
 	if (++slab->inuse == slab->nr_slots)
 		list_del_init(&slab->node);
 
+	req->slot_prev_id = s->id;
+	req->fresh_slab = fresh;
 	last_id = s->id ? s->id : inst->pages[slab->page].last_id;
 	s->id = inst->next_id;
 	s->owner = owner;
@@ -1042,7 +1073,7 @@ static int ea_alloc_block(struct ea_instance *inst, struct ea_req *req,
 	return 0;
 }
 
-/* A vmalloc_user() area of its own. */
+/* A vmalloc'ed area of its own. */
 static int ea_alloc_large(struct ea_instance *inst, struct ea_req *req,
 			  u32 owner, struct ea_loc *loc)
 {
@@ -1063,13 +1094,13 @@ static int ea_alloc_large(struct ea_instance *inst, struct ea_req *req,
 	large = ea_kmalloc(inst, sizeof(*large));
 	if (!large)
 		goto fail;
-	large->area = ea_vmalloc_user(inst, area_size);
+	large->area = ea_vmalloc_area(inst, area_size);
 	if (!large->area)
 		goto free_large;
 	if (ea_reserve_id(inst))
 		goto free_area;
 
-	/* Commit. vmalloc_user() memory is zeroed. */
+	/* Commit. The area is zeroed. */
 	large->id = inst->next_id;
 	large->owner = owner;
 	large->size = req->size;
@@ -1150,23 +1181,70 @@ static int ea_alloc_try(struct ea_instance *inst, struct ea_req *req,
 	return 0;
 }
 
-/* Allocate @size bytes: 0 and @loc filled, or -errno with nothing changed. */
+/*
+ * Allocate @size bytes: 0 and @loc filled, or -errno with nothing changed.
+ * @txn records what ea_abort() needs to take the allocation back.
+ */
 static int ea_alloc_locked(struct ea_instance *inst, u64 size, u32 owner,
-			   struct ea_loc *loc)
+			   struct ea_loc *loc, struct ea_txn *txn)
 {
 	struct ea_req req = { .size = size, .cls = ea_class_of(size) };
+	struct ea_stats *st = &inst->st;
 	u64 t0 = ktime_get_ns();
 	int ret;
 
+	*txn = (struct ea_txn) {
+		.epoch = inst->epoch,
+		.peak_requested = st->peak_requested,
+		.peak_allocated = st->peak_allocated,
+		.peak_used = st->peak_used,
+	};
 	ret = ea_alloc_try(inst, &req, owner, loc);
 	if (ret) {
-		inst->st.failed_allocs++;
+		st->failed_allocs++;
 		if (size && req.cls < EA_NR_CLASSES)
-			inst->st.cls[req.cls].failures++;
+			st->cls[req.cls].failures++;
 		return ret;
 	}
-	inst->st.alloc_ns += ktime_get_ns() - t0;
+	txn->ns = ktime_get_ns() - t0;
+	st->alloc_ns += txn->ns;
+	txn->id = loc->id;
+	txn->slot_prev_id = req.slot_prev_id;
+	txn->fresh_slab = req.fresh_slab;
 	return 0;
+}
+
+/**
+ * ea_alloc_begin() - allocate memory that the caller may still take back
+ * @inst: instance
+ * @size: bytes wanted, 1 or more
+ * @owner: the caller's tag, reported back in struct ea_alloc_info
+ * @out: filled with the new allocation; may be NULL
+ * @txn: filled with what ea_abort() needs to take it back exactly
+ *
+ * As ea_alloc(), which it is: the allocation is made and counted at once.
+ * A caller that then fails to deliver it (the device, when it cannot write
+ * the result to userspace) calls ea_abort(@txn); otherwise it may simply
+ * forget @txn (ea_commit() does nothing for an allocation).
+ *
+ * Context: Process context; takes the instance lock and may sleep.
+ * Return: as ea_alloc().
+ */
+int ea_alloc_begin(struct ea_instance *inst, u64 size, u32 owner,
+		   struct ea_alloc_info *out, struct ea_txn *txn)
+{
+	struct ea_loc loc;
+	int ret;
+
+	mutex_lock(&inst->lock);
+	inst->op = EA_OP_ALLOC;
+	ret = ea_alloc_locked(inst, size, owner, &loc, txn);
+	if (!ret) {
+		ea_emit_loc(inst, EA_EV_ALLOC, &loc, owner);
+		ea_loc_info(&loc, out);
+	}
+	mutex_unlock(&inst->lock);
+	return ret;
 }
 
 /**
@@ -1188,23 +1266,20 @@ static int ea_alloc_locked(struct ea_instance *inst, u64 size, u32 owner,
 int ea_alloc(struct ea_instance *inst, u64 size, u32 owner,
 	     struct ea_alloc_info *out)
 {
-	struct ea_loc loc;
-	int ret;
+	struct ea_txn txn;
 
-	mutex_lock(&inst->lock);
-	inst->op = EA_OP_ALLOC;
-	ret = ea_alloc_locked(inst, size, owner, &loc);
-	if (!ret) {
-		ea_emit_loc(inst, EA_EV_ALLOC, &loc, owner);
-		ea_loc_info(&loc, out);
-	}
-	mutex_unlock(&inst->lock);
-	return ret;
+	return ea_alloc_begin(inst, size, owner, out, &txn);
 }
 
 /* ---- Free -------------------------------------------------------------- */
 
-static void ea_free_slot(struct ea_instance *inst, struct ea_loc *loc)
+/*
+ * Put a slot back on its slab's free list. A slab left empty becomes its
+ * class's spare if there is none, unless @no_spare; else it is released,
+ * its page's last_id becoming @last_id.
+ */
+static void ea_free_slot(struct ea_instance *inst, struct ea_loc *loc,
+			 bool no_spare, int last_id)
 {
 	struct ea_slab *slab = loc->slab;
 	struct ea_class *c = &inst->classes[slab->cls];
@@ -1222,22 +1297,24 @@ static void ea_free_slot(struct ea_instance *inst, struct ea_loc *loc)
 		return;
 	}
 	list_del_init(&slab->node);
-	if (!c->spare) {
+	if (!c->spare && !no_spare) {
 		c->spare = slab;
 		ea_explain(inst, EA_EV_SLAB_SPARE, slab->cls, 0,
 			   ea_page_offset(slab->page), 0);
 	} else {
-		ea_slab_release(inst, slab);
+		ea_slab_release(inst, slab, last_id);
 	}
 }
 
-static void ea_free_block(struct ea_instance *inst, struct ea_loc *loc)
+/* A block goes back to the buddy allocator, blaming @last_id. */
+static void ea_free_block(struct ea_instance *inst, struct ea_loc *loc,
+			  int last_id)
 {
 	unsigned int order = ea_block_order(loc->cls);
 
 	inst->st.cls[loc->cls].slabs--;
 	inst->st.cls[loc->cls].slots_total--;
-	ea_buddy_free(inst, loc->page, order, loc->id);
+	ea_buddy_free(inst, loc->page, order, last_id);
 }
 
 static void ea_free_large(struct ea_instance *inst, struct ea_loc *loc)
@@ -1276,9 +1353,9 @@ static void ea_free_loc(struct ea_instance *inst, struct ea_loc *loc)
 	if (loc->large)
 		ea_free_large(inst, loc);
 	else if (loc->slab)
-		ea_free_slot(inst, loc);
+		ea_free_slot(inst, loc, false, 0);
 	else
-		ea_free_block(inst, loc);
+		ea_free_block(inst, loc, loc->id);
 	st->free_ns += ktime_get_ns() - t0;
 }
 
@@ -1389,6 +1466,36 @@ static int ea_refuse_id(struct ea_instance *inst, int id, int err)
 			 EA_ERR_UNKNOWN_ID);
 }
 
+/* Allocate anew and copy; the old allocation stays live. */
+static int ea_realloc_locked(struct ea_instance *inst, int id, u64 new_size,
+			     u32 owner, struct ea_loc *loc, struct ea_txn *txn)
+{
+	struct ea_loc old;
+	int ret;
+
+	ret = ea_find_id(inst, id, &old);
+	if (ret)
+		return ea_refuse_id(inst, id, ret);
+	ret = ea_alloc_locked(inst, new_size, owner, loc, txn);
+	if (ret)
+		return ret;
+	memcpy(loc->mem, old.mem, min(old.size, new_size));
+	txn->old_id = id;
+	return 0;
+}
+
+/* Free the old half of a reallocation and count it; @loc is the new one. */
+static void ea_realloc_finish(struct ea_instance *inst,
+			      const struct ea_txn *txn, struct ea_loc *loc)
+{
+	struct ea_loc old;
+
+	if (!ea_find_id(inst, txn->old_id, &old))
+		ea_free_loc(inst, &old);
+	inst->st.reallocs++;
+	ea_emit_loc(inst, EA_EV_REALLOC, loc, txn->old_id);
+}
+
 /**
  * ea_realloc() - move an allocation to a new size
  * @inst: instance
@@ -1410,24 +1517,158 @@ static int ea_refuse_id(struct ea_instance *inst, int id, int err)
 int ea_realloc(struct ea_instance *inst, int id, u64 new_size, u32 owner,
 	       struct ea_alloc_info *out)
 {
-	struct ea_loc old, loc;
+	struct ea_txn txn;
+	struct ea_loc loc;
 	int ret;
 
 	mutex_lock(&inst->lock);
 	inst->op = EA_OP_REALLOC;
-	ret = ea_find_id(inst, id, &old);
-	if (ret) {
-		ret = ea_refuse_id(inst, id, ret);
-		goto unlock;
+	ret = ea_realloc_locked(inst, id, new_size, owner, &loc, &txn);
+	if (!ret) {
+		ea_realloc_finish(inst, &txn, &loc);
+		ea_loc_info(&loc, out);
 	}
-	ret = ea_alloc_locked(inst, new_size, owner, &loc);
-	if (ret)
+	mutex_unlock(&inst->lock);
+	return ret;
+}
+
+/**
+ * ea_realloc_begin() - the first half of ea_realloc(), which can be undone
+ * @inst: instance
+ * @id: live allocation
+ * @new_size: bytes wanted, 1 or more
+ * @owner: the caller's tag for the new allocation
+ * @out: filled with the new allocation; may be NULL
+ * @txn: filled with what ea_commit() and ea_abort() need
+ *
+ * Makes the new allocation and copies the contents, but leaves the old one
+ * live until ea_commit(@txn) frees it and counts the reallocation, or
+ * ea_abort(@txn) takes the new one back. One of the two must follow. In
+ * between, both allocations are live to everyone.
+ *
+ * Context: Process context; takes the instance lock and may sleep.
+ * Return: as ea_realloc().
+ */
+int ea_realloc_begin(struct ea_instance *inst, int id, u64 new_size,
+		     u32 owner, struct ea_alloc_info *out, struct ea_txn *txn)
+{
+	struct ea_loc loc;
+	int ret;
+
+	mutex_lock(&inst->lock);
+	inst->op = EA_OP_REALLOC;
+	ret = ea_realloc_locked(inst, id, new_size, owner, &loc, txn);
+	if (!ret)
+		ea_loc_info(&loc, out);
+	mutex_unlock(&inst->lock);
+	return ret;
+}
+
+/**
+ * ea_commit() - let a pending allocation stand
+ * @inst: instance
+ * @txn: from ea_alloc_begin() or ea_realloc_begin()
+ *
+ * For a reallocation, free the old allocation (if nobody did meanwhile),
+ * count the reallocation and report it (EA_EV_REALLOC). For an allocation
+ * there is nothing left to do. If the instance was reset since the begin,
+ * nothing happens: the new allocation is gone already.
+ *
+ * Context: Process context; takes the instance lock.
+ */
+void ea_commit(struct ea_instance *inst, const struct ea_txn *txn)
+{
+	struct ea_loc loc;
+
+	if (!txn->old_id)
+		return;
+	mutex_lock(&inst->lock);
+	inst->op = EA_OP_REALLOC;
+	if (txn->epoch == inst->epoch && !ea_find_id(inst, txn->id, &loc))
+		ea_realloc_finish(inst, txn, &loc);
+	mutex_unlock(&inst->lock);
+}
+
+/*
+ * Take back the allocation at @loc, made by @txn: it is uncounted (not
+ * counted as freed) and its memory goes back where it came from. @exact:
+ * nothing was allocated since, so the ID counter and the peaks go back
+ * too and a slab made for it is released rather than kept as the spare,
+ * which leaves the instance exactly as before the allocation (bar the
+ * contents of free memory when the debug checks are off).
+ */
+static void ea_unalloc_loc(struct ea_instance *inst, struct ea_loc *loc,
+			   const struct ea_txn *txn, bool exact)
+{
+	struct ea_stats *st = &inst->st;
+
+	/* Its caller never learnt of it: no red zone check, just the poison. */
+	if (inst->debug && !loc->large)
+		memset(loc->mem, EA_POISON_FREE, loc->class_size);
+	xa_erase(&inst->ids, loc->id);
+
+	st->allocs--;
+	st->live_allocs--;
+	st->live_requested -= loc->size;
+	st->live_allocated -= loc->class_size;
+	st->alloc_ns -= txn->ns;
+	if (loc->cls < EA_NR_CLASSES) {
+		st->cls[loc->cls].allocs--;
+		st->cls[loc->cls].slots_used--;
+		st->cls[loc->cls].waste -= loc->class_size - loc->size;
+	}
+
+	if (loc->large) {
+		ea_free_large(inst, loc);
+	} else if (loc->slab) {
+		loc->slab->slots[loc->slot].id = txn->slot_prev_id;
+		ea_free_slot(inst, loc, exact && txn->fresh_slab,
+			     EA_KEEP_LAST_ID);
+	} else {
+		ea_free_block(inst, loc, EA_KEEP_LAST_ID);
+	}
+
+	if (exact) {
+		inst->next_id = txn->id;
+		st->peak_requested = txn->peak_requested;
+		st->peak_allocated = txn->peak_allocated;
+		st->peak_used = txn->peak_used;
+	}
+}
+
+/**
+ * ea_abort() - take back a pending allocation
+ * @inst: instance
+ * @txn: from ea_alloc_begin() or ea_realloc_begin()
+ *
+ * The allocation is removed as if it had never been made: not counted as
+ * an allocation nor as a free; a reallocation's old allocation was never
+ * freed. An allocation, which ea_alloc_begin() reported (EA_EV_ALLOC), is
+ * reported taken back (EA_EV_UNDO); a reallocation, reported only by
+ * ea_commit(), is not reported at all. If other allocations were made
+ * since the begin, their IDs and the peaks they reached stand.
+ *
+ * Context: Process context; takes the instance lock.
+ * Return: 0 when the instance is exactly as before the begin; 1 when the
+ * allocation was taken back but later allocations keep their traces (the
+ * ID counter, the peaks); -ENOENT when it no longer exists (freed by
+ * someone else, or the instance was reset).
+ */
+int ea_abort(struct ea_instance *inst, const struct ea_txn *txn)
+{
+	struct ea_loc loc;
+	bool exact;
+	int ret = -ENOENT;
+
+	mutex_lock(&inst->lock);
+	inst->op = txn->old_id ? EA_OP_REALLOC : EA_OP_ALLOC;
+	if (txn->epoch != inst->epoch || ea_find_id(inst, txn->id, &loc))
 		goto unlock;
-	memcpy(loc.mem, old.mem, min(old.size, new_size));
-	ea_free_loc(inst, &old);
-	inst->st.reallocs++;
-	ea_emit_loc(inst, EA_EV_REALLOC, &loc, id);
-	ea_loc_info(&loc, out);
+	exact = inst->next_id == (u32)txn->id + 1;
+	ea_unalloc_loc(inst, &loc, txn, exact);
+	if (!txn->old_id)
+		ea_emit_loc(inst, EA_EV_UNDO, &loc, loc.owner);
+	ret = exact ? 0 : 1;
 unlock:
 	mutex_unlock(&inst->lock);
 	return ret;
@@ -1807,7 +2048,7 @@ struct ea_instance *ea_create(const struct ea_params *p, int *err)
 			       GFP_KERNEL_ACCOUNT);
 	if (!inst->pages)
 		goto free_inst;
-	inst->arena = vmalloc_user(size);
+	inst->arena = ea_vzalloc_area(size);
 	if (!inst->arena)
 		goto free_pages;
 	inst->bitset_bits = p->bitset_bits;
@@ -1895,6 +2136,7 @@ int ea_reset(struct ea_instance *inst)
 	live = inst->st.live_allocs;
 	ea_release_all(inst);
 	ea_init_state(inst);
+	inst->epoch++;
 	ea_explain(inst, EA_EV_RESET, 0, 0, 0, live);
 	mutex_unlock(&inst->lock);
 	return 0;
@@ -2069,7 +2311,7 @@ int ea_walk_allocs(struct ea_instance *inst,
 }
 
 /**
- * ea_with_area() - lend a vmalloc_user() area, for mmap
+ * ea_with_area() - lend a vmalloc'ed area, for mmap
  * @inst: instance
  * @offset: 0 for the arena, or the offset of a live large allocation
  * @fn: called with the area and its page-rounded size, under the lock

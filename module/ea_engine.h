@@ -98,6 +98,7 @@ enum ea_event_type {
 	EA_EV_ERROR,		/* a refused request: err = -errno, aux = enum ea_err_kind */
 	EA_EV_LEAK,		/* at destroy: id, size, cls, offset, aux = owner */
 	EA_EV_RESET,		/* aux = live allocations dropped */
+	EA_EV_UNDO,		/* id, size, cls, offset, aux = owner: an ALLOC taken back */
 	EA_NR_EVENTS
 };
 
@@ -207,6 +208,32 @@ void ea_destroy(struct ea_instance *inst);	/* reports leaks (EA_EV_LEAK) first *
 int ea_reset(struct ea_instance *inst);
 
 int ea_alloc(struct ea_instance *inst, u64 size, u32 owner, struct ea_alloc_info *out);
+
+/*
+ * A pending allocation, for a caller that may have to take it back: the
+ * device, when it cannot write the result to userspace. ea_alloc_begin()
+ * or ea_realloc_begin() fill it; then ea_commit() (needed after a
+ * realloc, a no-op after an alloc) or ea_abort(). The fields are the
+ * engine's business.
+ */
+struct ea_txn {
+	u64 epoch;		/* the instance's resets when it was made */
+	u64 ns;			/* what the allocation added to alloc_ns */
+	u64 peak_requested;	/* the peaks before it */
+	u64 peak_allocated;
+	u64 peak_used;
+	int id;			/* the new allocation */
+	int old_id;		/* realloc: the allocation it replaces; else 0 */
+	int slot_prev_id;	/* a slot's previous occupant, 0 if none */
+	bool fresh_slab;	/* a slab was made for it */
+};
+
+int ea_alloc_begin(struct ea_instance *inst, u64 size, u32 owner,
+		   struct ea_alloc_info *out, struct ea_txn *txn);
+int ea_realloc_begin(struct ea_instance *inst, int id, u64 new_size,
+		     u32 owner, struct ea_alloc_info *out, struct ea_txn *txn);
+void ea_commit(struct ea_instance *inst, const struct ea_txn *txn);
+int ea_abort(struct ea_instance *inst, const struct ea_txn *txn);
 /*
  * id > 0 frees by ID; id == 0 frees by offset; both given must agree
  * (-ESTALE). With id > 0, offset 0 means "no offset given".
@@ -245,7 +272,7 @@ int ea_walk_allocs(struct ea_instance *inst,
 #define ea_for_each_alloc(inst, fn, priv)	ea_walk_allocs(inst, fn, priv)
 
 /*
- * For mmap: call fn, under the instance lock, with the vmalloc_user area
+ * For mmap: call fn, under the instance lock, with the vmalloc'ed area
  * that starts at 'offset' (0: the arena; else a large allocation's start)
  * and its page-rounded size. -ENOENT if no area starts there.
  */

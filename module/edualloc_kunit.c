@@ -1891,6 +1891,154 @@ static void ea_test_fault_injection(struct kunit *test)
 	ea_test_valid(test, inst);
 }
 
+/* ---- Taking an allocation back (ea_abort) ------------------------------------ */
+
+/*
+ * Begin an allocation (or a reallocation of @id) and abort it: the
+ * instance must be exactly as before, timing included, and allocating
+ * the same size again must give the same ID and offset. Returns the ID.
+ */
+static int ea_test_abort_one(struct kunit *test, struct ea_instance *inst,
+			     int id, u64 size)
+{
+	struct ea_test *t = test->priv;
+	struct ea_test_snap *s0, *s1;
+	struct ea_alloc_info a, b;
+	struct ea_txn txn;
+	unsigned int undo;
+
+	s0 = kunit_kzalloc(test, sizeof(*s0), GFP_KERNEL);
+	s1 = kunit_kzalloc(test, sizeof(*s1), GFP_KERNEL);
+	KUNIT_ASSERT_TRUE(test, s0 && s1);
+	ea_test_snap(inst, s0);
+	undo = t->events[EA_EV_UNDO];
+	if (id)
+		KUNIT_ASSERT_EQ(test, ea_realloc_begin(inst, id, size, 7, &a, &txn), 0);
+	else
+		KUNIT_ASSERT_EQ(test, ea_alloc_begin(inst, size, 7, &a, &txn), 0);
+	KUNIT_ASSERT_EQ(test, ea_abort(inst, &txn), 0);
+	ea_test_snap(inst, s1);
+	ea_test_same(test, s0, s1);
+	KUNIT_EXPECT_EQ(test, s1->st.alloc_ns, s0->st.alloc_ns);
+	KUNIT_EXPECT_EQ(test, s1->st.reallocs, s0->st.reallocs);
+	KUNIT_EXPECT_EQ(test, s1->st.failed_allocs, s0->st.failed_allocs);
+	/* Only a plain allocation was reported, so only it is reported undone. */
+	KUNIT_EXPECT_EQ(test, t->events[EA_EV_UNDO], undo + !id);
+	KUNIT_EXPECT_EQ(test, ea_lookup_id(inst, a.id, &b), -ENOENT);
+	if (id)
+		KUNIT_EXPECT_EQ(test, ea_lookup_id(inst, id, &b), 0);
+	ea_test_valid(test, inst);
+
+	/* As if it had never been: the next one lands in the same place. */
+	if (id)
+		KUNIT_ASSERT_EQ(test, ea_realloc(inst, id, size, 7, &b), 0);
+	else
+		ea_test_alloc(test, inst, size, &b);
+	KUNIT_EXPECT_EQ(test, b.id, a.id);
+	KUNIT_EXPECT_EQ(test, b.offset, a.offset);
+	kunit_kfree(test, s0);
+	kunit_kfree(test, s1);
+	return b.id;
+}
+
+static void ea_test_abort(struct kunit *test)
+{
+	struct ea_test *t = test->priv;
+	struct ea_instance *inst = t->inst, *plain;
+	struct ea_alloc_info a, b, r;
+	struct ea_txn txn, txn2;
+	struct ea_stats *st0, *st;
+	int id, small;
+	u8 buf[16];
+
+	st0 = kunit_kzalloc(test, sizeof(*st0), GFP_KERNEL);
+	st = kunit_kzalloc(test, sizeof(*st), GFP_KERNEL);
+	KUNIT_ASSERT_TRUE(test, st0 && st);
+
+	/* A new slab, then a slot of a partial slab, then the spare. */
+	small = ea_test_abort_one(test, inst, 0, 40);
+	id = ea_test_abort_one(test, inst, 0, 40);
+	KUNIT_ASSERT_EQ(test, ea_free(inst, id, 0, NULL), 0);
+	KUNIT_ASSERT_EQ(test, ea_free(inst, small, 0, NULL), 0);
+	ea_get_stats(inst, st);
+	KUNIT_ASSERT_EQ(test, st->cls[ea_class_of(40)].slabs, 1);	/* the spare */
+	small = ea_test_abort_one(test, inst, 0, 40);
+	/* A buddy block, a large area. */
+	ea_test_abort_one(test, inst, 0, 20000);
+	ea_test_abort_one(test, inst, 0, 300000);
+
+	/*
+	 * Reallocations, each then made for real (a new ID): small to large,
+	 * large to small, small to small.
+	 */
+	memset(buf, 0x5a, sizeof(buf));
+	KUNIT_ASSERT_EQ(test, ea_write(inst, small, 0, buf, sizeof(buf)), 0);
+	id = ea_test_abort_one(test, inst, small, 400000);
+	id = ea_test_abort_one(test, inst, id, 100);
+	id = ea_test_abort_one(test, inst, id, 60);
+
+	/* Without the debug checks too. */
+	plain = ea_test_create(test, EA_TEST_CAP, 0, false);
+	ea_test_abort_one(test, plain, 0, 40);
+	ea_test_abort_one(test, plain, 0, 9000);
+
+	/* Commit: the old half of a reallocation goes now, and is counted. */
+	ea_get_stats(inst, st0);
+	KUNIT_ASSERT_EQ(test, ea_realloc_begin(inst, id, 30, 0, &a, &txn), 0);
+	KUNIT_EXPECT_EQ(test, ea_lookup_id(inst, id, &r), 0);
+	KUNIT_EXPECT_EQ(test, ea_read(inst, a.id, 0, buf, 16), 0);
+	KUNIT_EXPECT_EQ(test, buf[15], 0x5a);
+	ea_commit(inst, &txn);
+	KUNIT_EXPECT_EQ(test, ea_lookup_id(inst, id, &r), -EALREADY);
+	KUNIT_EXPECT_EQ(test, t->last[EA_EV_REALLOC].id, a.id);
+	KUNIT_EXPECT_EQ(test, t->last[EA_EV_REALLOC].aux, id);
+	ea_get_stats(inst, st);
+	KUNIT_EXPECT_EQ(test, st->reallocs, st0->reallocs + 1);
+	KUNIT_EXPECT_EQ(test, st->allocs, st0->allocs + 1);
+	KUNIT_EXPECT_EQ(test, st->frees, st0->frees + 1);
+	KUNIT_EXPECT_EQ(test, st->live_allocs, st0->live_allocs);
+
+	/*
+	 * Something allocated since: taken back and uncounted all the same,
+	 * but the later ID and the peaks stand (1, not 0).
+	 */
+	ea_get_stats(inst, st0);
+	KUNIT_ASSERT_EQ(test, ea_alloc_begin(inst, 100, 0, &a, &txn), 0);
+	ea_test_alloc(test, inst, 100, &b);
+	KUNIT_EXPECT_EQ(test, ea_abort(inst, &txn), 1);
+	ea_get_stats(inst, st);
+	KUNIT_EXPECT_EQ(test, st->allocs, st0->allocs + 1);
+	KUNIT_EXPECT_EQ(test, st->frees, st0->frees);
+	KUNIT_EXPECT_EQ(test, st->live_allocs, st0->live_allocs + 1);
+	KUNIT_EXPECT_EQ(test, st->next_id, b.id + 1);
+	KUNIT_EXPECT_EQ(test, ea_lookup_id(inst, a.id, &r), -EALREADY);
+	KUNIT_EXPECT_EQ(test, ea_lookup_id(inst, b.id, &r), 0);
+
+	/* Gone already: freed by someone else, or a reset. Nothing happens. */
+	KUNIT_ASSERT_EQ(test, ea_alloc_begin(inst, 100, 0, &a, &txn), 0);
+	KUNIT_ASSERT_EQ(test, ea_free(inst, a.id, 0, NULL), 0);
+	ea_get_stats(inst, st0);
+	KUNIT_EXPECT_EQ(test, ea_abort(inst, &txn), -ENOENT);
+	ea_get_stats(inst, st);
+	KUNIT_EXPECT_EQ(test, st->allocs, st0->allocs);
+	KUNIT_EXPECT_EQ(test, st->frees, st0->frees);
+	KUNIT_ASSERT_EQ(test, ea_alloc_begin(inst, 100, 0, &a, &txn), 0);
+	KUNIT_ASSERT_EQ(test, ea_realloc_begin(inst, b.id, 200, 0, &r, &txn2), 0);
+	KUNIT_ASSERT_EQ(test, ea_reset(inst), 0);
+	/* The same IDs again after the reset: the old txn must not touch them. */
+	ea_test_alloc(test, inst, 100, &b);
+	KUNIT_EXPECT_EQ(test, ea_abort(inst, &txn), -ENOENT);
+	ea_commit(inst, &txn2);
+	KUNIT_EXPECT_EQ(test, ea_abort(inst, &txn2), -ENOENT);
+	ea_get_stats(inst, st);
+	KUNIT_EXPECT_EQ(test, st->allocs, 1);
+	KUNIT_EXPECT_EQ(test, st->reallocs, 0);
+	KUNIT_EXPECT_EQ(test, st->live_allocs, 1);
+	KUNIT_EXPECT_EQ(test, st->corruptions, 0);
+	ea_test_valid(test, inst);
+	ea_test_valid(test, plain);
+}
+
 /* ---- Concurrency ------------------------------------------------------------------- */
 
 #define EA_THREADS	4
@@ -2000,6 +2148,7 @@ static struct kunit_case ea_engine_cases[] = {
 	KUNIT_CASE(ea_test_leaks),
 	KUNIT_CASE(ea_test_inspect),
 	KUNIT_CASE(ea_test_fault_injection),
+	KUNIT_CASE(ea_test_abort),
 	KUNIT_CASE(ea_test_threads),
 	KUNIT_CASE_SLOW(ea_test_stress),
 	{}

@@ -30,10 +30,10 @@
  * reading to use ->ea safely, and a destroy never waits for a file to be
  * closed.
  *
- * Mappings. mmap maps the engine's vmalloc_user areas (the arena, or a
- * large allocation) with remap_vmalloc_range(), which inserts each page
- * with vm_insert_page() and so holds a page reference for as long as the
- * mapping exists. Freeing a large allocation, resetting or destroying an
+ * Mappings. mmap maps the engine's vmalloc'ed areas (the arena, or a
+ * large allocation) page by page with vm_insert_page(), as
+ * remap_vmalloc_range() would, which holds a page reference for as long
+ * as the mapping exists. Freeing a large allocation, resetting or destroying an
  * instance vfree()s the area, but the pages that are still mapped stay
  * allocated until munmap: userspace never sees memory the kernel reuses
  * for anything else, and the kernel never touches an area it freed. A
@@ -575,6 +575,9 @@ static long ea_ioctl_create(struct ea_file *f, void __user *uarg)
 		}
 		mutex_lock(&ea_registry_lock);
 		ea_inst_kill_locked(inst);
+		/* Its number too, unless another instance took the next. */
+		if (ea_next_inst_id == inst->obs.id + 1)
+			ea_next_inst_id--;
 		mutex_unlock(&ea_registry_lock);
 	}
 	if (old)
@@ -737,7 +740,8 @@ out_unlock:
 static long ea_ioctl_alloc(struct ea_file *f, void __user *uarg)
 {
 	struct edualloc_alloc arg;
-	struct ea_alloc_info info, freed;
+	struct ea_alloc_info info;
+	struct ea_txn txn;
 	struct ea_dev_inst *inst;
 	struct ea_instance *ea;
 	long ret;
@@ -755,7 +759,7 @@ static long ea_ioctl_alloc(struct ea_file *f, void __user *uarg)
 		ret = PTR_ERR(ea);
 		goto out_put;
 	}
-	ret = ea_alloc(ea, arg.size, ea_owner_tag(), &info);
+	ret = ea_alloc_begin(ea, arg.size, ea_owner_tag(), &info, &txn);
 	ea_inst_leave(inst);
 	if (ret < 0)
 		goto out_put;
@@ -763,10 +767,11 @@ static long ea_ioctl_alloc(struct ea_file *f, void __user *uarg)
 	ea_fill_alloc_info(&info, &arg.info);
 	ret = 0;
 	if (copy_to_user(uarg, &arg, sizeof(arg))) {
+		/* Nobody learnt of it: take it back, uncounted. */
 		ret = -EFAULT;
 		ea = ea_inst_enter(inst);
 		if (!IS_ERR(ea)) {
-			ea_free(ea, info.id, info.offset, &freed);
+			ea_abort(ea, &txn);
 			ea_inst_leave(inst);
 		}
 	}
@@ -909,6 +914,7 @@ static long ea_ioctl_realloc(struct ea_file *f, void __user *uarg)
 {
 	struct edualloc_realloc arg;
 	struct ea_alloc_info info;
+	struct ea_txn txn;
 	struct ea_dev_inst *inst;
 	struct ea_instance *ea;
 	long ret;
@@ -926,13 +932,25 @@ static long ea_ioctl_realloc(struct ea_file *f, void __user *uarg)
 		ret = PTR_ERR(ea);
 		goto out_put;
 	}
-	ret = ea_realloc(ea, arg.id, arg.size, ea_owner_tag(), &info);
+	ret = ea_realloc_begin(ea, arg.id, arg.size, ea_owner_tag(), &info, &txn);
 	ea_inst_leave(inst);
 	if (ret < 0)
 		goto out_put;
 
+	/*
+	 * The old allocation lives until the result is delivered: if it
+	 * cannot be, the new one is taken back and nothing has changed.
+	 */
 	ea_fill_alloc_info(&info, &arg.info);
 	ret = copy_to_user(uarg, &arg, sizeof(arg)) ? -EFAULT : 0;
+	ea = ea_inst_enter(inst);
+	if (!IS_ERR(ea)) {
+		if (ret)
+			ea_abort(ea, &txn);
+		else
+			ea_commit(ea, &txn);
+		ea_inst_leave(inst);
+	}
 out_put:
 	ea_inst_put(inst);
 	return ret;
@@ -1378,16 +1396,33 @@ struct ea_mmap_req {
 	unsigned long pgoff;	/* pages into the area */
 };
 
-/* Called by the engine under its lock with the area that starts there. */
+/*
+ * Called by the engine under its lock with the area that starts there.
+ * What remap_vmalloc_range() does, which refuses the engine's areas: they
+ * come from __vmalloc() (quiet on failure), not vmalloc_user(), so they
+ * are not marked VM_USERMAP. Each page is inserted with a reference of its
+ * own (vm_insert_page()), so it outlives a vfree() of the area.
+ */
 static int ea_mmap_area(void *priv, void *area, u64 size)
 {
 	struct ea_mmap_req *req = priv;
-	u64 len = req->vma->vm_end - req->vma->vm_start;
+	struct vm_area_struct *vma = req->vma;
+	u64 len = vma->vm_end - vma->vm_start;
 	u64 off = (u64)req->pgoff << PAGE_SHIFT;
+	unsigned long addr;
+	int ret;
 
 	if (off >= size || len > size - off)
 		return -EINVAL;
-	return remap_vmalloc_range(req->vma, area, req->pgoff);
+	for (addr = vma->vm_start; addr < vma->vm_end; addr += PAGE_SIZE) {
+		ret = vm_insert_page(vma, addr, vmalloc_to_page(area + off));
+		if (ret)
+			return ret;
+		off += PAGE_SIZE;
+	}
+	/* A fixed size, and kernel memory has no place in a core dump. */
+	ea_vm_flags_set(vma, VM_DONTEXPAND | VM_DONTDUMP);
+	return 0;
 }
 
 /* Mappings stay non-executable: mprotect(PROT_EXEC) is refused too. */

@@ -288,6 +288,7 @@ static const u8 ea_event_level[EA_NR_EVENTS] = {
 	[EA_EV_ERROR]		= EA_V_ERRORS,
 	[EA_EV_LEAK]		= EA_V_ERRORS,
 	[EA_EV_RESET]		= EA_V_OPS,
+	[EA_EV_UNDO]		= EA_V_OPS,
 };
 
 static const char *ea_kind_name(u32 kind)
@@ -431,6 +432,7 @@ static void ea_trace_event(const struct ea_obs_inst *oi, const struct ea_event *
 		trace_edualloc_alloc(oi, ev);
 		break;
 	case EA_EV_FREE:
+	case EA_EV_UNDO:
 		trace_edualloc_free(oi, ev);
 		break;
 	case EA_EV_ERROR:
@@ -602,6 +604,10 @@ static void ea_record_cols(const struct ea_log_rec *r, struct ea_log_cols *c)
 		c->have = EA_COL_ALLOC;
 		c->result = "ok";
 		scnprintf(c->detail, sizeof(c->detail), "old_id=%llu", r->aux);
+		break;
+	case EA_EV_UNDO:
+		c->have = EA_COL_ALLOC;
+		c->result = "undone";
 		break;
 	case EA_EV_LEAK:
 		c->have = EA_COL_ALLOC;
@@ -903,7 +909,8 @@ static int ea_global_stats_show(struct seq_file *m, void *v)
 	seq_printf(m, "live_allocs %llu\n", live);
 	seq_printf(m, "live_requested %llu\n", requested);
 	seq_printf(m, "allocs %lld\n", atomic64_read(&ea_event_count[EA_EV_ALLOC]) +
-		   atomic64_read(&ea_event_count[EA_EV_REALLOC]));
+		   atomic64_read(&ea_event_count[EA_EV_REALLOC]) -
+		   atomic64_read(&ea_event_count[EA_EV_UNDO]));
 	seq_printf(m, "frees %lld\n", atomic64_read(&ea_event_count[EA_EV_FREE]) +
 		   atomic64_read(&ea_event_count[EA_EV_REALLOC]));
 	seq_printf(m, "reallocs %lld\n", atomic64_read(&ea_event_count[EA_EV_REALLOC]));

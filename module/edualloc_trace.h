@@ -108,7 +108,10 @@ TRACE_EVENT(edualloc_alloc,
 		      __entry->reserved, __entry->offset, __entry->old_id)
 );
 
-/* edualloc_free: a successful free. */
+/*
+ * edualloc_free: a successful free, or an allocation taken back because
+ * its result could not be written to userspace (the log says "undo").
+ */
 TRACE_EVENT(edualloc_free,
 	    TP_PROTO(const struct ea_obs_inst *oi, const struct ea_event *ev),
 	    TP_ARGS(oi, ev),

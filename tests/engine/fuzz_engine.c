@@ -4,7 +4,9 @@
  *
  * The input is a configuration (capacity, debug checks, bitset, first ID)
  * followed by a sequence of operations: allocations of every size class,
- * frees by ID, by offset and by both, invalid and stale frees, reallocs,
+ * frees by ID, by offset and by both, invalid and stale frees, reallocs
+ * (at once, or begun and committed), allocations and reallocs begun and
+ * taken back (ea_abort(), which must leave no trace),
  * reads and writes, lookups, bit operations, scribbles over the arena (as a
  * userspace mapping may do), injected kernel-memory failures, debug toggles
  * and resets. A model kept beside the engine predicts every result it can
@@ -405,8 +407,17 @@ static void do_alloc(struct fuzz *f, struct input *in, struct obj *old)
 	if (!old && f->nlive == MAX_LIVE)
 		return;
 	ea_get_stats(f->inst, &st0);
-	ret = old ? ea_realloc(f->inst, old->id, size, 7, &a) :
-		    ea_alloc(f->inst, size, 7, &a);
+	if (old && size & 1) {
+		/* The device's way: the old one lives until ea_commit(). */
+		struct ea_txn txn;
+
+		ret = ea_realloc_begin(f->inst, old->id, size, 7, &a, &txn);
+		if (!ret)
+			ea_commit(f->inst, &txn);
+	} else {
+		ret = old ? ea_realloc(f->inst, old->id, size, 7, &a) :
+			    ea_alloc(f->inst, size, 7, &a);
+	}
 	mix(f, ret);
 	if (ret) {
 		ea_get_stats(f->inst, &st1);
@@ -458,6 +469,45 @@ static void do_alloc(struct fuzz *f, struct input *in, struct obj *old)
 			   .class_size = a.class_size, .cls = a.cls,
 			   .seed = (u8)a.id };
 	fill(f, o);
+}
+
+/*
+ * An allocation or reallocation begun and taken back (ea_abort()): the
+ * instance must be exactly as before, peaks and timing included, bar the
+ * corruption the allocation may have found on its way.
+ */
+static void do_alloc_abort(struct fuzz *f, struct input *in, struct obj *old)
+{
+	u64 size = pick_size(f, in);
+	struct ea_stats st0, st1;
+	struct ea_alloc_info a;
+	struct ea_txn txn;
+	int ret;
+
+	ea_get_stats(f->inst, &st0);
+	ret = old ? ea_realloc_begin(f->inst, old->id, size, 7, &a, &txn) :
+		    ea_alloc_begin(f->inst, size, 7, &a, &txn);
+	mix(f, ret);
+	if (ret) {
+		ea_get_stats(f->inst, &st1);
+		same_state(&st0, &st1);
+		return;
+	}
+	CHECK(a.id == (int)f->next_id && a.size == size,
+	      "begin of %llu: ID %d, model %u", size, a.id, f->next_id);
+	ret = ea_abort(f->inst, &txn);
+	CHECK(!ret, "abort of ID %d: %d", a.id, ret);
+	ea_get_stats(f->inst, &st1);
+	st0.corruptions = st1.corruptions;
+	same_state(&st0, &st1);
+	CHECK(st0.peak_requested == st1.peak_requested &&
+	      st0.peak_allocated == st1.peak_allocated &&
+	      st0.alloc_ns == st1.alloc_ns && st0.free_ns == st1.free_ns &&
+	      st0.reallocs == st1.reallocs && st0.failed_allocs == st1.failed_allocs &&
+	      st0.large_count == st1.large_count,
+	      "abort of ID %d left a trace", a.id);
+	if (old)
+		verify(f, old);
 }
 
 static void do_free(struct fuzz *f, struct input *in)
@@ -690,8 +740,14 @@ static void run(struct fuzz *f, struct input in)
 
 		total_ops++;
 		switch (op) {
-		case 0: case 1: case 2: case 3:
+		case 0: case 1: case 2:
 			do_alloc(f, &in, NULL);
+			break;
+		case 3:
+			if (get8(&in) % 4)
+				do_alloc(f, &in, NULL);
+			else
+				do_alloc_abort(f, &in, NULL);
 			break;
 		case 4: case 5:
 			if (f->nlive)
@@ -701,8 +757,12 @@ static void run(struct fuzz *f, struct input in)
 			do_bad_free(f, &in);
 			break;
 		case 7:
-			if (f->nlive)
+			if (!f->nlive)
+				break;
+			if (get8(&in) % 4)
 				do_alloc(f, &in, &f->live[get16(&in) % f->nlive]);
+			else
+				do_alloc_abort(f, &in, &f->live[get16(&in) % f->nlive]);
 			break;
 		case 8:
 			if (f->nlive)

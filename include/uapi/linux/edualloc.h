@@ -91,10 +91,12 @@
  * meaning. Besides the errors listed with each command, every command can
  * fail with:
  *	-EFAULT	the argument (or a buffer it points to) cannot be read or
- *		written. If the result of a successful ALLOC or CREATE
- *		cannot be written back, the allocation or instance is
- *		undone first; REALLOC's result stands (see there). Any
- *		other command that fails with -EFAULT has changed nothing.
+ *		written. A command that fails with -EFAULT has changed
+ *		nothing: if the result of a successful ALLOC, REALLOC or
+ *		CREATE cannot be written back, the new allocation or
+ *		instance is taken back first, uncounted (the statistics,
+ *		the next ID and the peaks are as before; ALLOC's is logged
+ *		as "undo").
  *	-ENOTTY	not an edualloc command (or a command of another version).
  * and every command that works on the attached instance (ALLOC and after)
  * with:
@@ -405,7 +407,8 @@ struct edualloc_rw {
  * bytes, keeping the contents up to the smaller of the two sizes. The new
  * allocation always has a new ID and offset (info); the old ID then reads
  * as freed. Both exist for a moment, so the capacity must hold both. On
- * -EFAULT while writing info back the reallocation stands.
+ * -EFAULT while writing info back the new allocation is taken back and
+ * the old one is untouched.
  * Errors:
  *	-EINVAL	size 0; non-zero flags.
  *	-ENOENT	'id' was never issued.

@@ -5,10 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <linux/mm.h>
+#include <linux/slab.h>
 #include "../shim.h"
 
-/* Page-aligned and zeroed, as the kernel's. */
-static inline void *vmalloc_user(unsigned long size)
+/* Page-aligned, and zeroed when asked (as the kernel's). */
+static inline void *__vmalloc(unsigned long size, gfp_t gfp)
 {
 	void *p;
 
@@ -16,10 +17,16 @@ static inline void *vmalloc_user(unsigned long size)
 		return NULL;
 	p = aligned_alloc(PAGE_SIZE, PAGE_ALIGN(size));
 	if (p) {
-		memset(p, 0, PAGE_ALIGN(size));
+		if (gfp & __GFP_ZERO)
+			memset(p, 0, PAGE_ALIGN(size));
 		shim_live_objects++;
 	}
 	return p;
+}
+
+static inline void *vmalloc_user(unsigned long size)
+{
+	return __vmalloc(size, GFP_KERNEL | __GFP_ZERO);
 }
 
 static inline void vfree(const void *p)
