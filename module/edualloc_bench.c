@@ -1206,14 +1206,18 @@ static void eb_suite_scale(void)
  * The building blocks of an engine operation, timed alone, so that the
  * engine's figures can be explained: each operation reads the clock twice
  * (for the alloc_ns and free_ns statistics), takes the instance mutex, and
- * keeps every live ID in an xarray (an allocation reserves and stores its
- * ID, a free erases it).
+ * keeps every live ID in an xarray (an allocation stores its ID in a slot
+ * reserved ahead and reserves the next one's, a free erases it). The two
+ * plain cycles show why it reserves ahead: with nothing else in the
+ * xarray, each erase frees the node (through RCU) and the next reserve
+ * allocates it again.
  */
 enum eb_part {
 	EB_PART_CLOCK,		/* ktime_get_ns() */
 	EB_PART_MUTEX,		/* mutex_lock() + mutex_unlock() */
 	EB_PART_XA_EMPTY,	/* xa_reserve() + xa_store() + xa_erase(), nothing else in it */
 	EB_PART_XA_LIVE,	/* the same, the freed ID 1024 below: 1 K live */
+	EB_PART_XA_AHEAD,	/* xa_store() + xa_reserve(next) + xa_erase(): the engine's */
 	EB_NR_PARTS
 };
 
@@ -1222,6 +1226,7 @@ static const char * const eb_part_names[EB_NR_PARTS] = {
 	[EB_PART_MUTEX]		= "mutex_lock+unlock",
 	[EB_PART_XA_EMPTY]	= "xarray_id_cycle",
 	[EB_PART_XA_LIVE]	= "xarray_id_cycle_1k_live",
+	[EB_PART_XA_AHEAD]	= "xarray_id_cycle_ahead",
 };
 
 /* @n of part @p, each a new ID from *@next; 0 and *@ns, or -errno. */
@@ -1240,6 +1245,14 @@ static noinline int eb_part_loop(enum eb_part p, struct xarray *xa,
 		case EB_PART_MUTEX:
 			mutex_lock(lock);
 			mutex_unlock(lock);
+			break;
+		case EB_PART_XA_AHEAD:
+			/* *next's slot was reserved by the previous round. */
+			xa_store(xa, *next, xa_mk_value(*next), GFP_KERNEL_ACCOUNT);
+			if (xa_reserve(xa, *next + 1, GFP_KERNEL_ACCOUNT))
+				return -ENOMEM;
+			xa_erase(xa, *next);
+			++*next;
 			break;
 		default:
 			if (xa_reserve(xa, *next, GFP_KERNEL_ACCOUNT))
@@ -1273,6 +1286,8 @@ static void eb_suite_parts(void)
 				ret = xa_err(xa_store(&xa, next++, xa_mk_value(i),
 						      GFP_KERNEL));
 		}
+		if (p == EB_PART_XA_AHEAD)
+			ret = xa_reserve(&xa, next, GFP_KERNEL);
 		/* Calibrate, as eb_calibrate() does. */
 		for (n = 16; !ret; n *= 4) {
 			ret = eb_part_loop(p, &xa, &lock, &next, n, &ns);

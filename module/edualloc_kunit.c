@@ -1072,10 +1072,15 @@ static void ea_test_errors(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ea_free(inst, 2, 0, NULL), -EALREADY);
 	KUNIT_EXPECT_EQ(test, ea_free(inst, b.id, b.offset, NULL), 0);
 
-	/* Out of space, and the kernel out of memory (injected). */
+	/*
+	 * Out of space, and the kernel out of memory (injected): 200 bytes in
+	 * a class with no slab yet, whose slot array is the one request.
+	 */
 	KUNIT_EXPECT_EQ(test, ea_alloc(inst, EA_TEST_CAP, 0, NULL), -ENOMEM);
+	ea_get_stats(inst, &st);
+	KUNIT_ASSERT_EQ(test, st.cls[5].slabs, 0);
 	ea_fail_nth(inst, 1);
-	KUNIT_EXPECT_EQ(test, ea_alloc(inst, 24, 0, NULL), -ENOMEM);
+	KUNIT_EXPECT_EQ(test, ea_alloc(inst, 200, 0, NULL), -ENOMEM);
 	ea_fail_nth(inst, 0);
 
 	/* No bitset. */
@@ -1089,7 +1094,7 @@ static void ea_test_errors(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, st.errors[EA_ERR_KMEM], 1);
 	KUNIT_EXPECT_EQ(test, st.failed_allocs, 6);
 	KUNIT_EXPECT_EQ(test, st.cls[EA_MAX_SHIFT - EA_MIN_SHIFT].failures, 0);
-	KUNIT_EXPECT_EQ(test, st.cls[2].failures, 1);
+	KUNIT_EXPECT_EQ(test, st.cls[5].failures, 1);
 	KUNIT_EXPECT_EQ(test, st.corruptions, 0);
 	ea_test_valid(test, inst);
 
@@ -1656,8 +1661,8 @@ static void ea_test_realloc(struct kunit *test)
 	/* A failure leaves the old one as it was. */
 	KUNIT_EXPECT_EQ(test, ea_realloc(inst, c.id, 2 * EA_TEST_CAP, 0, &r), -E2BIG);
 	KUNIT_EXPECT_EQ(test, ea_realloc(inst, c.id, EA_TEST_CAP, 0, &r), -ENOMEM);
-	ea_fail_nth(inst, 1);
-	KUNIT_EXPECT_EQ(test, ea_realloc(inst, c.id, 5000, 0, &r), -ENOMEM);
+	ea_fail_nth(inst, 1);	/* a new slab of 1 KiB: its slot array fails */
+	KUNIT_EXPECT_EQ(test, ea_realloc(inst, c.id, 700, 0, &r), -ENOMEM);
 	KUNIT_EXPECT_EQ(test, ea_lookup_id(inst, c.id, &r), 0);
 	KUNIT_EXPECT_EQ(test, r.size, 3);
 	KUNIT_ASSERT_EQ(test, ea_read(inst, c.id, 0, out, 3), 0);
@@ -1878,16 +1883,22 @@ static void ea_test_fault_injection(struct kunit *test)
 	struct ea_test *t = test->priv;
 	struct ea_instance *inst = t->inst;
 
-	/* A new slab: its slot array, then the ID's xarray slot. */
+	/* The first allocation: a new slab's slot array, the ID's xarray slot. */
 	KUNIT_EXPECT_EQ(test, ea_test_faults(test, inst, 0, 40), 2);
-	/* A free slot in a partial slab: the xarray slot only. */
-	KUNIT_EXPECT_EQ(test, ea_test_faults(test, inst, 0, 40), 1);
-	/* A buddy block. */
-	KUNIT_EXPECT_EQ(test, ea_test_faults(test, inst, 0, 20000), 1);
-	/* Large: the record, the area, the xarray slot. */
-	KUNIT_EXPECT_EQ(test, ea_test_faults(test, inst, 0, 300000), 3);
-	/* realloc of the large one (ID 4) into a new slab. */
-	KUNIT_EXPECT_EQ(test, ea_test_faults(test, inst, 4, 1000), 2);
+	/*
+	 * A free slot in a partial slab: nothing, as each allocation reserves
+	 * the next ID's slot ahead (ea_reserve_ahead()).
+	 */
+	KUNIT_EXPECT_EQ(test, ea_test_faults(test, inst, 0, 40), 0);
+	/* A buddy block: nothing either. */
+	KUNIT_EXPECT_EQ(test, ea_test_faults(test, inst, 0, 20000), 0);
+	/* Large: the record, the area. */
+	KUNIT_EXPECT_EQ(test, ea_test_faults(test, inst, 0, 300000), 2);
+	/* realloc of the large one (ID 4) into a new slab: its slot array. */
+	KUNIT_EXPECT_EQ(test, ea_test_faults(test, inst, 4, 1000), 1);
+	/* After a reset nothing is reserved: the slot array and the ID's slot. */
+	KUNIT_ASSERT_EQ(test, ea_reset(inst), 0);
+	KUNIT_EXPECT_EQ(test, ea_test_faults(test, inst, 0, 40), 2);
 	ea_test_valid(test, inst);
 }
 

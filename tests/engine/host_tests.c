@@ -119,8 +119,12 @@ static void host_op_faults(struct kunit *test)
 	}
 	kunit_info(test, "%u failures injected by the shim, %u by ea_fail_nth(), all unwound\n",
 		   points[0], points[1]);
+	/*
+	 * Mostly new slabs and large areas: a slot in a partial slab or a
+	 * buddy block asks for nothing, its ID's slot being reserved ahead.
+	 */
 	KUNIT_EXPECT_GT(test, points[0], 50);
-	KUNIT_EXPECT_GT(test, points[1], 1000);
+	KUNIT_EXPECT_GT(test, points[1], 50);
 	ea_destroy(inst);
 }
 
