@@ -390,7 +390,7 @@ def report_text(D, res):
     ktable("batch", SMALL, f"2. In the kernel: N allocations, then N frees (N = 256, fewer from 32 KiB up; "
            f"ns per operation)", "genalloc's first fit rescans its bitmap: its cost grows with N.")
     ktable("large", LARGE, "3. In the kernel: the large path (alloc+free, ns per operation)",
-           "edualloc gives each large request a vmalloc_user() area: compare with vzalloc.")
+           "edualloc gives each large request a zeroed vmalloc area: compare with vzalloc.")
     if D.k_sizes("mixed"):
         live = next((r["live"] for r in D.kernel if r["suite"] == "mixed"), 0)
         base = D.k("mixed", "kmalloc")

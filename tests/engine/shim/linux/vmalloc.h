@@ -24,11 +24,6 @@ static inline void *__vmalloc(unsigned long size, gfp_t gfp)
 	return p;
 }
 
-static inline void *vmalloc_user(unsigned long size)
-{
-	return __vmalloc(size, GFP_KERNEL | __GFP_ZERO);
-}
-
 static inline void vfree(const void *p)
 {
 	if (p)
