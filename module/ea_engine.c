@@ -78,7 +78,17 @@
  * (failed_allocs, errors[], a class's failures): each operation first
  * checks that it can succeed and allocates every piece of kernel memory it
  * needs (including the ID's xarray slot, with xa_reserve()), and only then
- * commits, with steps that cannot fail.
+ * commits, with steps that cannot fail. Each allocation also reserves the
+ * next ID's slot ahead, so that an alloc+free loop does not empty and free
+ * an xarray node every time (see ea_reserve_ahead()).
+ *
+ * A success can be taken back, too: the device cannot tell userspace about
+ * an allocation whose result it fails to copy out, and must then leave the
+ * instance as if the call had never happened. ea_alloc_begin() and
+ * ea_realloc_begin() record in a struct ea_txn what the allocation changed
+ * beyond the obvious (the peaks, the slot's previous occupant, a slab made
+ * for it); ea_abort() undoes it all, uncounted, and ea_commit() finishes a
+ * reallocation by freeing its old half, which stays live until then.
  *
  * Debug checks
  * ------------
