@@ -236,6 +236,30 @@ static struct ea_dev_inst *ea_file_inst(struct ea_file *f)
 }
 
 /*
+ * Enter the instance @f is attached to, for one call: on success *@instp
+ * holds a reference to it and its lifetime rwsem for reading (undone by
+ * ea_file_leave(), or ea_inst_leave() then ea_inst_put() for a caller that
+ * still needs the instance); an ERR_PTR (-EIDRM) leaves nothing held.
+ */
+static struct ea_instance *ea_file_enter(struct ea_file *f, struct ea_dev_inst **instp)
+{
+	struct ea_dev_inst *inst = ea_file_inst(f);
+	struct ea_instance *ea = ea_inst_enter(inst);
+
+	if (IS_ERR(ea))
+		ea_inst_put(inst);
+	else
+		*instp = inst;
+	return ea;
+}
+
+static void ea_file_leave(struct ea_dev_inst *inst)
+{
+	ea_inst_leave(inst);
+	ea_inst_put(inst);
+}
+
+/*
  * Attach @f to @inst (whose reference the file takes over) and return the
  * instance it was attached to, whose reference passes to the caller.
  */
@@ -737,6 +761,25 @@ out_unlock:
 	return ret;
 }
 
+/*
+ * Settle a pending allocation of @inst once its result was copied out
+ * (@delivered: let it stand) or could not be (take it back). A destroyed
+ * instance took it with it: nothing to do.
+ */
+static void ea_inst_settle(struct ea_dev_inst *inst, const struct ea_txn *txn,
+			   bool delivered)
+{
+	struct ea_instance *ea = ea_inst_enter(inst);
+
+	if (IS_ERR(ea))
+		return;
+	if (delivered)
+		ea_commit(ea, txn);
+	else
+		ea_abort(ea, txn);
+	ea_inst_leave(inst);
+}
+
 static long ea_ioctl_alloc(struct ea_file *f, void __user *uarg)
 {
 	struct edualloc_alloc arg;
@@ -753,29 +796,19 @@ static long ea_ioctl_alloc(struct ea_file *f, void __user *uarg)
 	if (copy_to_user(uarg, &arg, sizeof(arg)))
 		return -EFAULT;
 
-	inst = ea_file_inst(f);
-	ea = ea_inst_enter(inst);
-	if (IS_ERR(ea)) {
-		ret = PTR_ERR(ea);
-		goto out_put;
-	}
+	ea = ea_file_enter(f, &inst);
+	if (IS_ERR(ea))
+		return PTR_ERR(ea);
 	ret = ea_alloc_begin(ea, arg.size, ea_owner_tag(), &info, &txn);
 	ea_inst_leave(inst);
-	if (ret < 0)
-		goto out_put;
-
-	ea_fill_alloc_info(&info, &arg.info);
-	ret = 0;
-	if (copy_to_user(uarg, &arg, sizeof(arg))) {
-		/* Nobody learnt of it: take it back, uncounted. */
-		ret = -EFAULT;
-		ea = ea_inst_enter(inst);
-		if (!IS_ERR(ea)) {
-			ea_abort(ea, &txn);
-			ea_inst_leave(inst);
+	if (!ret) {
+		ea_fill_alloc_info(&info, &arg.info);
+		if (copy_to_user(uarg, &arg, sizeof(arg))) {
+			/* Nobody learnt of it: take it back, uncounted. */
+			ret = -EFAULT;
+			ea_inst_settle(inst, &txn, false);
 		}
 	}
-out_put:
 	ea_inst_put(inst);
 	return ret;
 }
@@ -801,23 +834,16 @@ static long ea_ioctl_free(struct ea_file *f, void __user *uarg)
 	if (arg.flags & EDUALLOC_FREE_BY_ID && !id)
 		return -ENOENT;
 
-	inst = ea_file_inst(f);
-	ea = ea_inst_enter(inst);
-	if (IS_ERR(ea)) {
-		ret = PTR_ERR(ea);
-		goto out_put;
-	}
+	ea = ea_file_enter(f, &inst);
+	if (IS_ERR(ea))
+		return PTR_ERR(ea);
 	/* ea_free() reads offset 0 beside an ID as "no offset": both given, 0 is an offset. */
 	if ((arg.flags & both) == both)
 		ret = ea_free_both(ea, id, offset, &info);
 	else
 		ret = ea_free(ea, id, offset, &info);
-	ea_inst_leave(inst);
-	if (ret > 0)
-		ret = 0;
-out_put:
-	ea_inst_put(inst);
-	return ret;
+	ea_file_leave(inst);
+	return ret > 0 ? 0 : ret;
 }
 
 static long ea_ioctl_lookup(struct ea_file *f, void __user *uarg)
@@ -833,25 +859,19 @@ static long ea_ioctl_lookup(struct ea_file *f, void __user *uarg)
 	if (arg.flags != EDUALLOC_LOOKUP_BY_ID && arg.flags != EDUALLOC_LOOKUP_BY_OFFSET)
 		return -EINVAL;
 
-	inst = ea_file_inst(f);
-	ea = ea_inst_enter(inst);
-	if (IS_ERR(ea)) {
-		ret = PTR_ERR(ea);
-		goto out_put;
-	}
+	ea = ea_file_enter(f, &inst);
+	if (IS_ERR(ea))
+		return PTR_ERR(ea);
 	if (arg.flags == EDUALLOC_LOOKUP_BY_ID)
 		ret = ea_lookup_id(ea, arg.id, &info);
 	else
 		ret = ea_lookup_offset(ea, arg.offset, &info);
-	ea_inst_leave(inst);
+	ea_file_leave(inst);
 	if (ret < 0)
-		goto out_put;
+		return ret;
 
 	ea_fill_alloc_info(&info, &arg.info);
-	ret = copy_to_user(uarg, &arg, sizeof(arg)) ? -EFAULT : 0;
-out_put:
-	ea_inst_put(inst);
-	return ret;
+	return copy_to_user(uarg, &arg, sizeof(arg)) ? -EFAULT : 0;
 }
 
 static long ea_ioctl_rw(struct ea_file *f, void __user *uarg, bool write)
@@ -926,32 +946,21 @@ static long ea_ioctl_realloc(struct ea_file *f, void __user *uarg)
 	if (copy_to_user(uarg, &arg, sizeof(arg)))
 		return -EFAULT;
 
-	inst = ea_file_inst(f);
-	ea = ea_inst_enter(inst);
-	if (IS_ERR(ea)) {
-		ret = PTR_ERR(ea);
-		goto out_put;
-	}
+	ea = ea_file_enter(f, &inst);
+	if (IS_ERR(ea))
+		return PTR_ERR(ea);
 	ret = ea_realloc_begin(ea, arg.id, arg.size, ea_owner_tag(), &info, &txn);
 	ea_inst_leave(inst);
-	if (ret < 0)
-		goto out_put;
-
-	/*
-	 * The old allocation lives until the result is delivered: if it
-	 * cannot be, the new one is taken back and nothing has changed.
-	 */
-	ea_fill_alloc_info(&info, &arg.info);
-	ret = copy_to_user(uarg, &arg, sizeof(arg)) ? -EFAULT : 0;
-	ea = ea_inst_enter(inst);
-	if (!IS_ERR(ea)) {
-		if (ret)
-			ea_abort(ea, &txn);
-		else
-			ea_commit(ea, &txn);
-		ea_inst_leave(inst);
+	if (!ret) {
+		/*
+		 * The old allocation lives until the result is delivered: if
+		 * it cannot be, the new one is taken back and nothing has
+		 * changed.
+		 */
+		ea_fill_alloc_info(&info, &arg.info);
+		ret = copy_to_user(uarg, &arg, sizeof(arg)) ? -EFAULT : 0;
+		ea_inst_settle(inst, &txn, !ret);
 	}
-out_put:
 	ea_inst_put(inst);
 	return ret;
 }
@@ -981,12 +990,9 @@ static long ea_ioctl_bit(struct ea_file *f, void __user *uarg)
 	if (copy_to_user(uarg, &arg, sizeof(arg)))
 		return -EFAULT;
 
-	inst = ea_file_inst(f);
-	ea = ea_inst_enter(inst);
-	if (IS_ERR(ea)) {
-		ret = PTR_ERR(ea);
-		goto out_put;
-	}
+	ea = ea_file_enter(f, &inst);
+	if (IS_ERR(ea))
+		return PTR_ERR(ea);
 	switch (arg.op) {
 	case EDUALLOC_BIT_SET:
 		ret = ea_bit_set(ea, arg.bit);
@@ -1006,17 +1012,14 @@ static long ea_ioctl_bit(struct ea_file *f, void __user *uarg)
 		ret = ea_bit_clear_all(ea);
 		break;
 	}
-	ea_inst_leave(inst);
+	ea_file_leave(inst);
 	if (ret < 0)
-		goto out_put;
+		return ret;
 
-	ret = 0;
 	arg.value = found;
 	if (!answered && copy_to_user(uarg, &arg, sizeof(arg)))
-		ret = -EFAULT;
-out_put:
-	ea_inst_put(inst);
-	return ret;
+		return -EFAULT;
+	return 0;
 }
 
 static void ea_fill_stats(struct ea_dev_inst *inst, const struct ea_stats *st,
@@ -1094,20 +1097,19 @@ static long ea_ioctl_stats(struct ea_file *f, void __user *uarg)
 	if (!st)
 		goto out_free_arg;
 
-	inst = ea_file_inst(f);
-	ea = ea_inst_enter(inst);
+	ea = ea_file_enter(f, &inst);
 	if (IS_ERR(ea)) {
 		ret = PTR_ERR(ea);
-		goto out_put;
+		goto out_free_st;
 	}
 	ea_get_stats(ea, st);
 	ea_inst_leave(inst);
 
 	memset(arg, 0, sizeof(*arg));
 	ea_fill_stats(inst, st, arg);
-	ret = copy_to_user(uarg, arg, sizeof(*arg)) ? -EFAULT : 0;
-out_put:
 	ea_inst_put(inst);
+	ret = copy_to_user(uarg, arg, sizeof(*arg)) ? -EFAULT : 0;
+out_free_st:
 	kfree(st);
 out_free_arg:
 	kfree(arg);
@@ -1126,19 +1128,12 @@ static long ea_ioctl_reset(struct ea_file *f, void __user *uarg)
 	if (arg.flags || arg.__pad)
 		return -EINVAL;
 
-	inst = ea_file_inst(f);
-	ea = ea_inst_enter(inst);
-	if (IS_ERR(ea)) {
-		ret = PTR_ERR(ea);
-		goto out_put;
-	}
+	ea = ea_file_enter(f, &inst);
+	if (IS_ERR(ea))
+		return PTR_ERR(ea);
 	ret = ea_reset(ea);
-	ea_inst_leave(inst);
-	if (ret > 0)
-		ret = 0;
-out_put:
-	ea_inst_put(inst);
-	return ret;
+	ea_file_leave(inst);
+	return ret > 0 ? 0 : ret;
 }
 
 static long ea_ioctl_config(struct ea_file *f, void __user *uarg)
@@ -1206,7 +1201,6 @@ static long ea_ioctl_validate(struct ea_file *f, void __user *uarg)
 	struct edualloc_validate arg;
 	struct ea_dev_inst *inst;
 	struct ea_instance *ea;
-	long ret;
 
 	if (copy_from_user(&arg, uarg, sizeof(arg)))
 		return -EFAULT;
@@ -1214,19 +1208,13 @@ static long ea_ioctl_validate(struct ea_file *f, void __user *uarg)
 		return -EINVAL;
 
 	memset(&arg, 0, sizeof(arg));
-	inst = ea_file_inst(f);
-	ea = ea_inst_enter(inst);
-	if (IS_ERR(ea)) {
-		ret = PTR_ERR(ea);
-		goto out_put;
-	}
+	ea = ea_file_enter(f, &inst);
+	if (IS_ERR(ea))
+		return PTR_ERR(ea);
 	arg.consistent = !ea_validate(ea, arg.why, sizeof(arg.why));
-	ea_inst_leave(inst);
+	ea_file_leave(inst);
 	arg.why[sizeof(arg.why) - 1] = '\0';
-	ret = copy_to_user(uarg, &arg, sizeof(arg)) ? -EFAULT : 0;
-out_put:
-	ea_inst_put(inst);
-	return ret;
+	return copy_to_user(uarg, &arg, sizeof(arg)) ? -EFAULT : 0;
 }
 
 static long ea_ioctl_pages(struct ea_file *f, void __user *uarg)
@@ -1322,14 +1310,13 @@ static long ea_ioctl_allocs(struct ea_file *f, void __user *uarg)
 		if (!w.buf)
 			return -ENOMEM;
 	}
-	inst = ea_file_inst(f);
-	ea = ea_inst_enter(inst);
+	ea = ea_file_enter(f, &inst);
 	if (IS_ERR(ea)) {
 		ret = PTR_ERR(ea);
 		goto out;
 	}
 	ea_for_each_alloc(ea, ea_allocs_one, &w);
-	ea_inst_leave(inst);
+	ea_file_leave(inst);
 
 	arg.count = w.count;
 	arg.total = w.total;
@@ -1339,7 +1326,6 @@ static long ea_ioctl_allocs(struct ea_file *f, void __user *uarg)
 	else if (copy_to_user(uarg, &arg, sizeof(arg)))
 		ret = -EFAULT;
 out:
-	ea_inst_put(inst);
 	kvfree(w.buf);
 	return ret;
 }
@@ -1459,19 +1445,12 @@ static int ea_mmap(struct file *file, struct vm_area_struct *vma)
 			round_down(off - EA_LARGE_BASE, 1ULL << EA_LARGE_SHIFT);
 	req.pgoff = (off - start) >> PAGE_SHIFT;
 
-	inst = ea_file_inst(f);
-	ea = ea_inst_enter(inst);
-	if (IS_ERR(ea)) {
-		ret = PTR_ERR(ea);
-		goto out_put;
-	}
+	ea = ea_file_enter(f, &inst);
+	if (IS_ERR(ea))
+		return PTR_ERR(ea);
 	ret = ea_with_area(ea, start, ea_mmap_area, &req);
-	ea_inst_leave(inst);
-	if (ret == -ENOENT)
-		ret = -EINVAL;
-out_put:
-	ea_inst_put(inst);
-	return ret;
+	ea_file_leave(inst);
+	return ret == -ENOENT ? -EINVAL : ret;
 }
 
 static int ea_open(struct inode *inode, struct file *file)

@@ -287,7 +287,7 @@ static bool one_kmem_failure(const struct snap *a, const struct snap *b, int cls
 enum {
 	F_ENGINE = 1,		/* also sweep the engine's own fail_nth */
 	F_TAKEN_BACK = 2,	/* makes something the device takes back on EFAULT */
-	F_GLOBAL = 8,		/* no reference after success: creates something new */
+	F_GLOBAL = 4,		/* no reference after success: creates something new */
 };
 
 struct op {
