@@ -13,7 +13,8 @@
  * list is the instance's free-list policy (ea_policy.c); the default puts
  * it at the head (LIFO). An arena that is not a multiple of the largest
  * block is seeded with the largest aligned blocks that fit; a block whose
- * buddy would lie past the end never merges.
+ * buddy would lie past the end never merges. Where a freed block goes on
+ * its list is the instance's free-list policy (ea_policy.c).
  *
  * A class of a page or more takes one block per object (ea_alloc_block());
  * its head page's descriptor records the object.
@@ -60,7 +61,11 @@ static void ea_buddy_add(struct ea_instance *inst, unsigned int page,
 
 	pg->head = 1;
 	pg->order = order;
-	list_add(&pg->buddy, &inst->free_area[order]);
+	if (inst->policy->buddy_add)
+		inst->policy->buddy_add(inst, &inst->free_area[order], &pg->buddy,
+					page, order);
+	else
+		list_add(&pg->buddy, &inst->free_area[order]);	/* LIFO */
 }
 
 /*

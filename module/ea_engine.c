@@ -17,6 +17,7 @@
  *   ea_classes.c   size classes: which slot a request gets
  *   ea_slab.c      slabs: pages cut into slots, with their free lists
  *   ea_buddy.c     the buddy allocator: pages, and blocks of a page or more
+ *   ea_policy.c    free-list policies, one per instance (ea_policy.h)
  *   ea_large.c     the large path: a vmalloc'ed area per request
  *   ea_idmap.c     the ID map: ID or offset -> allocation
  *   ea_alloc.c     the paths through them: alloc, free, realloc, undo
@@ -60,6 +61,7 @@
 #include "ea_kmem.c"
 #include "ea_idmap.c"
 #include "ea_buddy.c"
+#include "ea_policy.c"
 #include "ea_slab.c"
 #include "ea_large.c"
 #include "ea_debug.c"

@@ -69,16 +69,22 @@ static void ea_release_all(struct ea_instance *inst)
  * Return: the instance, or NULL with *@err set: -EINVAL for a capacity
  * under EA_MIN_CAPACITY, over @p->max_capacity (when not 0) or over
  * EA_MAX_ARENA, a bitset over EA_MAX_BITSET_BITS or a first ID over
- * INT_MAX; -ENOMEM when the kernel's memory does not suffice.
+ * INT_MAX, or no such free-list policy; -ENOMEM when the kernel's memory
+ * does not suffice.
  */
 struct ea_instance *ea_create(const struct ea_params *p, int *err)
 {
+	const struct ea_policy_ops *policy;
 	struct ea_instance *inst;
+	unsigned int policy_index;
 	u64 size;
 	int ret = -EINVAL;
 
 	if (!p || p->capacity < EA_MIN_CAPACITY || p->capacity > EA_MAX_ARENA ||
 	    p->bitset_bits > EA_MAX_BITSET_BITS || p->first_id > INT_MAX)
+		goto fail;
+	policy = ea_policy_select(p->policy, &policy_index);
+	if (!policy)
 		goto fail;
 	size = PAGE_ALIGN(p->capacity);
 	if (size > EA_MAX_ARENA || (p->max_capacity && size > p->max_capacity))
@@ -111,6 +117,8 @@ struct ea_instance *ea_create(const struct ea_params *p, int *err)
 	inst->notify = p->notify;
 	inst->priv = p->priv;
 	inst->debug = p->debug;
+	inst->policy = policy;
+	inst->policy_index = policy_index;
 	inst->op = EA_OP_CREATE;
 	ea_init_state(inst);
 	return inst;

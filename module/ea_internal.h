@@ -19,6 +19,7 @@
 #include <linux/xarray.h>
 
 #include "ea_engine.h"
+#include "ea_policy.h"
 
 #define EA_SLOT_END	U16_MAX		/* ends a slab's free list */
 #define EA_NO_CLASS	(EA_CLASS_LARGE + 1)
@@ -108,6 +109,8 @@ struct ea_instance {
 	bool quiet;
 	void (*notify)(void *priv, const struct ea_event *ev);
 	void *priv;
+	const struct ea_policy_ops *policy;	/* free-list policy (ea_policy.c) */
+	unsigned int policy_index;
 
 	/* Protected by @lock. */
 	bool debug;
@@ -234,6 +237,10 @@ static bool ea_check_fill(struct ea_instance *inst, void *mem, u64 offset,
 			  size_t len, u8 pattern, enum ea_err_kind kind, int id);
 static void ea_fill_new(struct ea_instance *inst, struct ea_loc *loc,
 			bool check, int last_id);
+
+/* Free-list policies (ea_policy.c) */
+static const struct ea_policy_ops *ea_policy_select(u32 policy,
+						    unsigned int *index);
 
 /* Statistics (ea_stats.c) */
 static void ea_account_alloc(struct ea_instance *inst, const struct ea_loc *loc);
