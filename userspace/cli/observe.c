@@ -28,33 +28,8 @@ static void json_stats(struct json *j, const struct edualloc_stats *st)
 	json_u64(j, "inst_id", st->inst_id);
 	json_str(j, "kind", eau_kind_name(st->kind));
 	json_bool(j, "debug", st->inst_flags & EDUALLOC_INST_DEBUG);
-	json_u64(j, "capacity", st->capacity);
-	json_u64(j, "pages_total", st->pages_total);
-	json_u64(j, "pages_used", st->pages_used);
-	json_u64(j, "pages_free", st->pages_free);
-	json_u64(j, "largest_free", st->largest_free);
-	json_u64(j, "live_allocs", st->live_allocs);
-	json_u64(j, "live_requested", st->live_requested);
-	json_u64(j, "live_allocated", st->live_allocated);
-	json_u64(j, "internal_frag", st->internal_frag);
-	json_u64(j, "internal_frag_pct", st->internal_frag_pct);
-	json_u64(j, "external_frag_pct", st->external_frag_pct);
-	json_u64(j, "peak_requested", st->peak_requested);
-	json_u64(j, "peak_allocated", st->peak_allocated);
-	json_u64(j, "used_bytes", st->used_bytes);
-	json_u64(j, "peak_used", st->peak_used);
-	json_u64(j, "avail_bytes", st->avail_bytes);
-	json_u64(j, "allocs", st->allocs);
-	json_u64(j, "frees", st->frees);
-	json_u64(j, "reallocs", st->reallocs);
-	json_u64(j, "failed_allocs", st->failed_allocs);
-	json_u64(j, "large_count", st->large_count);
-	json_u64(j, "large_bytes", st->large_bytes);
-	json_u64(j, "alloc_ns", st->alloc_ns);
-	json_u64(j, "free_ns", st->free_ns);
-	json_u64(j, "corruptions", st->corruptions);
-	json_u64(j, "bitset_bits", st->bitset_bits);
-	json_u64(j, "next_id", st->next_id);
+#define JSON_FIELD(bits, name)	json_u64(j, #name, st->name);
+	EDUALLOC_STATS_SCALARS(JSON_FIELD)
 	json_object(j, "errors");
 	for (unsigned int k = 0; k < EDUALLOC_ERR_SLOTS; k++) {
 		char key[24];
@@ -81,14 +56,8 @@ static void json_classes(struct json *j, const struct edualloc_stats *st, bool a
 			continue;
 		json_object(j, NULL);
 		json_u64(j, "class", k);
-		json_u64(j, "size", cs->size);
-		json_u64(j, "slabs", cs->slabs);
-		json_u64(j, "slots_used", cs->slots_used);
-		json_u64(j, "slots_total", cs->slots_total);
-		json_u64(j, "allocs", cs->allocs);
-		json_u64(j, "frees", cs->frees);
-		json_u64(j, "failures", cs->failures);
-		json_u64(j, "waste", cs->waste);
+#define JSON_CLASS_FIELD(bits, name)	json_u64(j, #name, cs->name);
+		EDUALLOC_CLASS_STATS(JSON_CLASS_FIELD)
 		json_end(j);
 	}
 	json_end(j);
@@ -556,7 +525,8 @@ int verb_map(struct cli *c, int argc, char **argv)
 
 #define LOG_MAX_COLS 16
 
-static const char *const level_names[] = { "off", "errors", "ops", "explain" };
+#define LEVEL_NAME(NAME, name)	#name,
+static const char *const level_names[] = { EDUALLOC_LOG_LEVELS(LEVEL_NAME) };
 
 /* The log's columns, from its last '#' header line. */
 struct log_columns {
