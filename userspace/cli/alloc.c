@@ -157,6 +157,18 @@ int verb_free(struct cli *c, int argc, char **argv)
 		struct edualloc_free f = { .id = id, .flags = EDUALLOC_FREE_BY_ID };
 		int err = dev_ioctl(c, EDUALLOC_IOC_FREE, &f);
 
+		if (err == -EALREADY) {	/* the seed's headline detector: say so, show the record */
+			char cmd[EDUALLOC_NAME_MAX + 32] = "";
+
+			if (!c->in_shell)
+				snprintf(cmd, sizeof(cmd), "edualloc %s%s%s",
+					 strcmp(c->attached, "shared") ? "-i " : "",
+					 strcmp(c->attached, "shared") ? c->attached : "",
+					 strcmp(c->attached, "shared") ? " " : "");
+			rc = fail_errno(c, EALREADY, "free %d: double free: ID %d was already freed (refused; the "
+				  "module logged it: %slog --this -n 1)", id, id, cmd);
+			break;
+		}
 		if (err) {
 			rc = fail_op(c, OP_FREE, -err, "free %d", id);
 			break;

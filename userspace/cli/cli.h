@@ -138,6 +138,9 @@ const char *errno_name(int err);
 int fail_op(struct cli *c, enum dev_op op, int err, const char *what_fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 int fail(struct cli *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* fail() with the errno (positive) named in the JSON error object. */
+int fail_errno(struct cli *c, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 /* Open the device and attach to -i NAME if given; reports, EXIT_FAIL. */
 int dev_open(struct cli *c);

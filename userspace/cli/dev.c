@@ -119,13 +119,13 @@ const char *dev_explain(enum dev_op op, int err)
 		if (op == OP_REALLOC && err == ENOENT)
 			return "no allocation with that ID was ever made";
 		if (op == OP_REALLOC && err == EALREADY)
-			return "no live allocation with that ID (already freed?)";
+			return "that allocation has been freed (a use after free, refused)";
 		break;
 	case OP_FREE:
 		if (err == ENOENT)
 			return "no allocation with that ID was ever made";
 		if (err == EALREADY)
-			return "no live allocation with that ID (already freed?)";
+			return "double free: that allocation was already freed (refused)";
 		if (err == EINVAL)
 			return "not the start of a live allocation";
 		if (err == ESTALE)
@@ -135,7 +135,7 @@ const char *dev_explain(enum dev_op op, int err)
 		if (err == ENOENT)
 			return "no allocation with that ID was ever made";
 		if (err == EALREADY)
-			return "no live allocation with that ID (already freed?)";
+			return "that allocation has been freed";
 		break;
 	case OP_LOOKUP_OFFSET:
 		if (err == ENOENT)
@@ -205,17 +205,36 @@ int fail_op(struct cli *c, enum dev_op op, int err, const char *what_fmt, ...)
 	return EXIT_FAIL;
 }
 
-int fail(struct cli *c, const char *fmt, ...)
+static int vfail_errno(struct cli *c, int err, const char *fmt, va_list ap)
 {
 	char msg[512];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	fprintf(stderr, "%s\n", msg);
+	json_error(c, msg, err);
+	return EXIT_FAIL;
+}
+
+int fail(struct cli *c, const char *fmt, ...)
+{
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	int rc = vfail_errno(c, 0, fmt, ap);
+
 	va_end(ap);
-	fprintf(stderr, "%s\n", msg);
-	json_error(c, msg, 0);
-	return EXIT_FAIL;
+	return rc;
+}
+
+int fail_errno(struct cli *c, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	int rc = vfail_errno(c, err, fmt, ap);
+
+	va_end(ap);
+	return rc;
 }
 
 int dev_ioctl(struct cli *c, unsigned long cmd, void *arg)
