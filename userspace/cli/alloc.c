@@ -4,6 +4,7 @@
  * dump, and the bitset.
  */
 #include "cli.h"
+#include "eadev.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -154,8 +155,7 @@ int verb_free(struct cli *c, int argc, char **argv)
 		}
 
 		/* The kernel has the last word, and logs it: double frees too. */
-		struct edualloc_free f = { .id = id, .flags = EDUALLOC_FREE_BY_ID };
-		int err = dev_ioctl(c, EDUALLOC_IOC_FREE, &f);
+		int err = eadev_free_id(c->fd, id);
 
 		if (err == -EALREADY) {	/* the seed's headline detector: say so, show the record */
 			char cmd[EDUALLOC_NAME_MAX + 32] = "";

@@ -4,13 +4,12 @@
  * the module can return put in words.
  */
 #include "cli.h"
+#include "eadev.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -239,12 +238,7 @@ int fail_errno(struct cli *c, int err, const char *fmt, ...)
 
 int dev_ioctl(struct cli *c, unsigned long cmd, void *arg)
 {
-	int ret;
-
-	do {
-		ret = ioctl(c->fd, cmd, arg);
-	} while (ret < 0 && errno == EINTR);
-	return ret < 0 ? -errno : 0;
+	return eadev_ioctl(c->fd, cmd, arg);
 }
 
 int dev_attach(struct cli *c, const char *name, bool private_inst,
@@ -271,20 +265,16 @@ int dev_open(struct cli *c)
 {
 	if (c->fd >= 0)
 		return 0;
-	c->fd = open(EDUALLOC_DEVICE, O_RDWR | O_CLOEXEC);
-	if (c->fd < 0)
-		return fail_op(c, OP_OPEN, errno, "open %s", EDUALLOC_DEVICE);
+	struct edualloc_version v;
+	int err = eadev_open(&v);
 
-	struct edualloc_version v = { 0 };
-	int err = dev_ioctl(c, EDUALLOC_IOC_VERSION, &v);
-
-	if (err || v.abi_version != EDUALLOC_ABI_VERSION) {
-		int rc = err ? fail_op(c, OP_VERSION, -err, "open %s", EDUALLOC_DEVICE)
-			     : fail(c, "open %s: the module speaks ABI version %u, this CLI %d",
-				    EDUALLOC_DEVICE, v.abi_version, EDUALLOC_ABI_VERSION);
-		dev_close(c);
-		return rc;
-	}
+	if (err == -EPROTO)
+		return fail(c, "open %s: the module speaks ABI version %u, this CLI %d",
+			    EDUALLOC_DEVICE, v.abi_version, EDUALLOC_ABI_VERSION);
+	if (err < 0)	/* ENOTTY comes from VERSION, the others from open() */
+		return fail_op(c, err == -ENOTTY ? OP_VERSION : OP_OPEN, -err, "open %s",
+			       EDUALLOC_DEVICE);
+	c->fd = err;
 	strcpy(c->attached, "shared");	/* where every open file starts */
 	if (c->instance && strcmp(c->instance, "shared")) {
 		err = dev_attach(c, c->instance, false, NULL);
@@ -308,18 +298,12 @@ void dev_close(struct cli *c)
 
 int dev_stats(struct cli *c, struct edualloc_stats *st)
 {
-	memset(st, 0, sizeof(*st));
-	return dev_ioctl(c, EDUALLOC_IOC_STATS, st);
+	return eadev_stats(c->fd, st);
 }
 
 int dev_lookup_id(struct cli *c, int id, struct edualloc_alloc_info *info)
 {
-	struct edualloc_lookup l = { .id = id, .flags = EDUALLOC_LOOKUP_BY_ID };
-	int err = dev_ioctl(c, EDUALLOC_IOC_LOOKUP, &l);
-
-	if (!err)
-		*info = l.info;
-	return err;
+	return eadev_lookup_id(c->fd, id, info);
 }
 
 int dev_list(struct cli *c, struct edualloc_inst_info **list, unsigned int *count)
@@ -373,9 +357,9 @@ unsigned char *dev_map_arena(struct cli *c)
 		errno = -err;
 		return NULL;
 	}
-	void *p = mmap(NULL, st.capacity, PROT_READ | PROT_WRITE, MAP_SHARED, c->fd, 0);
+	void *p = eadev_map(c->fd, 0, st.capacity);
 
-	if (p == MAP_FAILED)
+	if (!p)
 		return NULL;
 	c->arena = (struct mapping){ .addr = p, .len = st.capacity, .offset = 0 };
 	return c->arena.addr;
@@ -396,10 +380,9 @@ unsigned char *dev_map_alloc(struct cli *c, const struct edualloc_alloc_info *a,
 		}
 		return arena + a->offset;
 	}
-	void *p = mmap(NULL, a->class_size, PROT_READ | PROT_WRITE, MAP_SHARED, c->fd,
-		       (off_t)a->offset);
+	void *p = eadev_map(c->fd, a->offset, a->class_size);
 
-	if (p == MAP_FAILED)
+	if (!p)
 		return NULL;
 	*tmp = (struct mapping){ .addr = p, .len = a->class_size, .offset = a->offset };
 	return p;

@@ -12,6 +12,7 @@
  * (STATS peak_used, exact on a fresh instance).
  */
 #include "cli.h"
+#include "eadev.h"
 #include "rep.h"
 
 #include <errno.h>
@@ -161,9 +162,8 @@ static int do_free(struct replay *r, const struct rep_op *op, struct block *b)
 	if (rc)
 		return rc;
 	if (b->info.id) {
-		struct edualloc_free f = { .id = b->info.id, .flags = EDUALLOC_FREE_BY_ID };
 		double t0 = now_seconds();
-		int err = dev_ioctl(r->c, EDUALLOC_IOC_FREE, &f);
+		int err = eadev_free_id(r->c->fd, b->info.id);
 
 		dev_unmap(&b->own);
 		r->seconds += now_seconds() - t0;
