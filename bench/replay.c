@@ -104,19 +104,9 @@ static const char *allocator = "glibc";
 
 /* ---- Memory of the driver's own: mmap, never malloc ---------------------- */
 
-static void *xmap(size_t bytes)
-{
-	void *p = mmap(NULL, bytes ? bytes : 1, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-
-	return p == MAP_FAILED ? NULL : p;
-}
-
-static void xunmap(void *p, size_t bytes)
-{
-	if (p)
-		munmap(p, bytes ? bytes : 1);
-}
+/* rep_map() and rep_unmap() (rep.h): anonymous pages. */
+#define xmap	rep_map
+#define xunmap	rep_unmap
 
 static __attribute__((format(printf, 1, 2))) int fail(const char *fmt, ...)
 {

@@ -23,7 +23,7 @@
 #define REP_MAX_IDS	INT32_MAX
 #define REP_MAX_OPS	(1ULL << 32)
 
-static void *xmap(size_t bytes)
+void *rep_map(size_t bytes)
 {
 	void *p = mmap(NULL, bytes ? bytes : 1, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -31,7 +31,7 @@ static void *xmap(size_t bytes)
 	return p == MAP_FAILED ? NULL : p;
 }
 
-static void xunmap(void *p, size_t bytes)
+void rep_unmap(void *p, size_t bytes)
 {
 	if (p)
 		munmap(p, bytes ? bytes : 1);
@@ -75,7 +75,7 @@ static char *read_file(const char *path, size_t *len)
 		return NULL;
 	}
 	*len = (size_t)st.st_size + 1;
-	buf = xmap(*len);
+	buf = rep_map(*len);
 	while (buf && n + 1 < *len && (r = read(fd, buf + n, *len - 1 - n)) > 0)
 		n += (size_t)r;
 	close(fd);
@@ -97,7 +97,7 @@ static int header_end(struct rep_trace *t, const long long *header, int nr_heade
 	if (t->nr_ids > REP_MAX_IDS || t->nr_ops > REP_MAX_OPS)
 		return refuse(t, "%s:%lu: %" PRIu64 " IDs and %" PRIu64 " operations: too many",
 			      t->path, line_no, t->nr_ids, t->nr_ops);
-	t->ops = xmap(t->nr_ops * sizeof(*t->ops));
+	t->ops = rep_map(t->nr_ops * sizeof(*t->ops));
 	if (!t->ops)
 		return refuse(t, "%s: out of memory for %" PRIu64 " operations", t->path,
 			      t->nr_ops);
@@ -190,8 +190,8 @@ static int parse(struct rep_trace *t, char *buf)
  */
 static int check_sequence(struct rep_trace *t)
 {
-	uint64_t *size = xmap(t->nr_ids * sizeof(*size));
-	bool *live = xmap(t->nr_ids);
+	uint64_t *size = rep_map(t->nr_ids * sizeof(*size));
+	bool *live = rep_map(t->nr_ids);
 	int rc = 0;
 
 	if (!live || !size)
@@ -214,8 +214,8 @@ static int check_sequence(struct rep_trace *t)
 			live[id] = true;
 		size[id] = op->size;
 	}
-	xunmap(live, t->nr_ids);
-	xunmap(size, t->nr_ids * sizeof(*size));
+	rep_unmap(live, t->nr_ids);
+	rep_unmap(size, t->nr_ids * sizeof(*size));
 	return rc;
 }
 
@@ -232,7 +232,7 @@ int rep_load(const char *path, struct rep_trace *t)
 	if (!buf)
 		return refuse(t, "%s: %s", path, strerror(errno));
 	rc = parse(t, buf);
-	xunmap(buf, len);
+	rep_unmap(buf, len);
 	if (!rc)
 		rc = check_sequence(t);
 	if (rc) {
@@ -247,6 +247,6 @@ int rep_load(const char *path, struct rep_trace *t)
 
 void rep_free(struct rep_trace *t)
 {
-	xunmap(t->ops, t->nr_ops * sizeof(*t->ops));
+	rep_unmap(t->ops, t->nr_ops * sizeof(*t->ops));
 	t->ops = NULL;
 }

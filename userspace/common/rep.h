@@ -28,6 +28,7 @@
 #ifndef EDUALLOC_REP_H
 #define EDUALLOC_REP_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 struct rep_op {
@@ -49,5 +50,9 @@ struct rep_trace {
 int rep_load(const char *path, struct rep_trace *t);
 /* Give back what rep_load() took. */
 void rep_free(struct rep_trace *t);
+
+/* Memory that is not malloc()'s (private anonymous pages): NULL if none. */
+void *rep_map(size_t bytes);
+void rep_unmap(void *p, size_t bytes);
 
 #endif /* EDUALLOC_REP_H */
