@@ -4,6 +4,10 @@
  * dump, and the bitset.
  */
 #include "cli.h"
+#include "dev.h"
+#include "opts.h"
+#include "out.h"
+#include "verbs.h"
 #include "eadev.h"
 
 #include <ctype.h>

@@ -3,7 +3,8 @@
  * The device: opening it, attaching, ioctls, mappings, and every error
  * the module can return put in words.
  */
-#include "cli.h"
+#include "dev.h"
+#include "out.h"
 #include "eadev.h"
 
 #include <errno.h>

@@ -4,6 +4,10 @@
  * list, reset, check.
  */
 #include "cli.h"
+#include "dev.h"
+#include "opts.h"
+#include "out.h"
+#include "verbs.h"
 
 #include <errno.h>
 #include <inttypes.h>

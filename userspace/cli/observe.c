@@ -9,6 +9,10 @@
  * of its format is a change in one place.
  */
 #include "cli.h"
+#include "dev.h"
+#include "opts.h"
+#include "out.h"
+#include "verbs.h"
 #include "report.h"
 
 #include <errno.h>

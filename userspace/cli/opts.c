@@ -2,7 +2,8 @@
 /*
  * Parsing: the options every verb shares, usage errors, numbers and sizes.
  */
-#include "cli.h"
+#include "help.h"
+#include "opts.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -73,7 +74,7 @@ int verb_getopt(struct cli *c, int argc, char **argv, const char *shortopts,
 		case -1:
 			return -1;
 		case 'h':
-			print_help_for(argv[0]);
+			help_verb(stdout, argv[0]);
 			return OPT_DONE_HELP;
 		case '?':
 			if (optopt && optopt < 0x100)
@@ -111,7 +112,7 @@ int usage_error(const char *verb, const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
-	verb_usage_hint(verb);
+	help_usage_hint(verb);
 	return EXIT_USAGE;
 }
 

@@ -12,6 +12,10 @@
  * (STATS peak_used, exact on a fresh instance).
  */
 #include "cli.h"
+#include "dev.h"
+#include "opts.h"
+#include "out.h"
+#include "verbs.h"
 #include "eadev.h"
 #include "rep.h"
 
