@@ -46,13 +46,10 @@ static int64_t first_bad_redzone(const unsigned char *block, const struct eduall
 
 int verb_alloc(struct cli *c, int argc, char **argv)
 {
-	static const struct option opts[] = { COMMON_OPTIONS, { 0 } };
-	int opt = verb_getopt(c, argc, argv, COMMON_SHORT, opts);
+	int done = verb_plain_args(c, argc, argv, 1, -1);
 
-	if (opt != -1)
-		return opt_done(opt);
-	if (!want_operands(argv[0], argc - optind, 1, -1))
-		return EXIT_USAGE;
+	if (done >= 0)
+		return done;
 
 	uint64_t *sizes = calloc((size_t)(argc - optind), sizeof(*sizes));
 
@@ -225,13 +222,10 @@ static void print_free_text(const struct free_result *r)
 
 int verb_free(struct cli *c, int argc, char **argv)
 {
-	static const struct option opts[] = { COMMON_OPTIONS, { 0 } };
-	int opt = verb_getopt(c, argc, argv, COMMON_SHORT, opts);
+	int done = verb_plain_args(c, argc, argv, 1, -1);
 
-	if (opt != -1)
-		return opt_done(opt);
-	if (!want_operands(argv[0], argc - optind, 1, -1))
-		return EXIT_USAGE;
+	if (done >= 0)
+		return done;
 	for (int i = optind; i < argc; i++) {
 		int id;
 
@@ -265,15 +259,12 @@ int verb_free(struct cli *c, int argc, char **argv)
 
 int verb_realloc(struct cli *c, int argc, char **argv)
 {
-	static const struct option opts[] = { COMMON_OPTIONS, { 0 } };
-	int opt = verb_getopt(c, argc, argv, COMMON_SHORT, opts);
+	int done = verb_plain_args(c, argc, argv, 2, 2);
 	int id;
 	uint64_t size;
 
-	if (opt != -1)
-		return opt_done(opt);
-	if (!want_operands(argv[0], argc - optind, 2, 2))
-		return EXIT_USAGE;
+	if (done >= 0)
+		return done;
 	if (!parse_id(argv[optind], &id))
 		return usage_error(argv[0], "'%s' is not an allocation ID", argv[optind]);
 	if (!parse_size(argv[optind + 1], &size))
@@ -312,15 +303,12 @@ int verb_realloc(struct cli *c, int argc, char **argv)
 
 int verb_id(struct cli *c, int argc, char **argv)
 {
-	static const struct option opts[] = { COMMON_OPTIONS, { 0 } };
-	int opt = verb_getopt(c, argc, argv, COMMON_SHORT, opts);
+	int done = verb_plain_args(c, argc, argv, 1, 1);
 	struct edualloc_lookup l = { .flags = EDUALLOC_LOOKUP_BY_OFFSET };
 	uint64_t offset;
 
-	if (opt != -1)
-		return opt_done(opt);
-	if (!want_operands(argv[0], argc - optind, 1, 1))
-		return EXIT_USAGE;
+	if (done >= 0)
+		return done;
 	if (!parse_u64(argv[optind], &offset))
 		return usage_error(argv[0], "'%s' is not an offset (decimal or 0x hex)", argv[optind]);
 	int rc = dev_open(c);
@@ -353,14 +341,11 @@ int verb_id(struct cli *c, int argc, char **argv)
 
 int verb_ptr(struct cli *c, int argc, char **argv)
 {
-	static const struct option opts[] = { COMMON_OPTIONS, { 0 } };
-	int opt = verb_getopt(c, argc, argv, COMMON_SHORT, opts);
+	int done = verb_plain_args(c, argc, argv, 1, 1);
 	int id;
 
-	if (opt != -1)
-		return opt_done(opt);
-	if (!want_operands(argv[0], argc - optind, 1, 1))
-		return EXIT_USAGE;
+	if (done >= 0)
+		return done;
 	if (!parse_id(argv[optind], &id))
 		return usage_error(argv[0], "'%s' is not an allocation ID", argv[optind]);
 	int rc = dev_open(c);
@@ -728,14 +713,11 @@ int verb_read(struct cli *c, int argc, char **argv)
 
 int verb_dump(struct cli *c, int argc, char **argv)
 {
-	static const struct option opts[] = { COMMON_OPTIONS, { 0 } };
-	int opt = verb_getopt(c, argc, argv, COMMON_SHORT, opts);
+	int done = verb_plain_args(c, argc, argv, 1, 2);
 	uint64_t offset, len = 64;
 
-	if (opt != -1)
-		return opt_done(opt);
-	if (!want_operands(argv[0], argc - optind, 1, 2))
-		return EXIT_USAGE;
+	if (done >= 0)
+		return done;
 	if (!parse_u64(argv[optind], &offset))
 		return usage_error(argv[0], "'%s' is not an offset (decimal or 0x hex)", argv[optind]);
 	if (optind + 1 < argc && !parse_size(argv[optind + 1], &len))
@@ -779,13 +761,10 @@ int verb_bit(struct cli *c, int argc, char **argv)
 		{ "get", EDUALLOC_BIT_GET, 1 },		{ "find", EDUALLOC_BIT_FIND, -1 },
 		{ "clear-all", EDUALLOC_BIT_CLEAR_ALL, 0 },
 	};
-	static const struct option opts[] = { COMMON_OPTIONS, { 0 } };
-	int opt = verb_getopt(c, argc, argv, COMMON_SHORT, opts);
+	int done = verb_plain_args(c, argc, argv, 1, 2);
 
-	if (opt != -1)
-		return opt_done(opt);
-	if (!want_operands(argv[0], argc - optind, 1, 2))
-		return EXIT_USAGE;
+	if (done >= 0)
+		return done;
 
 	const char *sub = argv[optind];
 	size_t k;

@@ -33,13 +33,10 @@ int verb_run(struct cli *c, int argc, char **argv)
 
 int verb_help(struct cli *c, int argc, char **argv)
 {
-	static const struct option opts[] = { COMMON_OPTIONS, { 0 } };
-	int opt = verb_getopt(c, argc, argv, COMMON_SHORT, opts);
+	int done = verb_plain_args(c, argc, argv, 0, 1);
 
-	if (opt != -1)
-		return opt_done(opt);
-	if (!want_operands("help", argc - optind, 0, 1))
-		return EXIT_USAGE;
+	if (done >= 0)
+		return done;
 	if (optind == argc) {
 		help_overview(stdout, c->verbs, c->nr_verbs);
 		return 0;

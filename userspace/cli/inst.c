@@ -30,13 +30,10 @@ static const struct {
 
 int verb_info(struct cli *c, int argc, char **argv)
 {
-	static const struct option opts[] = { COMMON_OPTIONS, { 0 } };
-	int opt = verb_getopt(c, argc, argv, COMMON_SHORT, opts);
+	int done = verb_plain_args(c, argc, argv, 0, 0);
 
-	if (opt != -1)
-		return opt_done(opt);
-	if (!want_operands(argv[0], argc - optind, 0, 0))
-		return EXIT_USAGE;
+	if (done >= 0)
+		return done;
 	int rc = dev_open(c);
 
 	if (rc)
@@ -285,13 +282,10 @@ static bool find_inst(struct cli *c, const char *name, struct edualloc_inst_info
 
 int verb_destroy(struct cli *c, int argc, char **argv)
 {
-	static const struct option opts[] = { COMMON_OPTIONS, { 0 } };
-	int opt = verb_getopt(c, argc, argv, COMMON_SHORT, opts);
+	int done = verb_plain_args(c, argc, argv, 1, 1);
 
-	if (opt != -1)
-		return opt_done(opt);
-	if (!want_operands(argv[0], argc - optind, 1, 1))
-		return EXIT_USAGE;
+	if (done >= 0)
+		return done;
 	const char *name = argv[optind];
 	struct edualloc_destroy d = { 0 };
 
@@ -336,13 +330,10 @@ int verb_destroy(struct cli *c, int argc, char **argv)
 
 int verb_list(struct cli *c, int argc, char **argv)
 {
-	static const struct option opts[] = { COMMON_OPTIONS, { 0 } };
-	int opt = verb_getopt(c, argc, argv, COMMON_SHORT, opts);
+	int done = verb_plain_args(c, argc, argv, 0, 0);
 
-	if (opt != -1)
-		return opt_done(opt);
-	if (!want_operands(argv[0], argc - optind, 0, 0))
-		return EXIT_USAGE;
+	if (done >= 0)
+		return done;
 	int rc = dev_open(c);
 
 	if (rc)
@@ -392,13 +383,10 @@ int verb_list(struct cli *c, int argc, char **argv)
 
 int verb_reset(struct cli *c, int argc, char **argv)
 {
-	static const struct option opts[] = { COMMON_OPTIONS, { 0 } };
-	int opt = verb_getopt(c, argc, argv, COMMON_SHORT, opts);
+	int done = verb_plain_args(c, argc, argv, 0, 0);
 
-	if (opt != -1)
-		return opt_done(opt);
-	if (!want_operands(argv[0], argc - optind, 0, 0))
-		return EXIT_USAGE;
+	if (done >= 0)
+		return done;
 	int rc = dev_open(c);
 
 	if (rc)
@@ -431,13 +419,10 @@ int verb_reset(struct cli *c, int argc, char **argv)
 
 int verb_check(struct cli *c, int argc, char **argv)
 {
-	static const struct option opts[] = { COMMON_OPTIONS, { 0 } };
-	int opt = verb_getopt(c, argc, argv, COMMON_SHORT, opts);
+	int done = verb_plain_args(c, argc, argv, 0, 0);
 
-	if (opt != -1)
-		return opt_done(opt);
-	if (!want_operands(argv[0], argc - optind, 0, 0))
-		return EXIT_USAGE;
+	if (done >= 0)
+		return done;
 	int rc = dev_open(c);
 
 	if (rc)

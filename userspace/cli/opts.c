@@ -98,6 +98,18 @@ int verb_getopt(struct cli *c, int argc, char **argv, const char *shortopts,
 	}
 }
 
+int verb_plain_args(struct cli *c, int argc, char **argv, int min, int max)
+{
+	static const struct option opts[] = { COMMON_OPTIONS, { 0 } };
+	int opt = verb_getopt(c, argc, argv, COMMON_SHORT, opts);
+
+	if (opt != -1)
+		return opt_done(opt);
+	if (!want_operands(argv[0], argc - optind, min, max))
+		return EXIT_USAGE;
+	return -1;
+}
+
 int opt_done(int opt)
 {
 	return opt == OPT_DONE_HELP ? 0 : EXIT_USAGE;

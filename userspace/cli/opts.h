@@ -33,6 +33,12 @@ enum { OPT_JSON = 0x100, OPT_COLOR, OPT_NO_COLOR, OPT_FIRST_VERB_OPT };
  */
 int verb_getopt(struct cli *c, int argc, char **argv, const char *shortopts,
 		const struct option *longopts);
+/*
+ * The start of a verb with no options of its own: the common options, then
+ * min..max operands (max -1: any number). -1 to go on (optind is the first
+ * operand), else the exit status the verb returns at once.
+ */
+int verb_plain_args(struct cli *c, int argc, char **argv, int min, int max);
 /* What a verb returns for OPT_DONE_*: 0 after --help, else EXIT_USAGE. */
 int opt_done(int opt);
 /* Apply a common option; false if 'opt' is not one (global parse). */
