@@ -13,7 +13,7 @@
  *   replay.c     replay (CS:APP malloc-lab traces, ../common/rep.c)
  *                (the verbs' files)                -> opts, dev, out
  *   opts.c       option parsing, numbers and sizes -> help
- *   dev.c        the device, errors in words       -> out, ../lib/eadev.c
+ *   dev.c        the device, errors in words       -> opts, out, ../lib/eadev.c
  *   help.c       the help texts (a leaf)
  *   out.c        JSON writer, hexdump, colours (a leaf)
  *

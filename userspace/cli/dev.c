@@ -4,6 +4,7 @@
  * the module can return put in words.
  */
 #include "dev.h"
+#include "opts.h"
 #include "out.h"
 #include "eadev.h"
 
@@ -239,6 +240,17 @@ int dev_open(struct cli *c)
 		}
 	}
 	return 0;
+}
+
+int verb_plain_open(struct cli *c, int argc, char **argv, int min, int max)
+{
+	int done = verb_plain_args(c, argc, argv, min, max);
+
+	if (done >= 0)
+		return done;
+	int rc = dev_open(c);
+
+	return rc ? rc : -1;
 }
 
 void dev_close(struct cli *c)

@@ -30,14 +30,10 @@ static const struct {
 
 int verb_info(struct cli *c, int argc, char **argv)
 {
-	int done = verb_plain_args(c, argc, argv, 0, 0);
+	int done = verb_plain_open(c, argc, argv, 0, 0);
 
 	if (done >= 0)
 		return done;
-	int rc = dev_open(c);
-
-	if (rc)
-		return rc;
 
 	struct edualloc_version v = { 0 };
 	struct edualloc_stats st;
@@ -330,14 +326,10 @@ int verb_destroy(struct cli *c, int argc, char **argv)
 
 int verb_list(struct cli *c, int argc, char **argv)
 {
-	int done = verb_plain_args(c, argc, argv, 0, 0);
+	int done = verb_plain_open(c, argc, argv, 0, 0);
 
 	if (done >= 0)
 		return done;
-	int rc = dev_open(c);
-
-	if (rc)
-		return rc;
 
 	struct edualloc_inst_info *list;
 	unsigned int count;
@@ -383,14 +375,10 @@ int verb_list(struct cli *c, int argc, char **argv)
 
 int verb_reset(struct cli *c, int argc, char **argv)
 {
-	int done = verb_plain_args(c, argc, argv, 0, 0);
+	int done = verb_plain_open(c, argc, argv, 0, 0);
 
 	if (done >= 0)
 		return done;
-	int rc = dev_open(c);
-
-	if (rc)
-		return rc;
 
 	struct edualloc_stats st;
 	struct edualloc_reset r = { 0 };
@@ -419,14 +407,10 @@ int verb_reset(struct cli *c, int argc, char **argv)
 
 int verb_check(struct cli *c, int argc, char **argv)
 {
-	int done = verb_plain_args(c, argc, argv, 0, 0);
+	int done = verb_plain_open(c, argc, argv, 0, 0);
 
 	if (done >= 0)
 		return done;
-	int rc = dev_open(c);
-
-	if (rc)
-		return rc;
 
 	struct edualloc_validate v = { 0 };
 	int err = dev_ioctl(c, EDUALLOC_IOC_VALIDATE, &v);

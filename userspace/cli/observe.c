@@ -67,19 +67,26 @@ static void json_classes(struct json *j, const struct edualloc_stats *st, bool a
 	json_end(j);
 }
 
-int verb_stats(struct cli *c, int argc, char **argv)
+/*
+ * The start of stats and classes: the common options and one flag of
+ * their own (--LONG, -SHORT), no operand, then the figures. -1 to go on,
+ * else the exit status the verb returns.
+ */
+static int stats_begin(struct cli *c, int argc, char **argv, const char *flag_long,
+		       char flag_short, bool *flag, struct edualloc_stats *st)
 {
-	static const struct option opts[] = {
-		{ "times", no_argument, NULL, 't' },
+	const struct option opts[] = {
+		{ flag_long, no_argument, NULL, flag_short },
 		COMMON_OPTIONS, { 0 },
 	};
-	bool times = false;
+	char shortopts[sizeof(COMMON_SHORT) + 1];
 	int opt;
 
-	while ((opt = verb_getopt(c, argc, argv, COMMON_SHORT "t", opts)) != -1) {
-		if (opt != 't')
+	snprintf(shortopts, sizeof(shortopts), "%s%c", COMMON_SHORT, flag_short);
+	while ((opt = verb_getopt(c, argc, argv, shortopts, opts)) != -1) {
+		if (opt != flag_short)
 			return opt_done(opt);
-		times = true;
+		*flag = true;
 	}
 	if (!want_operands(argv[0], argc - optind, 0, 0))
 		return EXIT_USAGE;
@@ -87,12 +94,19 @@ int verb_stats(struct cli *c, int argc, char **argv)
 
 	if (rc)
 		return rc;
+	int err = dev_stats(c, st);
 
+	return err ? fail_op(c, OP_STATS, -err, "%s %s", argv[0], c->attached) : -1;
+}
+
+int verb_stats(struct cli *c, int argc, char **argv)
+{
 	struct edualloc_stats st;
-	int err = dev_stats(c, &st);
+	bool times = false;
+	int done = stats_begin(c, argc, argv, "times", 't', &times, &st);
 
-	if (err)
-		return fail_op(c, OP_STATS, -err, "stats %s", c->attached);
+	if (done >= 0)
+		return done;
 	if (c->json) {
 		struct json j;
 
@@ -109,30 +123,12 @@ int verb_stats(struct cli *c, int argc, char **argv)
 
 int verb_classes(struct cli *c, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "all", no_argument, NULL, 'A' },
-		COMMON_OPTIONS, { 0 },
-	};
-	bool all = false;
-	int opt;
-
-	while ((opt = verb_getopt(c, argc, argv, COMMON_SHORT "A", opts)) != -1) {
-		if (opt != 'A')
-			return opt_done(opt);
-		all = true;
-	}
-	if (!want_operands(argv[0], argc - optind, 0, 0))
-		return EXIT_USAGE;
-	int rc = dev_open(c);
-
-	if (rc)
-		return rc;
-
 	struct edualloc_stats st;
-	int err = dev_stats(c, &st);
+	bool all = false;
+	int done = stats_begin(c, argc, argv, "all", 'A', &all, &st);
 
-	if (err)
-		return fail_op(c, OP_STATS, -err, "classes %s", c->attached);
+	if (done >= 0)
+		return done;
 	if (c->json) {
 		struct json j;
 
