@@ -99,6 +99,22 @@ static int stats_begin(struct cli *c, int argc, char **argv, const char *flag_lo
 	return err ? fail_op(c, OP_STATS, -err, "%s %s", argv[0], c->attached) : -1;
 }
 
+/* stats --json (every figure) and classes --json (the instance's name only). */
+static void print_stats_json(const char *op, const struct edualloc_stats *st, bool figures,
+			     bool all_classes)
+{
+	struct json j;
+
+	json_begin(&j, stdout);
+	json_str(&j, "op", op);
+	if (figures)
+		json_stats(&j, st);
+	else
+		json_strn(&j, "instance", st->name, strnlen(st->name, sizeof(st->name)));
+	json_classes(&j, st, all_classes);
+	json_end(&j);
+}
+
 int verb_stats(struct cli *c, int argc, char **argv)
 {
 	struct edualloc_stats st;
@@ -107,17 +123,10 @@ int verb_stats(struct cli *c, int argc, char **argv)
 
 	if (done >= 0)
 		return done;
-	if (c->json) {
-		struct json j;
-
-		json_begin(&j, stdout);
-		json_str(&j, "op", "stats");
-		json_stats(&j, &st);
-		json_classes(&j, &st, false);
-		json_end(&j);
-		return 0;
-	}
-	eau_print_stats(stdout, &st, times);
+	if (c->json)
+		print_stats_json("stats", &st, true, false);
+	else
+		eau_print_stats(stdout, &st, times);
 	return 0;
 }
 
@@ -129,17 +138,10 @@ int verb_classes(struct cli *c, int argc, char **argv)
 
 	if (done >= 0)
 		return done;
-	if (c->json) {
-		struct json j;
-
-		json_begin(&j, stdout);
-		json_str(&j, "op", "classes");
-		json_strn(&j, "instance", st.name, strnlen(st.name, sizeof(st.name)));
-		json_classes(&j, &st, all);
-		json_end(&j);
-		return 0;
-	}
-	eau_print_classes(stdout, &st, all);
+	if (c->json)
+		print_stats_json("classes", &st, false, all);
+	else
+		eau_print_classes(stdout, &st, all);
 	return 0;
 }
 
