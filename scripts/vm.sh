@@ -34,6 +34,11 @@ for ko in ${VM_EXTRA_KO:-}; do cp "$ko" "$stage/lib/modules/"; done
 [ -d "$top/build/guest/bin" ] && cp -a "$top/build/guest/bin/." "$stage/usr/bin/"
 [ -d "$top/build/guest/lib" ] && cp -a "$top/build/guest/lib/." "$stage/usr/lib/"
 [ -d "$top/build/guest/tests" ] && cp -a "$top/build/guest/tests/." "$stage/usr/libexec/edualloc/tests/"
+# The lab kit's solutions, and lab 4's module built from its solution, go
+# only into the test suite's guest, never into a student's (tests/labs).
+if [ "$MODE" = suite ] && [ -f "$top/tests/labs/Makefile" ]; then
+	make -s -C "$top/tests/labs" private OUT="$stage/usr/libexec/edualloc/tests" KDIRS="$KDIR" >&2
+fi
 printf 'root:x:0:0:root:/root:/bin/sh\nstudent:x:1000:1000:student:/tmp:/bin/sh\n' >"$stage/etc/passwd"
 printf 'root:x:0:\nedualloc:x:100:student\nstudent:x:1000:\n' >"$stage/etc/group"
 runname=""
