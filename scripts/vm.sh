@@ -7,9 +7,11 @@
 # EDUALLOC_KVM=1 (use KVM where the CPU advertises vmx/svm and /dev/kvm works),
 # VM_MEM (default 1G), VM_SMP (default 2), EDUALLOC_MODPARAMS (insmod args),
 # VM_EXTRA_KO (more .ko files to carry, e.g. the harness self-test),
-# VM_NO_MODULE=1 (do not build or carry edualloc.ko).
+# VM_NO_MODULE=1 (do not build or carry edualloc.ko), MODULE=path.ko (load
+# that edualloc.ko, e.g. a student's, instead of the tree's).
 # The guest's payload: build/guest/ (bin/, tests/ from `make guest`), the
-# module built for KERNEL, and RUN (a file or directory) under /host.
+# module built for KERNEL, and RUN (a file or directory) under /host (in
+# every mode: `make vm-shell RUN=dir` puts dir at /host/<its name>).
 # Exit status: the guest command's, or 124 on a hung guest, 125 on a crash.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -31,6 +33,11 @@ cp "$top/tests/harness/init" "$stage/init"
 chmod 755 "$stage/init"
 [ -z "$kmod" ] || cp "$kmod"/*.ko "$stage/lib/modules/"
 for ko in ${VM_EXTRA_KO:-}; do cp "$ko" "$stage/lib/modules/"; done
+# MODULE=path.ko: the guest loads the student's own edualloc module instead.
+if [ -n "${MODULE:-}" ]; then
+	[ -f "$MODULE" ] || { echo "vm: MODULE=$MODULE does not exist" >&2; exit 2; }
+	cp "$MODULE" "$stage/lib/modules/edualloc.ko"
+fi
 [ -d "$top/build/guest/bin" ] && cp -a "$top/build/guest/bin/." "$stage/usr/bin/"
 [ -d "$top/build/guest/lib" ] && cp -a "$top/build/guest/lib/." "$stage/usr/lib/"
 [ -d "$top/build/guest/tests" ] && cp -a "$top/build/guest/tests/." "$stage/usr/libexec/edualloc/tests/"
