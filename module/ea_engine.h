@@ -127,6 +127,11 @@ struct ea_params {
 	void *priv;
 	u32 first_id;		/* first ID to issue (0: 1); must be <= INT_MAX */
 	bool quiet;		/* no printk for corruption (tests that corrupt on purpose) */
+	/*
+	 * Free-list policy (ea_policy.h): 0 for the module parameter
+	 * buddy_policy's, else 1 + the policy's number (1: the engine's LIFO).
+	 */
+	u32 policy;
 };
 
 struct ea_alloc_info {
