@@ -64,15 +64,24 @@ set -- --json
 [ "$reveal" = 0 ] || set -- "$@" -r
 stage_run "$stage/out" "$name" "$@"
 
-# A lab with a module: compile the student's C file into it, on the host.
-if [ -x "$lab/mkmodule.sh" ] && [ -f "$stage/out/$name/work/ea_policy.c" ] && [ -z "$only" ]; then
+# A lab with a module: compile the student's C file into it, on the host,
+# and the reference module from the instructor's solution; a nonce draws
+# the checker's hidden scenarios.
+if [ -x "$lab/mkmodule.sh" ] && [ -z "$only" ]; then
+	od -An -tx4 -N4 /dev/urandom | tr -d ' ' >"$stage/out/$name/nonce"
 	KDIR=$(top=$top KERNEL=$kernel sh -c '. "$top/scripts/kenv.sh" >/dev/null && echo "$KDIR"')
-	if EDUALLOC_TOP=$top "$lab/mkmodule.sh" "$stage/out/$name/work/ea_policy.c" "$KDIR" \
-		"$stage/out/$name/work/module" >"$stage/build.log" 2>&1; then
-		echo "  module built with the submitted ea_policy.c"
-	else
-		echo "  the submitted ea_policy.c does not build:"; sed 's/^/  | /' "$stage/build.log" | head -n 20
-	fi
+	for f in "$lab"/solution/*.c; do
+		EDUALLOC_TOP=$top "$lab/mkmodule.sh" "$f" "$KDIR" "$stage/out/$name/ref" >"$stage/ref.log" 2>&1 ||
+			{ echo "grade: the reference module does not build:" >&2; cat "$stage/ref.log" >&2; exit 1; }
+	done
+	for f in "$stage/out/$name/work"/*.c; do
+		[ -f "$f" ] || continue
+		if EDUALLOC_TOP=$top "$lab/mkmodule.sh" "$f" "$KDIR" "$stage/out/$name/work/module" >"$stage/build.log" 2>&1; then
+			echo "  module built with the submitted $(basename "$f")"
+		else
+			echo "  the submitted $(basename "$f") does not build:"; sed 's/^/  | /' "$stage/build.log" | head -n 20
+		fi
+	done
 fi
 [ -z "$only" ] || { echo "grade: staged in $stage/out (run: make vm-run RUN=$stage/out)"; exit 0; }
 

@@ -61,6 +61,9 @@ one() {
 			. "$src/params"
 			params_readme
 			if command -v params_buggy >/dev/null 2>&1; then params_buggy >"$out/$name/buggy"; fi
+			if command -v params_churn >/dev/null 2>&1 && [ "$CHURN" != 0 ]; then
+				params_churn >"$out/$name/traces/churn.rep"
+			fi
 			awk -v id="$student" 'NR == 1 { print; print ""; print "*This handout is the variant of student **" id "**: its values are yours, and differ from your neighbours'"'"'. `run` grades this variant (the file STUDENT names it).*"; next } { print }' \
 				"$readme" >"$readme.new" && mv "$readme.new" "$readme"
 		)

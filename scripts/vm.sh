@@ -71,9 +71,12 @@ if [ "${EDUALLOC_KVM:-0}" = 1 ] && grep -qE 'vmx|svm' /proc/cpuinfo && [ -w /dev
 	accel="-accel kvm -cpu host"
 fi
 append="console=ttyS0 loglevel=5 panic=-1 oops=panic panic_on_warn=0 printk.devkmsg=on"
+# VM_GDB=PORT (make vm-gdb): QEMU's gdb stub on PORT, no KASLR.
+[ -z "${VM_GDB:-}" ] || append="$append nokaslr"
 # shellcheck disable=SC2086
 set -- qemu-system-x86_64 $accel -m "${VM_MEM:-1G}" -smp "${VM_SMP:-2}" \
 	-kernel "$KIMAGE" -initrd "$initrd" -append "$append" -no-reboot -nographic -net none
+[ -z "${VM_GDB:-}" ] || set -- "$@" -gdb "tcp:localhost:$VM_GDB"
 
 # One guest at a time on this machine: QEMU's software emulation wants both
 # cores, so concurrent runs (a colleague's vm-run beside make test) queue.
