@@ -53,6 +53,7 @@ static void ea_release_all(struct ea_instance *inst)
 			vfree(large->area);
 			kfree(large);
 		}
+		cond_resched();
 	}
 	xa_destroy(&inst->ids);
 	for (page = 0; page < inst->nr_pages; page++)
@@ -157,6 +158,7 @@ void ea_destroy(struct ea_instance *inst)
 	xa_for_each(&inst->ids, index, entry) {
 		ea_loc_entry(inst, entry, &loc);
 		ea_emit_loc(inst, EA_EV_LEAK, &loc, loc.owner);
+		cond_resched();		/* a million leaks is a long walk */
 	}
 	ea_release_all(inst);
 	mutex_unlock(&inst->lock);

@@ -125,20 +125,21 @@ unsigned long ea_page_map(struct ea_instance *inst, struct ea_page_info *pages,
 }
 
 /**
- * ea_walk_allocs() - visit the live allocations in ID order
+ * ea_walk_allocs_from() - visit the live allocations in ID order
  * @inst: instance
+ * @start: the first ID to visit (a cursor: below 1 means 1)
  * @fn: called for each; a non-zero return stops the walk
  * @priv: passed to @fn
  *
- * @fn runs under the instance lock: it must not call the engine.
- * ea_for_each_alloc() is the same function.
+ * @fn runs under the instance lock: it must not call the engine. The
+ * walk costs what it visits, so paging through a big instance is linear.
  *
- * Context: Process context; takes the instance lock.
+ * Context: Process context; takes the instance lock, may sleep.
  * Return: 0, or the first non-zero value @fn returned.
  */
-int ea_walk_allocs(struct ea_instance *inst,
-		   int (*fn)(void *priv, const struct ea_alloc_info *a),
-		   void *priv)
+int ea_walk_allocs_from(struct ea_instance *inst, int start,
+			int (*fn)(void *priv, const struct ea_alloc_info *a),
+			void *priv)
 {
 	struct ea_alloc_info info;
 	unsigned long index;
@@ -147,13 +148,32 @@ int ea_walk_allocs(struct ea_instance *inst,
 	int ret = 0;
 
 	mutex_lock(&inst->lock);
-	xa_for_each(&inst->ids, index, entry) {
+	xa_for_each_start(&inst->ids, index, entry, max(start, 1)) {
 		ea_loc_entry(inst, entry, &loc);
 		ea_loc_info(&loc, &info);
 		ret = fn(priv, &info);
 		if (ret)
 			break;
+		cond_resched();
 	}
 	mutex_unlock(&inst->lock);
 	return ret;
+}
+
+/**
+ * ea_walk_allocs() - ea_walk_allocs_from() from the first ID
+ * @inst: instance
+ * @fn: called for each; a non-zero return stops the walk
+ * @priv: passed to @fn
+ *
+ * ea_for_each_alloc() is the same function.
+ *
+ * Context: Process context; takes the instance lock, may sleep.
+ * Return: 0, or the first non-zero value @fn returned.
+ */
+int ea_walk_allocs(struct ea_instance *inst,
+		   int (*fn)(void *priv, const struct ea_alloc_info *a),
+		   void *priv)
+{
+	return ea_walk_allocs_from(inst, 1, fn, priv);
 }
