@@ -7,8 +7,12 @@
 #   make bench      speed and space, side by side (ARGS=--json for JSON)
 #   make fuzz DURATION=seconds [SEED=n]   the ioctl fuzzer, debug kernel
 #   make install / uninstall [DESTDIR=] [PREFIX=/usr/local]
-#   make vm-run RUN=path [KERNEL=debian-6.12|debian-6.1|debug]
-#   make vm-shell [KERNEL=...]
+#   make vm-run RUN=path [KERNEL=debian-6.12|debian-6.1|debug] [MODULE=path.ko]
+#   make vm-shell [KERNEL=...] [RUN=dir] [MODULE=path.ko]
+#   make vm-gdb [MODULE=path.ko]   the debug kernel under QEMU, waiting for gdb
+#   make handout LAB=name OUT=dir [STUDENT=id]   a lab for students (no solution)
+#   make handouts OUT=dir [STUDENT=id]           every lab
+#   make grade LAB=name SUBMISSION=dir [STUDENT=id] [JSON=file] [REVEAL=1]
 #   make clean / make distclean (also drops the kernel cache)
 #
 # Kernel builds and downloads are cached in $(EDUALLOC_CACHE), outside the repo.
@@ -31,7 +35,7 @@ MODULE_SOURCES := $(wildcard module/*.c module/*.h) include/uapi/linux/edualloc.
 GUEST := $(TOP)/build/guest
 
 .PHONY: all module userspace guest test debug bench fuzz demo vm-run vm-shell \
-	checkpatch deps kernels clean distclean help
+	checkpatch deps kernels clean distclean help handout handouts grade vm-gdb
 
 all: module userspace
 
@@ -73,10 +77,28 @@ demo: guest
 
 vm-run: guest
 	@[ -n "$(RUN)" ] || { echo "usage: make vm-run RUN=path [KERNEL=...]"; exit 2; }
-	@scripts/vm.sh $(KERNEL) run $(abspath $(RUN))
+	@MODULE="$(if $(MODULE),$(abspath $(MODULE)))" scripts/vm.sh $(KERNEL) run $(abspath $(RUN))
 
 vm-shell: guest
-	@scripts/vm.sh $(KERNEL) shell
+	@MODULE="$(if $(MODULE),$(abspath $(MODULE)))" scripts/vm.sh $(KERNEL) shell $(if $(RUN),$(abspath $(RUN)))
+
+vm-gdb: guest
+	@MODULE="$(if $(MODULE),$(abspath $(MODULE)))" scripts/vm-gdb.sh $(if $(RUN),$(abspath $(RUN)))
+
+# The lab kit (docs/labs): handouts for students, and the instructor's grader.
+handout:
+	@[ -n "$(LAB)" ] && [ -n "$(OUT)" ] || { echo "usage: make handout LAB=name OUT=dir [STUDENT=id]"; exit 2; }
+	@scripts/handout.sh $(if $(STUDENT),-s "$(STUDENT)") "$(LAB)" "$(OUT)"
+
+handouts:
+	@[ -n "$(OUT)" ] || { echo "usage: make handouts OUT=dir [STUDENT=id]"; exit 2; }
+	@scripts/handout.sh $(if $(STUDENT),-s "$(STUDENT)") all "$(OUT)"
+
+grade: guest
+	@[ -n "$(LAB)" ] && [ -n "$(SUBMISSION)" ] || \
+		{ echo "usage: make grade LAB=name SUBMISSION=dir [STUDENT=id] [JSON=file] [REVEAL=1]"; exit 2; }
+	@scripts/grade.sh -k $(KERNEL) $(if $(STUDENT),-s "$(STUDENT)") $(if $(JSON),-j "$(abspath $(JSON))") \
+		$(if $(filter 1,$(REVEAL)),-r) "$(LAB)" "$(abspath $(SUBMISSION))"
 
 kernels:
 	@. scripts/kver.sh && scripts/kernel.sh distro $$KV61 && scripts/kernel.sh distro $$KV612
@@ -100,7 +122,7 @@ checkpatch:
 	@$(CHECKPATCH) --ignore LINUX_VERSION_CODE,CONSTANT_COMPARISON -f module/compat.h
 
 help:
-	@sed -n '3,15p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,20p' Makefile | sed 's/^# \{0,1\}//'
 
 include packaging/install.mk
 

@@ -2,6 +2,14 @@
 # with every security update; never hard-code them).
 #   KV61  - what the linux-headers-amd64 metapackage depends on (6.1.0-N-amd64)
 #   KV612 - the highest linux-headers-6.12.*+deb12-amd64 apt-cache lists
+# A term's pinned kernels: when the file kernels.pin exists at the top of
+# the tree (or $EDUALLOC_PIN names one), its KV61= and KV612= lines are the
+# versions every command uses (docs/labs/instructor/README.md).
+_ea_pin=${EDUALLOC_PIN:-${top:-.}/kernels.pin}
+if [ -f "$_ea_pin" ]; then
+	[ -n "${KV61:-}" ] || KV61=$(sed -n 's/^KV61=\([0-9A-Za-z.+~-]*\)[[:space:]]*$/\1/p' "$_ea_pin" | head -n 1)
+	[ -n "${KV612:-}" ] || KV612=$(sed -n 's/^KV612=\([0-9A-Za-z.+~-]*\)[[:space:]]*$/\1/p' "$_ea_pin" | head -n 1)
+fi
 _ea_cache() {
 	apt-cache "$@" 2>/dev/null
 }
