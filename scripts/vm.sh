@@ -34,6 +34,8 @@ for ko in ${VM_EXTRA_KO:-}; do cp "$ko" "$stage/lib/modules/"; done
 [ -d "$top/build/guest/bin" ] && cp -a "$top/build/guest/bin/." "$stage/usr/bin/"
 [ -d "$top/build/guest/lib" ] && cp -a "$top/build/guest/lib/." "$stage/usr/lib/"
 [ -d "$top/build/guest/tests" ] && cp -a "$top/build/guest/tests/." "$stage/usr/libexec/edualloc/tests/"
+# Files for the guest's / (the C library and dynamic programs: tests/preload).
+[ -d "$top/build/guest/root" ] && cp -a "$top/build/guest/root/." "$stage/"
 printf 'root:x:0:0:root:/root:/bin/sh\nstudent:x:1000:1000:student:/tmp:/bin/sh\n' >"$stage/etc/passwd"
 printf 'root:x:0:\nedualloc:x:100:student\nstudent:x:1000:\n' >"$stage/etc/group"
 runname=""

@@ -239,6 +239,11 @@ int verb_log(struct cli *c, int argc, char **argv);
 int verb_check(struct cli *c, int argc, char **argv);
 int verb_shell(struct cli *c, int argc, char **argv);
 int verb_replay(struct cli *c, int argc, char **argv);
+/* run.c, top.c, record.c, html.c (issue 16) */
+int verb_run_prog(struct cli *c, int argc, char **argv);
+int verb_record(struct cli *c, int argc, char **argv);
+bool replay_visual_wanted(int argc, char **argv);	/* --html, --steps, --engine */
+int verb_replay_visual(struct cli *c, int argc, char **argv);
 int verb_help(struct cli *c, int argc, char **argv);
 
 #endif /* EDUALLOC_CLI_H */
