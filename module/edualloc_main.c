@@ -94,6 +94,7 @@
 #include "compat.h"
 #include "ea_engine.h"
 #include "edualloc_obs.h"
+#include "edualloc_batch.h"
 
 /* Module parameters. The limits may be changed at run time by root. */
 static unsigned long shared_capacity = SZ_1M;
@@ -1300,6 +1301,36 @@ out:
 	return ret;
 }
 
+/* BATCH: the work is edualloc_batch.c's; here only entering the instance. */
+static long ea_ioctl_batch(struct ea_file *f, void __user *uarg)
+{
+	struct ea_dev_inst *inst;
+	struct ea_instance *ea;
+	struct ea_batch b;
+	long ret;
+
+	ret = ea_batch_begin(&b, uarg);
+	if (ret)
+		goto out;
+	ea = ea_file_enter(f, &inst);
+	if (IS_ERR(ea)) {
+		ret = PTR_ERR(ea);
+		goto out;
+	}
+	ea_batch_run(ea, &b, ea_owner_tag());
+	ea_inst_leave(inst);
+	ret = ea_batch_finish(&b, uarg);
+	ea = ea_inst_enter(inst);
+	if (!IS_ERR(ea)) {
+		ea_batch_settle(ea, &b, !ret);
+		ea_inst_leave(inst);
+	}
+	ea_inst_put(inst);
+out:
+	ea_batch_end(&b);
+	return ret;
+}
+
 static long ea_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	struct ea_file *f = file->private_data;
@@ -1342,6 +1373,8 @@ static long ea_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return ea_ioctl_pages(f, uarg);
 	case EDUALLOC_IOC_ALLOCS:
 		return ea_ioctl_allocs(f, uarg);
+	case EDUALLOC_IOC_BATCH:
+		return ea_ioctl_batch(f, uarg);
 	default:
 		return -ENOTTY;
 	}

@@ -46,6 +46,8 @@ fi
 if [ "$MODE" = suite ] && [ -f "$top/tests/labs/Makefile" ]; then
 	make -s -C "$top/tests/labs" private OUT="$stage/usr/libexec/edualloc/tests" KDIRS="$KDIR" >&2
 fi
+# Files for the guest's / (the C library and dynamic programs: tests/preload).
+[ -d "$top/build/guest/root" ] && cp -a "$top/build/guest/root/." "$stage/"
 printf 'root:x:0:0:root:/root:/bin/sh\nstudent:x:1000:1000:student:/tmp:/bin/sh\n' >"$stage/etc/passwd"
 printf 'root:x:0:\nedualloc:x:100:student\nstudent:x:1000:\n' >"$stage/etc/group"
 runname=""

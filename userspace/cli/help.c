@@ -132,7 +132,7 @@ static const struct verb_help texts[] = {
 	  "  -x, --echo     print each line before running it\n"
 	  "  -e, --errexit  stop at the first failing line\n"
 	  "Exit status: 0 if every line succeeded, else that of the last failure.\n" },
-	{ "replay", "TRACE [--capacity SIZE] [--no-verify]",
+	{ "replay", "TRACE [--capacity SIZE] [--no-verify] [--html OUT | --steps LIST [--engine]]",
 	  "replay a CS:APP malloc-lab trace (.rep) and measure it",
 	  "Replays TRACE on a fresh private instance: a header (suggested heap,\n"
 	  "ID count, op count, weight; or only ID and op counts), then lines\n"
@@ -141,7 +141,39 @@ static const struct verb_help texts[] = {
 	  "Prints utilization (peak live payload / peak footprint) and speed.\n"
 	  "  -c, --capacity SIZE  the instance's capacity (default: from the trace)\n"
 	  "  -V, --no-verify      do not fill and check payloads\n"
-	  "With -i NAME it replays on that instance instead.\n" },
+	  "With -i NAME it replays on that instance instead.\n"
+	  "  --html OUT.html      draw the replay in one self-contained page (offline):\n"
+	  "                       a slider over every operation, the arena page by\n"
+	  "                       page, curves, and each operation with the allocator's\n"
+	  "                       decisions. Made by the engine compiled into edualloc\n"
+	  "                       (no module needed): the kernel's own decisions.\n"
+	  "  --start STEP         the step the page opens at (default 0)\n"
+	  "  --steps LIST         the figures after those operations (0,10,last), one\n"
+	  "                       line (or JSON object) per step, on the device\n"
+	  "  --engine             --steps in the engine compiled in, not the device\n" },
+	{ "record", "OUT.rep [--follow]",
+	  "turn what happened on the instance (the event log) into a trace",
+	  "Writes the allocations, frees and reallocs of this instance that the\n"
+	  "module's event log holds (debugfs; verbosity 2 or more) as a CS:APP\n"
+	  "trace, which `edualloc replay` runs again and `replay --html` draws.\n"
+	  "  -f, --follow   keep recording new events until Ctrl-C\n"
+	  "The log is a ring (log_size events): a longer run is recorded from\n"
+	  "its oldest event on, and record says so.\n" },
+	{ "run", "[--stats] [--map] [--exact] [--capacity SIZE] [--keep] -- PROGRAM [ARGS...]",
+	  "run a program with its heap (malloc, free...) on the kernel allocator",
+	  "Runs PROGRAM (dynamically linked, unmodified) with malloc, free, calloc,\n"
+	  "realloc, posix_memalign... served by this instance, through the preloaded\n"
+	  "libedualloc-preload.so. Without -i it gets an instance of its own,\n"
+	  "\"run-PID\", destroyed at the end. Its exit status is the program's.\n"
+	  "By default each thread keeps a cache of slots, taken from and returned to\n"
+	  "the kernel in batches (one ioctl for up to 32); --exact makes every call\n"
+	  "one ioctl with the size asked, so the log and the map show each call.\n"
+	  "  -s, --stats          print the instance's statistics when it ends\n"
+	  "  -m, --map            print the instance's map when it ends\n"
+	  "  -x, --exact          one ioctl per call\n"
+	  "  -c, --capacity SIZE  the new instance's capacity (default 64M)\n"
+	  "  -k, --keep           keep the new instance (for stats, map, log later)\n"
+	  "Watch it live with `edualloc top -i run-PID` (or run it with -i NAME).\n" },
 	{ "help", "[VERB]",
 	  "this list, or one verb in full",
 	  "" },

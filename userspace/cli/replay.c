@@ -303,6 +303,8 @@ int verb_replay(struct cli *c, int argc, char **argv)
 	bool verify = true;
 	int opt;
 
+	if (replay_visual_wanted(argc, argv))	/* html.c */
+		return verb_replay_visual(c, argc, argv);
 	while ((opt = verb_getopt(c, argc, argv, COMMON_SHORT "c:V", opts)) != -1) {
 		switch (opt) {
 		case 'c':

@@ -31,6 +31,8 @@ const struct verb verb_table[] = {
 	{ "reset", verb_reset },
 	{ "shell", verb_shell },
 	{ "replay", verb_replay },
+	{ "record", verb_record },
+	{ "run", verb_run_prog },
 	{ "help", verb_help },
 };
 

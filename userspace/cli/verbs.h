@@ -29,6 +29,11 @@ int verb_log(struct cli *c, int argc, char **argv);
 int verb_check(struct cli *c, int argc, char **argv);
 int verb_shell(struct cli *c, int argc, char **argv);
 int verb_replay(struct cli *c, int argc, char **argv);
+/* run.c, record.c, html.c */
+int verb_run_prog(struct cli *c, int argc, char **argv);
+int verb_record(struct cli *c, int argc, char **argv);
+bool replay_visual_wanted(int argc, char **argv);	/* --html, --steps, --engine */
+int verb_replay_visual(struct cli *c, int argc, char **argv);
 
 
 /* The table, in the order `edualloc help` lists them. */

@@ -132,8 +132,9 @@
 #define EDUALLOC_FEAT_FAIL_NTH	(1ULL << 8)	/* CONFIG fail_nth */
 #define EDUALLOC_FEAT_PAGES	(1ULL << 9)	/* PAGES */
 #define EDUALLOC_FEAT_ALLOCS	(1ULL << 10)	/* ALLOCS */
+#define EDUALLOC_FEAT_BATCH	(1ULL << 11)	/* BATCH */
 #define EDUALLOC_FEATURES_V1	0x1ffULL	/* the first module's set */
-#define EDUALLOC_FEATURES	0x7ffULL	/* everything this header describes */
+#define EDUALLOC_FEATURES	0xfffULL	/* everything this header describes */
 
 /* Sizes and shapes of the allocator (they match the module's engine). */
 #define EDUALLOC_NAME_MAX	32	/* bytes, with the NUL: names are 1..31 chars */
@@ -728,6 +729,58 @@ struct edualloc_allocs {
 	__u64 total;		/* out */
 };
 
+/*
+ * EDUALLOC_IOC_BATCH: many allocations and frees in one call, for
+ * allocators layered on top (libedualloc-preload.so keeps a cache per
+ * thread and takes and returns slots in batches). Each entry is exactly
+ * an ALLOC or a FREE of the attached instance, counted, logged and
+ * traced as one; they are carried out in order, every one of them
+ * (a failing entry does not stop the others).
+ *  entries	user pointer to struct edualloc_batch_entry[count].
+ *  count	1..EDUALLOC_BATCH_MAX.
+ *  done	out: entries that succeeded (err 0).
+ *  failed	out: entries that failed (err < 0); done + failed = count.
+ * An entry:
+ *  op		EDUALLOC_BATCH_ALLOC: allocate 'size' bytes; out: id,
+ *		offset, cls, as ALLOC's info.
+ *		EDUALLOC_BATCH_FREE: free by 'id' (> 0), or, with id 0, by
+ *		'offset' (the allocation's first byte); both given (id > 0
+ *		and offset non-zero) must agree, as FREE with both flags.
+ *		'size' must be 0; out: cls of what was freed.
+ *  err		out: 0, or the error ALLOC or FREE would have returned
+ *		(-EINVAL, -E2BIG, -ENOMEM, -ENOSPC, -ENOENT, -EALREADY,
+ *		-ESTALE).
+ * Errors of the call (the instance is then unchanged):
+ *	-EINVAL	count 0 or above EDUALLOC_BATCH_MAX; non-zero flags; an
+ *		entry with an unknown op, or a FREE with a non-zero size.
+ *	-EFAULT	the entries cannot be read or written. Writability is
+ *		checked before anything is done; if the results still
+ *		cannot be written back (another thread unmapped them in
+ *		between), the batch's allocations are taken back uncounted,
+ *		as ALLOC's are, and its frees stand.
+ *	-ENOMEM	kernel memory for the copy of the entries.
+ */
+#define EDUALLOC_BATCH_MAX	256
+#define EDUALLOC_BATCH_ALLOC	1
+#define EDUALLOC_BATCH_FREE	2
+
+struct edualloc_batch_entry {
+	__u32 op;		/* in: EDUALLOC_BATCH_* */
+	__s32 err;		/* out */
+	__u64 size;		/* in: ALLOC's bytes; FREE: 0 */
+	__u64 offset;		/* ALLOC: out; FREE: in */
+	__s32 id;		/* ALLOC: out; FREE: in */
+	__u32 cls;		/* out */
+};
+
+struct edualloc_batch {
+	__u64 entries;		/* in: user pointer to struct edualloc_batch_entry[count] */
+	__u32 count;		/* in */
+	__u32 flags;		/* in: must be 0 */
+	__u32 done;		/* out */
+	__u32 failed;		/* out */
+};
+
 #define EDUALLOC_IOC_VERSION	_IOR(EDUALLOC_IOC_MAGIC, 0x00, struct edualloc_version)
 #define EDUALLOC_IOC_CREATE	_IOWR(EDUALLOC_IOC_MAGIC, 0x01, struct edualloc_create)
 #define EDUALLOC_IOC_ATTACH	_IOWR(EDUALLOC_IOC_MAGIC, 0x02, struct edualloc_attach)
@@ -746,6 +799,7 @@ struct edualloc_allocs {
 #define EDUALLOC_IOC_VALIDATE	_IOWR(EDUALLOC_IOC_MAGIC, 0x1a, struct edualloc_validate)
 #define EDUALLOC_IOC_PAGES	_IOWR(EDUALLOC_IOC_MAGIC, 0x1b, struct edualloc_pages)
 #define EDUALLOC_IOC_ALLOCS	_IOWR(EDUALLOC_IOC_MAGIC, 0x1c, struct edualloc_allocs)
+#define EDUALLOC_IOC_BATCH	_IOWR(EDUALLOC_IOC_MAGIC, 0x1d, struct edualloc_batch)
 /* 0x20..0x2f: reserved for the event log and tracing controls. */
 
 /*
@@ -958,6 +1012,21 @@ static_assert(offsetof(struct edualloc_allocs, flags) == 12, "edualloc ABI");
 static_assert(offsetof(struct edualloc_allocs, start_id) == 16, "edualloc ABI");
 static_assert(offsetof(struct edualloc_allocs, count) == 20, "edualloc ABI");
 static_assert(offsetof(struct edualloc_allocs, total) == 24, "edualloc ABI");
+
+static_assert(sizeof(struct edualloc_batch_entry) == 32, "edualloc ABI");
+static_assert(offsetof(struct edualloc_batch_entry, op) == 0, "edualloc ABI");
+static_assert(offsetof(struct edualloc_batch_entry, err) == 4, "edualloc ABI");
+static_assert(offsetof(struct edualloc_batch_entry, size) == 8, "edualloc ABI");
+static_assert(offsetof(struct edualloc_batch_entry, offset) == 16, "edualloc ABI");
+static_assert(offsetof(struct edualloc_batch_entry, id) == 24, "edualloc ABI");
+static_assert(offsetof(struct edualloc_batch_entry, cls) == 28, "edualloc ABI");
+
+static_assert(sizeof(struct edualloc_batch) == 24, "edualloc ABI");
+static_assert(offsetof(struct edualloc_batch, entries) == 0, "edualloc ABI");
+static_assert(offsetof(struct edualloc_batch, count) == 8, "edualloc ABI");
+static_assert(offsetof(struct edualloc_batch, flags) == 12, "edualloc ABI");
+static_assert(offsetof(struct edualloc_batch, done) == 16, "edualloc ABI");
+static_assert(offsetof(struct edualloc_batch, failed) == 20, "edualloc ABI");
 #undef __EDUALLOC_CHECK_LAYOUT
 #endif /* __EDUALLOC_CHECK_LAYOUT */
 
