@@ -97,6 +97,18 @@ struct ea_params {
 	 * buddy_policy's, else 1 + the policy's number (1: the engine's LIFO).
 	 */
 	u32 policy;
+	/*
+	 * Keep alloc_ns and free_ns (two clock reads per operation); also
+	 * on for every instance while the module parameter timing_stats is.
+	 */
+	bool timing;
+	/*
+	 * The event types @notify wants, a bitmap of EA_NR_EVENTS bits that
+	 * the caller owns and may change at any time (e.g. from the log's
+	 * verbosity and which tracepoints are enabled); the engine reads it
+	 * before it builds each event. NULL: every event.
+	 */
+	const unsigned long *events;
 };
 
 struct ea_alloc_info {
@@ -123,6 +135,15 @@ struct ea_stats {
 	EDUALLOC_STATS_SCALARS(EA_STATS_FIELD)
 	u64 errors[EA_NR_ERR];	/* per error kind */
 	u32 debug;		/* 1 if the debug checks are on */
+	/*
+	 * Bookkeeping bytes, all outside the arena: the instance, page
+	 * descriptors, slab descriptors, the ID map, large records, the
+	 * bitset. A second footprint, beside used_bytes, for comparing with
+	 * allocators whose headers live in the heap.
+	 */
+	u64 meta_bytes;
+	u32 timing;		/* 1 if alloc_ns and free_ns are kept, else 0 (both 0) */
+	u32 policy;		/* the free-list policy's number (ea_policy_name()) */
 	struct ea_class_stats cls[EA_NR_CLASSES];
 };
 

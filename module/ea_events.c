@@ -83,11 +83,21 @@ const char *ea_event_name(enum ea_event_type type)
 	return ea_event_names[type];
 }
 
+/*
+ * Whether anyone wants events of @type: build an event only then. The
+ * observability layer says which it wants (struct ea_params.events); with
+ * no listener, none is built.
+ */
+static bool ea_wants(struct ea_instance *inst, enum ea_event_type type)
+{
+	return inst->notify && (!inst->events || test_bit(type, inst->events));
+}
+
 static void ea_emit(struct ea_instance *inst, struct ea_event *ev)
 {
 	lockdep_assert_held(&inst->lock);
 	ev->op = inst->op;
-	if (inst->notify)
+	if (ea_wants(inst, ev->type))
 		inst->notify(inst->priv, ev);
 }
 
@@ -104,26 +114,29 @@ static void ea_explain(struct ea_instance *inst, enum ea_event_type type,
 		.aux = aux,
 	};
 
-	ea_emit(inst, &ev);
+	if (ea_wants(inst, type))
+		ea_emit(inst, &ev);
 }
 
 /* Refuse a request: count it, tell the listener, return its errno. */
 static int ea_refuse(struct ea_instance *inst, const struct ea_req *req,
 		     enum ea_err_kind kind)
 {
-	struct ea_event ev = {
-		.type = EA_EV_ERROR,
-		.id = req->id,
-		.err = ea_errno(kind),
-		.cls = req->cls < EA_NO_CLASS ? req->cls : 0,
-		.size = req->size,
-		.offset = req->offset,
-		.aux = kind,
-	};
-
 	inst->st.errors[kind]++;
-	ea_emit(inst, &ev);
-	return ev.err;
+	if (ea_wants(inst, EA_EV_ERROR)) {
+		struct ea_event ev = {
+			.type = EA_EV_ERROR,
+			.id = req->id,
+			.err = ea_errno(kind),
+			.cls = req->cls < EA_NO_CLASS ? req->cls : 0,
+			.size = req->size,
+			.offset = req->offset,
+			.aux = kind,
+		};
+
+		ea_emit(inst, &ev);
+	}
+	return ea_errno(kind);
 }
 
 /* Refuse a request about an ID: never issued or already freed. */
@@ -147,5 +160,6 @@ static void ea_emit_loc(struct ea_instance *inst, enum ea_event_type type,
 		.aux = aux,
 	};
 
-	ea_emit(inst, &ev);
+	if (ea_wants(inst, type))
+		ea_emit(inst, &ev);
 }

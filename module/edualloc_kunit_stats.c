@@ -69,10 +69,63 @@ static void ea_test_stats(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, st.frees, 2);
 	KUNIT_EXPECT_EQ(test, st.allocs - st.frees, st.live_allocs);
 	KUNIT_EXPECT_EQ(test, st.pages_used + st.pages_free, st.pages_total);
-	KUNIT_EXPECT_GT(test, st.alloc_ns, 0);
-	KUNIT_EXPECT_GT(test, st.free_ns, 0);
+	/* Timing is off unless asked for: no clock read on the fast path. */
+	KUNIT_EXPECT_EQ(test, st.timing, 0);
+	KUNIT_EXPECT_EQ(test, st.alloc_ns, 0);
+	KUNIT_EXPECT_EQ(test, st.free_ns, 0);
 	KUNIT_EXPECT_EQ(test, st.next_id, 5);
 	ea_test_valid(test, inst);
+}
+
+/* With timing on, the time spent in allocations and frees is kept. */
+static void ea_test_timing(struct kunit *test)
+{
+	struct ea_params p = { .capacity = EA_TEST_CAP, .quiet = true,
+			       .timing = true };
+	struct ea_instance *inst = ea_create(&p, NULL);
+	struct ea_alloc_info a;
+	struct ea_stats st;
+	int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, inst);
+	for (i = 0; i < 100; i++) {
+		KUNIT_EXPECT_EQ(test, ea_alloc(inst, 64, 0, &a), 0);
+		KUNIT_EXPECT_EQ(test, ea_free(inst, a.id, 0, NULL), 0);
+	}
+	ea_get_stats(inst, &st);
+	KUNIT_EXPECT_EQ(test, st.timing, 1);
+	KUNIT_EXPECT_GT(test, st.alloc_ns, 0);
+	KUNIT_EXPECT_GT(test, st.free_ns, 0);
+	ea_destroy(inst);
+}
+
+/*
+ * The bookkeeping outside the arena: fixed parts, then a slab descriptor
+ * and a leaf of the ID map with the first small allocation, a large
+ * record with a large one; all gone again after a reset.
+ */
+static void ea_test_meta(struct kunit *test)
+{
+	struct ea_test *t = test->priv;
+	struct ea_instance *inst = t->inst;
+	struct ea_alloc_info a, b;
+	struct ea_stats s0, s1, s2;
+
+	ea_get_stats(inst, &s0);
+	KUNIT_EXPECT_GT(test, s0.meta_bytes, (EA_TEST_CAP / PAGE_SIZE) * 8);
+	ea_test_alloc(test, inst, 64, &a);
+	ea_get_stats(inst, &s1);
+	/* A slab of 64 slots (8 bytes or more each) and a 4 KiB leaf. */
+	KUNIT_EXPECT_GE(test, s1.meta_bytes, s0.meta_bytes + 4096 + 64 * 8);
+	ea_test_alloc(test, inst, 300000, &b);
+	ea_get_stats(inst, &s2);
+	KUNIT_EXPECT_GT(test, s2.meta_bytes, s1.meta_bytes);
+	KUNIT_EXPECT_LT(test, s2.meta_bytes, s1.meta_bytes + 256);
+	KUNIT_ASSERT_EQ(test, ea_reset(inst), 0);
+	ea_get_stats(inst, &s2);
+	/* The top level of the ID map stays, 16 bytes per 512 IDs. */
+	KUNIT_EXPECT_GE(test, s2.meta_bytes, s0.meta_bytes);
+	KUNIT_EXPECT_LE(test, s2.meta_bytes, s0.meta_bytes + 16 * 16);
 }
 
 static int ea_test_count(void *priv, const struct ea_alloc_info *a)
@@ -138,6 +191,8 @@ static void ea_test_inspect(struct kunit *test)
 
 static struct kunit_case edualloc_stats_cases[] = {
 	KUNIT_CASE(ea_test_stats),
+	KUNIT_CASE(ea_test_timing),
+	KUNIT_CASE(ea_test_meta),
 	KUNIT_CASE(ea_test_inspect),
 	{}
 };

@@ -5,5 +5,7 @@
 #include <sched.h>
 
 #define cond_resched()	sched_yield()
+/* The shim never preempts: there is never a reason to let a lock go. */
+#define cond_resched_lock(lock)	0
 
 #endif
