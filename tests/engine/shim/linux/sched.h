@@ -6,6 +6,10 @@
 
 #define cond_resched()	sched_yield()
 /* The shim never preempts: there is never a reason to let a lock go. */
-#define cond_resched_lock(lock)	0
+static inline int cond_resched_lock(void *lock)
+{
+	(void)lock;
+	return 0;
+}
 
 #endif
