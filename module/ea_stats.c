@@ -162,6 +162,8 @@ int ea_walk_allocs(struct ea_instance *inst,
 	spin_lock(&inst->lock);
 	for (id = 0; (entry = ea_id_next(inst, &id)); id++) {
 		ea_loc_entry(inst, entry, &loc);
+		if (loc.id != id)	/* the old ID of a pending realloc in place */
+			continue;
 		ea_loc_info(&loc, &info);
 		ret = fn(priv, &info);
 		if (ret)
