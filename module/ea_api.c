@@ -141,10 +141,9 @@ int ea_free_both(struct ea_instance *inst, int id, u64 offset,
  * (nothing if @id is not live: it is refused).
  */
 static void ea_realloc_prepare(struct ea_instance *inst, int id, u64 new_size,
-			       struct ea_prep *prep)
+			       bool whole, struct ea_prep *prep)
 {
-	while (ea_id_issued(inst, id) && ea_id_get(inst, id) &&
-	       ea_prepare(inst, ea_alloc_needs(inst, new_size),
+	while (ea_prepare(inst, ea_realloc_needs(inst, id, new_size, whole),
 			  ea_class_of(new_size), new_size, prep))
 		;
 }
@@ -177,9 +176,10 @@ int ea_realloc(struct ea_instance *inst, int id, u64 new_size, u32 owner,
 	int ret;
 
 	spin_lock(&inst->lock);
-	ea_realloc_prepare(inst, id, new_size, &prep);
+	ea_realloc_prepare(inst, id, new_size, true, &prep);
 	inst->op = EA_OP_REALLOC;
-	ret = ea_realloc_locked(inst, id, new_size, owner, &loc, &txn, &prep);
+	ret = ea_realloc_locked(inst, id, new_size, owner, &loc, &txn, &prep,
+				true);
 	if (!ret) {
 		ea_realloc_finish(inst, &txn, &loc, &prep);
 		ea_loc_info(&loc, out);
@@ -215,9 +215,10 @@ int ea_realloc_begin(struct ea_instance *inst, int id, u64 new_size,
 	int ret;
 
 	spin_lock(&inst->lock);
-	ea_realloc_prepare(inst, id, new_size, &prep);
+	ea_realloc_prepare(inst, id, new_size, false, &prep);
 	inst->op = EA_OP_REALLOC;
-	ret = ea_realloc_locked(inst, id, new_size, owner, &loc, txn, &prep);
+	ret = ea_realloc_locked(inst, id, new_size, owner, &loc, txn, &prep,
+				false);
 	if (!ret)
 		ea_loc_info(&loc, out);
 	spin_unlock(&inst->lock);
@@ -246,8 +247,9 @@ void ea_commit(struct ea_instance *inst, const struct ea_txn *txn)
 		return;
 	spin_lock(&inst->lock);
 	inst->op = EA_OP_REALLOC;
-	if (txn->epoch == inst->epoch && !ea_find_id(inst, txn->id, &loc))
-		ea_realloc_finish(inst, txn, &loc, &prep);
+	if (txn->epoch == inst->epoch)
+		ea_realloc_finish(inst, txn, ea_find_id(inst, txn->id, &loc) ?
+				  NULL : &loc, &prep);
 	spin_unlock(&inst->lock);
 	ea_prep_release(inst, &prep);
 }
@@ -279,10 +281,19 @@ int ea_abort(struct ea_instance *inst, const struct ea_txn *txn)
 
 	spin_lock(&inst->lock);
 	inst->op = txn->old_id ? EA_OP_REALLOC : EA_OP_ALLOC;
-	if (txn->epoch != inst->epoch || ea_find_id(inst, txn->id, &loc))
+	if (txn->epoch != inst->epoch)
 		goto unlock;
+	if (ea_find_id(inst, txn->id, &loc)) {
+		/* Freed meanwhile: a realloc in place leaves no old entry. */
+		if (txn->in_place && ea_id_get(inst, txn->old_id))
+			ea_id_clear(inst, txn->old_id);
+		goto unlock;
+	}
 	exact = inst->next_id == (u32)txn->id + 1;
-	ea_unalloc_loc(inst, &loc, txn, exact, &prep);
+	if (txn->in_place)
+		ea_unrealloc_here(inst, &loc, txn, exact);
+	else
+		ea_unalloc_loc(inst, &loc, txn, exact, &prep);
 	if (!txn->old_id)
 		ea_emit_loc(inst, EA_EV_UNDO, &loc, loc.owner);
 	ret = exact ? 0 : 1;

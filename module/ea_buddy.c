@@ -238,3 +238,63 @@ static void ea_free_block(struct ea_instance *inst, struct ea_loc *loc,
 	inst->st.cls[loc->cls].slots_total--;
 	ea_buddy_free(inst, loc->page, order, last_id);
 }
+
+/*
+ * Can the block at @page grow from 2^@from to 2^@to pages where it is?
+ * Only if it is aligned to the bigger size and the buddies it would take
+ * in, of orders @from up to @to - 1, are whole free blocks, within the
+ * capacity.
+ */
+static bool ea_block_can_grow(struct ea_instance *inst, unsigned int page,
+			      unsigned int from, unsigned int to)
+{
+	unsigned int o;
+
+	if (!IS_ALIGNED(page, BIT(to)) || page + BIT(to) > inst->nr_pages ||
+	    ea_used_bytes(inst) + ea_page_offset(BIT(to) - BIT(from)) >
+	    inst->arena_size)
+		return false;
+	for (o = from; o < to; o++) {
+		const struct ea_page *bp = &inst->pages[page + BIT(o)];
+
+		if (bp->kind != EA_PAGE_FREE || !bp->head || bp->order != o)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Resize the block at @page from 2^@from to 2^@to pages in place: grow into
+ * its free buddies (ea_block_can_grow() said it can), or give back its tail
+ * (poisoned with the debug checks on), blaming @last_id for it. The class
+ * and the block's record are the caller's to update.
+ */
+static void ea_block_resize(struct ea_instance *inst, unsigned int page,
+			    unsigned int from, unsigned int to, int last_id)
+{
+	unsigned int o, i;
+
+	for (o = from; o < to; o++) {
+		unsigned int bpage = page + BIT(o);
+
+		list_del_init(&inst->pages[bpage].buddy);
+		inst->st.pages_free -= BIT(o);
+		if (inst->debug)
+			ea_buddy_check(inst, bpage, o);
+		for (i = 0; i < BIT(o); i++) {
+			inst->pages[bpage + i].kind = EA_PAGE_BLOCK_TAIL;
+			inst->pages[bpage + i].head = 0;
+			inst->pages[bpage + i].head_page = page;
+		}
+	}
+	for (o = from; o > to; o--) {
+		unsigned int bpage = page + BIT(o - 1);
+
+		if (inst->debug)
+			memset(ea_page_mem(inst, bpage), EA_POISON_FREE,
+			       PAGE_SIZE << (o - 1));
+		ea_buddy_free(inst, bpage, o - 1, last_id);
+	}
+	inst->pages[page].order = to;
+}
+

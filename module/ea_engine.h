@@ -109,6 +109,12 @@ struct ea_params {
 	 * before it builds each event. NULL: every event.
 	 */
 	const unsigned long *events;
+	/*
+	 * ea_realloc() keeps an allocation where it is when its class does
+	 * not change (a block may also grow into free buddies or give back
+	 * its tail), instead of always moving it. Either way it gets a new ID.
+	 */
+	bool realloc_in_place;
 };
 
 struct ea_alloc_info {
@@ -189,6 +195,10 @@ struct ea_txn {
 	int old_id;		/* realloc: the allocation it replaces; else 0 */
 	int slot_prev_id;	/* a slot's previous occupant, 0 if none */
 	bool fresh_slab;	/* a slab was made for it */
+	bool in_place;		/* realloc: the allocation kept its place */
+	u32 old_owner;		/* in place: what the allocation was */
+	u64 old_size;
+	u64 old_class_size;
 };
 
 int ea_alloc_begin(struct ea_instance *inst, u64 size, u32 owner,

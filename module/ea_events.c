@@ -106,16 +106,18 @@ static void ea_explain(struct ea_instance *inst, enum ea_event_type type,
 		       unsigned int cls, unsigned int order, u64 offset,
 		       u64 aux)
 {
-	struct ea_event ev = {
+	struct ea_event ev;
+
+	if (!ea_wants(inst, type))
+		return;
+	ev = (struct ea_event) {
 		.type = type,
 		.cls = cls,
 		.order = order,
 		.offset = offset,
 		.aux = aux,
 	};
-
-	if (ea_wants(inst, type))
-		ea_emit(inst, &ev);
+	ea_emit(inst, &ev);
 }
 
 /* Refuse a request: count it, tell the listener, return its errno. */
@@ -151,7 +153,11 @@ static int ea_refuse_id(struct ea_instance *inst, int id, int err)
 static void ea_emit_loc(struct ea_instance *inst, enum ea_event_type type,
 			const struct ea_loc *loc, u64 aux)
 {
-	struct ea_event ev = {
+	struct ea_event ev;
+
+	if (!ea_wants(inst, type))
+		return;
+	ev = (struct ea_event) {
 		.type = type,
 		.id = loc->id,
 		.cls = loc->cls,
@@ -159,7 +165,5 @@ static void ea_emit_loc(struct ea_instance *inst, enum ea_event_type type,
 		.offset = loc->offset,
 		.aux = aux,
 	};
-
-	if (ea_wants(inst, type))
-		ea_emit(inst, &ev);
+	ea_emit(inst, &ev);
 }

@@ -204,6 +204,9 @@ static int ea_find_id(struct ea_instance *inst, int id, struct ea_loc *loc)
 	if (!entry)
 		return -EALREADY;
 	ea_loc_entry(inst, entry, loc);
+	/* The old ID of a pending realloc in place: already gone. */
+	if (loc->id != id)
+		return -EALREADY;
 	return 0;
 }
 

@@ -48,9 +48,13 @@ static void ea_release_all(struct ea_instance *inst, struct ea_prep *prep)
 	u64 entry;
 	u32 id;
 
-	for (id = 0; (entry = ea_id_next(inst, &id)); id++)
-		if (!(entry & 1))
-			ea_large_put(inst, (struct ea_large *)(uintptr_t)entry, prep);
+	for (id = 0; (entry = ea_id_next(inst, &id)); id++) {
+		struct ea_large *large = (struct ea_large *)(uintptr_t)entry;
+
+		/* Not the old ID of a pending realloc in place: it names it too. */
+		if (!(entry & 1) && large->id == id)
+			ea_large_put(inst, large, prep);
+	}
 	ea_ids_release(inst);
 	for (page = 0; page < inst->nr_pages; page++)
 		if (inst->pages[page].kind == EA_PAGE_SLAB)
@@ -117,6 +121,7 @@ struct ea_instance *ea_create(const struct ea_params *p, int *err)
 	inst->policy_index = policy_index;
 	inst->timing = p->timing || READ_ONCE(timing_stats);
 	inst->events = p->events;
+	inst->realloc_in_place = p->realloc_in_place;
 	inst->op = EA_OP_CREATE;
 	ea_init_state(inst);
 	return inst;
@@ -155,7 +160,8 @@ void ea_destroy(struct ea_instance *inst)
 	inst->op = EA_OP_DESTROY;
 	for (id = 0; (entry = ea_id_next(inst, &id)); id++) {
 		ea_loc_entry(inst, entry, &loc);
-		ea_emit_loc(inst, EA_EV_LEAK, &loc, loc.owner);
+		if (loc.id == id)
+			ea_emit_loc(inst, EA_EV_LEAK, &loc, loc.owner);
 		if (!(id & 255))	/* a million leaks is a long walk */
 			cond_resched_lock(&inst->lock);
 	}
@@ -192,6 +198,10 @@ int ea_reset(struct ea_instance *inst)
 	inst->op = EA_OP_RESET;
 	live = inst->st.allocs - inst->st.frees;
 	ea_release_all(inst, &prep);
+	/* The ID map's top level too, as ea_create() had none. */
+	prep.old_top = inst->ids;
+	inst->ids = NULL;
+	inst->nr_top = 0;
 	ea_init_state(inst);
 	inst->epoch++;
 	ea_explain(inst, EA_EV_RESET, 0, 0, 0, live);

@@ -174,6 +174,7 @@ struct ea_instance {
 	struct ea_idtop *ids;		/* the ID map's top level (ea_idmap.c) */
 	unsigned int nr_top;		/* its entries: IDs below nr_top << 9 */
 	bool timing;			/* alloc_ns and free_ns kept */
+	bool realloc_in_place;		/* see struct ea_params */
 	const unsigned long *events;	/* event types wanted (NULL: all) */
 	unsigned long *bitset;
 	struct ea_stats st;		/* counters; ea_get_stats() derives the rest */
@@ -276,6 +277,10 @@ static int ea_alloc_block(struct ea_instance *inst, struct ea_req *req,
 			  u32 owner, struct ea_loc *loc);
 static void ea_free_block(struct ea_instance *inst, struct ea_loc *loc,
 			  int last_id);
+static bool ea_block_can_grow(struct ea_instance *inst, unsigned int page,
+			      unsigned int from, unsigned int to);
+static void ea_block_resize(struct ea_instance *inst, unsigned int page,
+			    unsigned int from, unsigned int to, int last_id);
 
 /* Free-list policies (ea_policy.c) */
 static const struct ea_policy_ops *ea_policy_select(u32 policy,
@@ -324,9 +329,13 @@ static void ea_free_loc(struct ea_instance *inst, struct ea_loc *loc,
 			struct ea_prep *prep);
 static int ea_free_target(struct ea_instance *inst, int id, u64 offset,
 			  bool by_offset, struct ea_loc *loc);
+static unsigned int ea_realloc_needs(struct ea_instance *inst, int id,
+				     u64 new_size, bool whole);
 static int ea_realloc_locked(struct ea_instance *inst, int id, u64 new_size,
 			     u32 owner, struct ea_loc *loc, struct ea_txn *txn,
-			     struct ea_prep *prep);
+			     struct ea_prep *prep, bool whole);
+static void ea_unrealloc_here(struct ea_instance *inst, struct ea_loc *loc,
+			      const struct ea_txn *txn, bool exact);
 static void ea_realloc_finish(struct ea_instance *inst,
 			      const struct ea_txn *txn, struct ea_loc *loc,
 			      struct ea_prep *prep);

@@ -164,6 +164,10 @@ static void ea_prep_release(struct ea_instance *inst, struct ea_prep *prep)
 {
 	struct ea_large *large;
 
+	/* The fast path's case: nothing was needed, nothing let go of. */
+	if (!(prep->slab || prep->leaf || prep->top || prep->old_top ||
+	      prep->large || prep->dead))
+		return;
 	kfree(prep->slab);
 	kfree(prep->leaf);
 	kvfree(prep->top);

@@ -165,6 +165,8 @@ int ea_walk_allocs_from(struct ea_instance *inst, int start,
 	spin_lock(&inst->lock);
 	for (id = max(start, 1); (entry = ea_id_next(inst, &id)); id++) {
 		ea_loc_entry(inst, entry, &loc);
+		if (loc.id != id)	/* the old ID of a pending realloc in place */
+			continue;
 		ea_loc_info(&loc, &info);
 		ret = fn(priv, &info);
 		if (ret)

@@ -940,12 +940,156 @@ static void ea_test_threads(struct kunit *test)
 	ea_test_valid(test, t->inst);
 }
 
+/* An instance whose reallocations stay in place when they can. */
+static struct ea_instance *ea_test_in_place(struct kunit *test, bool debug)
+{
+	struct ea_test *t = test->priv;
+	struct ea_params p = {
+		.capacity = EA_TEST_CAP,
+		.debug = debug,
+		.quiet = true,
+		.notify = ea_test_notify,
+		.priv = t,
+		.realloc_in_place = true,
+	};
+	struct ea_instance *inst;
+
+	KUNIT_ASSERT_LT(test, t->nr_insts, EA_TEST_MAX_INST);
+	inst = ea_create(&p, NULL);
+	KUNIT_ASSERT_NOT_NULL(test, inst);
+	t->insts[t->nr_insts++] = inst;
+	return inst;
+}
+
+/*
+ * Realloc in place: the same class keeps the place (a new ID, the old one
+ * freed, the contents kept, what it gains zeroed); a block grows into its
+ * free buddy and gives back its tail; another class moves.
+ */
+static void ea_test_realloc_in_place(struct kunit *test)
+{
+	struct ea_instance *inst = ea_test_in_place(test, true);
+	struct ea_alloc_info a, b, c;
+	struct ea_stats st;
+	u8 *mem;
+	int i;
+
+	ea_test_alloc(test, inst, 100, &a);
+	mem = ea_test_mem(test, inst, &a);
+	memset(mem, 0x5a, 100);
+	KUNIT_ASSERT_EQ(test, ea_realloc(inst, a.id, 120, 0, &b), 0);
+	KUNIT_EXPECT_EQ(test, b.offset, a.offset);
+	KUNIT_EXPECT_EQ(test, b.id, a.id + 1);
+	KUNIT_EXPECT_EQ(test, b.size, 120);
+	KUNIT_EXPECT_EQ(test, ea_lookup_id(inst, a.id, NULL), -EALREADY);
+	KUNIT_EXPECT_EQ(test, ea_free(inst, a.id, 0, NULL), -EALREADY);
+	for (i = 0; i < 100; i++)
+		KUNIT_EXPECT_EQ(test, mem[i], 0x5a);
+	for (i = 100; i < 120; i++)
+		KUNIT_EXPECT_EQ(test, mem[i], 0);
+	ea_test_valid(test, inst);
+
+	/* Shrink in place: the new red zone is checked at the free. */
+	KUNIT_ASSERT_EQ(test, ea_realloc(inst, b.id, 70, 0, &c), 0);
+	KUNIT_EXPECT_EQ(test, c.offset, a.offset);
+	KUNIT_EXPECT_EQ(test, mem[69], 0x5a);
+	KUNIT_EXPECT_EQ(test, mem[70], EA_RED_ZONE);
+	ea_test_valid(test, inst);
+	ea_get_stats(inst, &st);
+	KUNIT_EXPECT_EQ(test, st.reallocs, 2);
+	KUNIT_EXPECT_EQ(test, st.allocs, 3);
+	KUNIT_EXPECT_EQ(test, st.frees, 2);
+	KUNIT_EXPECT_EQ(test, st.live_requested, 70);
+	KUNIT_EXPECT_EQ(test, st.cls[4].waste, 128 - 70);
+
+	/* Another class: it moves, as before. */
+	KUNIT_ASSERT_EQ(test, ea_realloc(inst, c.id, 200, 0, &b), 0);
+	KUNIT_EXPECT_NE(test, b.offset, a.offset);
+	KUNIT_EXPECT_EQ(test, ea_free(inst, b.id, 0, NULL), 0);
+
+	/* A block of 8 KiB grows into its free buddy, then gives back 12 KiB. */
+	inst = ea_test_in_place(test, true);
+	ea_test_alloc(test, inst, 5000, &a);
+	KUNIT_ASSERT_TRUE(test, IS_ALIGNED(a.offset, 4 * PAGE_SIZE));
+	mem = ea_test_mem(test, inst, &a);
+	memset(mem, 0x33, 5000);
+	ea_get_stats(inst, &st);
+	KUNIT_ASSERT_EQ(test, ea_realloc(inst, a.id, 3 * PAGE_SIZE, 0, &b), 0);
+	KUNIT_EXPECT_EQ(test, b.offset, a.offset);
+	KUNIT_EXPECT_EQ(test, b.class_size, 4 * PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, mem[4999], 0x33);
+	KUNIT_EXPECT_EQ(test, mem[5000], 0);
+	ea_test_valid(test, inst);
+	KUNIT_ASSERT_EQ(test, ea_realloc(inst, b.id, 1000, 0, &c), 0);
+	KUNIT_EXPECT_NE(test, c.offset, a.offset);	/* a slab class: moved */
+	KUNIT_ASSERT_EQ(test, ea_realloc(inst, c.id, PAGE_SIZE, 0, &b), 0);
+	ea_test_valid(test, inst);
+	KUNIT_ASSERT_EQ(test, ea_realloc(inst, b.id, 3 * PAGE_SIZE, 0, &c), 0);
+	KUNIT_ASSERT_EQ(test, ea_realloc(inst, c.id, PAGE_SIZE, 0, &b), 0);
+	KUNIT_EXPECT_EQ(test, b.offset, c.offset);
+	KUNIT_EXPECT_EQ(test, b.class_size, PAGE_SIZE);
+	ea_test_valid(test, inst);
+
+	/* Large: the same page-rounded size keeps the area (and a new offset). */
+	ea_test_alloc(test, inst, 300000, &a);
+	mem = ea_test_mem(test, inst, &a);
+	mem[299999] = 0x77;
+	KUNIT_ASSERT_EQ(test, ea_realloc(inst, a.id, 300100, 0, &b), 0);
+	KUNIT_EXPECT_PTR_EQ(test, ea_test_mem(test, inst, &b), mem);
+	KUNIT_EXPECT_EQ(test, mem[299999], 0x77);
+	KUNIT_EXPECT_EQ(test, mem[300000], 0);
+	ea_test_valid(test, inst);
+}
+
+/* A pending realloc in place, taken back: everything as before. */
+static void ea_test_realloc_in_place_abort(struct kunit *test)
+{
+	struct ea_instance *inst = ea_test_in_place(test, true);
+	struct ea_test_snap *s0, *s1;
+	struct ea_alloc_info a, b, c;
+	struct ea_txn txn;
+	u8 *mem;
+
+	s0 = kunit_kzalloc(test, sizeof(*s0), GFP_KERNEL);
+	s1 = kunit_kzalloc(test, sizeof(*s1), GFP_KERNEL);
+	KUNIT_ASSERT_TRUE(test, s0 && s1);
+	ea_test_alloc(test, inst, 100, &a);
+	mem = ea_test_mem(test, inst, &a);
+	memset(mem, 0x5a, 100);
+	ea_test_snap(inst, s0);
+	KUNIT_ASSERT_EQ(test, ea_realloc_begin(inst, a.id, 70, 0, &b, &txn), 0);
+	KUNIT_EXPECT_EQ(test, b.offset, a.offset);
+	KUNIT_EXPECT_EQ(test, ea_lookup_id(inst, a.id, NULL), -EALREADY);
+	KUNIT_EXPECT_EQ(test, ea_abort(inst, &txn), 0);
+	ea_test_snap(inst, s1);
+	ea_test_same(test, s0, s1);
+	KUNIT_EXPECT_EQ(test, ea_lookup_id(inst, a.id, &c), 0);
+	KUNIT_EXPECT_EQ(test, c.size, 100);
+	KUNIT_EXPECT_EQ(test, mem[99], 0x5a);
+	KUNIT_EXPECT_EQ(test, mem[100], EA_RED_ZONE);
+	ea_test_valid(test, inst);
+
+	/* Committed, it is as ea_realloc() makes it. */
+	KUNIT_ASSERT_EQ(test, ea_realloc_begin(inst, a.id, 70, 0, &b, &txn), 0);
+	ea_commit(inst, &txn);
+	KUNIT_EXPECT_EQ(test, ea_lookup_id(inst, b.id, &c), 0);
+	KUNIT_EXPECT_EQ(test, c.size, 70);
+	KUNIT_EXPECT_EQ(test, mem[70], EA_RED_ZONE);
+	ea_test_valid(test, inst);
+	KUNIT_EXPECT_EQ(test, ea_free(inst, b.id, 0, NULL), 0);
+	ea_get_stats(inst, &s1->st);
+	KUNIT_EXPECT_EQ(test, s1->st.corruptions, 0);
+	ea_test_valid(test, inst);
+}
+
 static struct kunit_case edualloc_engine_cases[] = {
 	KUNIT_CASE(ea_test_basic),
 	KUNIT_CASE(ea_test_errors),
 	KUNIT_CASE(ea_test_create_params),
 	KUNIT_CASE(ea_test_determinism),
 	KUNIT_CASE(ea_test_realloc),
+	KUNIT_CASE(ea_test_realloc_in_place),
+	KUNIT_CASE(ea_test_realloc_in_place_abort),
 	KUNIT_CASE(ea_test_events),
 	KUNIT_CASE(ea_test_leaks),
 	KUNIT_CASE(ea_test_fault_injection),

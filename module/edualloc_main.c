@@ -504,7 +504,7 @@ static long ea_ioctl_version(void __user *uarg)
 static long ea_ioctl_create(struct ea_file *f, void __user *uarg)
 {
 	const u32 known = EDUALLOC_CREATE_DEBUG_ON | EDUALLOC_CREATE_DEBUG_OFF |
-			  EDUALLOC_CREATE_QUIET;
+			  EDUALLOC_CREATE_QUIET | EDUALLOC_CREATE_REALLOC_IN_PLACE;
 	struct edualloc_create arg;
 	struct ea_params params = {};
 	struct ea_dev_inst *inst, *old;
@@ -537,6 +537,7 @@ static long ea_ioctl_create(struct ea_file *f, void __user *uarg)
 	params.bitset_bits = arg.bitset_bits;
 	params.first_id = arg.first_id;
 	params.quiet = arg.flags & EDUALLOC_CREATE_QUIET;
+	params.realloc_in_place = arg.flags & EDUALLOC_CREATE_REALLOC_IN_PLACE;
 	params.debug = READ_ONCE(debug_checks);
 	if (arg.flags & EDUALLOC_CREATE_DEBUG_ON)
 		params.debug = true;

@@ -156,6 +156,9 @@ allocator_t *allocator_create(size_t capacity, int use_bitset)
 
 	if (c.capacity < v.min_capacity)
 		c.capacity = v.min_capacity;
+	/* Reallocs that stay in place when they can, where the module can. */
+	if (v.features & EDUALLOC_FEAT_REALLOC_IN_PLACE)
+		c.flags |= EDUALLOC_CREATE_REALLOC_IN_PLACE;
 	if (use_bitset) {	/* as the seed: one bit per byte of capacity */
 		uint64_t bits = c.capacity;
 

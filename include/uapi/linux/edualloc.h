@@ -133,8 +133,9 @@
 #define EDUALLOC_FEAT_PAGES	(1ULL << 9)	/* PAGES */
 #define EDUALLOC_FEAT_ALLOCS	(1ULL << 10)	/* ALLOCS */
 #define EDUALLOC_FEAT_BATCH	(1ULL << 11)	/* BATCH */
+#define EDUALLOC_FEAT_REALLOC_IN_PLACE (1ULL << 12) /* CREATE_REALLOC_IN_PLACE */
 #define EDUALLOC_FEATURES_V1	0x1ffULL	/* the first module's set */
-#define EDUALLOC_FEATURES	0xfffULL	/* everything this header describes */
+#define EDUALLOC_FEATURES	0x1fffULL	/* everything this header describes */
 
 /* Sizes and shapes of the allocator (they match the module's engine). */
 #define EDUALLOC_NAME_MAX	32	/* bytes, with the NUL: names are 1..31 chars */
@@ -323,6 +324,13 @@ struct edualloc_inst_info {
  *		default for the debug checks; EDUALLOC_CREATE_QUIET keeps
  *		corruption reports off the console (they are still counted
  *		and logged), for programs that damage the arena on purpose.
+ *		EDUALLOC_CREATE_REALLOC_IN_PLACE: REALLOC keeps an
+ *		allocation where it is when its size class does not change
+ *		(a large one: when its page-rounded size does not; a block of
+ *		a page or more also grows into free buddy blocks or gives back
+ *		its tail), instead of always moving it; it still gets a new ID
+ *		(and a large one a new offset, which names the ID). What
+ *		libedualloc asks for; the default keeps the first contract.
  * Errors:
  *	-EINVAL	bad name, capacity below EDUALLOC_MIN_CAPACITY, bitset_bits
  *		above the maximum, first_id above INT_MAX, unknown flags,
@@ -336,6 +344,7 @@ struct edualloc_inst_info {
 #define EDUALLOC_CREATE_DEBUG_ON	(1U << 0)
 #define EDUALLOC_CREATE_DEBUG_OFF	(1U << 1)
 #define EDUALLOC_CREATE_QUIET		(1U << 2)
+#define EDUALLOC_CREATE_REALLOC_IN_PLACE	(1U << 4)
 
 struct edualloc_create {
 	char name[EDUALLOC_NAME_MAX];	/* in */

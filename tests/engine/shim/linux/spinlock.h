@@ -13,6 +13,35 @@
 #include <linux/kernel.h>
 #include "../shim.h"
 
+#ifdef SHIM_FAST_LOCKS
+/*
+ * For the benchmarks: a plain test-and-set spinlock, as the kernel's is on
+ * one CPU without contention, with no owner tracking and no checks.
+ */
+typedef struct {
+	int locked;
+} spinlock_t;
+
+static inline void spin_lock_init(spinlock_t *lock)
+{
+	lock->locked = 0;
+}
+
+static inline void spin_lock(spinlock_t *lock)
+{
+	while (__atomic_exchange_n(&lock->locked, 1, __ATOMIC_ACQUIRE))
+		;
+}
+
+static inline void spin_unlock(spinlock_t *lock)
+{
+	__atomic_store_n(&lock->locked, 0, __ATOMIC_RELEASE);
+}
+
+#ifndef lockdep_assert_held
+#define lockdep_assert_held(l)	((void)(l))
+#endif
+#else
 typedef struct {
 	pthread_mutex_t m;
 	pthread_t owner;
@@ -46,5 +75,6 @@ static inline void spin_unlock(spinlock_t *lock)
 #define lockdep_assert_held(l) \
 	WARN_ON(!(l)->held || !pthread_equal((l)->owner, pthread_self()))
 #endif
+#endif /* SHIM_FAST_LOCKS */
 
 #endif
