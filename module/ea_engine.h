@@ -127,6 +127,11 @@ struct ea_params {
 	void *priv;
 	u32 first_id;		/* first ID to issue (0: 1); must be <= INT_MAX */
 	bool quiet;		/* no printk for corruption (tests that corrupt on purpose) */
+	/*
+	 * Free-list policy (ea_policy.h): 0 for the module parameter
+	 * buddy_policy's, else 1 + the policy's number (1: the engine's LIFO).
+	 */
+	u32 policy;
 };
 
 struct ea_alloc_info {
@@ -265,6 +270,9 @@ unsigned long ea_page_map(struct ea_instance *inst, struct ea_page_info *pages,
 /* Live allocations in ID order; stop early when fn returns non-zero. */
 int ea_walk_allocs(struct ea_instance *inst,
 		   int (*fn)(void *priv, const struct ea_alloc_info *a), void *priv);
+/* The same from ID @start on (a cursor: the walk costs what it visits). */
+int ea_walk_allocs_from(struct ea_instance *inst, int start,
+			int (*fn)(void *priv, const struct ea_alloc_info *a), void *priv);
 /*
  * The name the other layers use. A macro because checkpatch takes the
  * definition of any function named *for_each*() for a loop.

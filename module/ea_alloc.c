@@ -1,0 +1,261 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The paths through the allocators, below the lock: one allocation, one
+ * free, one reallocation, one undo.
+ *
+ * An allocation picks the class (ea_classes.c), checks that it can
+ * succeed, gets every piece of kernel memory it needs (a slab descriptor,
+ * a large area, the ID's map slot), and only then commits with steps that
+ * cannot fail: a failure changes nothing but the failure counters. A free
+ * finds its target through the ID map (ea_idmap.c), checks the red zone,
+ * poisons and gives the memory back. A success can be taken back, too:
+ * struct ea_txn records what an allocation changed beyond the obvious (the
+ * peaks, the slot's previous occupant, a slab made for it) and
+ * ea_unalloc_loc() undoes it all, uncounted.
+ *
+ * Invariants: an operation either fails with nothing changed but failure
+ * counters, or succeeds whole.
+ * Locking: every function here runs with the instance lock held.
+ */
+
+static int ea_alloc_try(struct ea_instance *inst, struct ea_req *req,
+			u32 owner, struct ea_loc *loc)
+{
+	struct ea_event ev = {
+		.type = EA_EV_CLASS,
+		.cls = req->cls,
+		.size = req->size,
+	};
+	void *old;
+	int ret;
+
+	if (!req->size)
+		return ea_refuse(inst, req, EA_ERR_ZERO_SIZE);
+	if (req->cls == EA_CLASS_LARGE)
+		ev.aux = PAGE_ALIGN(req->size) - req->size;
+	else
+		ev.aux = ea_class_size(req->cls) - req->size;
+	ea_emit(inst, &ev);
+	if (req->size > inst->arena_size)
+		return ea_refuse(inst, req, EA_ERR_TOO_BIG);
+	if (inst->next_id > INT_MAX)
+		return ea_refuse(inst, req, EA_ERR_NO_IDS);
+
+	if (req->cls == EA_CLASS_LARGE)
+		ret = ea_alloc_large(inst, req, owner, loc);
+	else if (ea_is_slab_class(req->cls))
+		ret = ea_alloc_slot(inst, req, owner, loc);
+	else
+		ret = ea_alloc_block(inst, req, owner, loc);
+	if (ret)
+		return ret;
+
+	/* The ID's slot was reserved: this store allocates nothing. */
+	old = xa_store(&inst->ids, inst->next_id,
+		       loc->large ? (void *)loc->large : xa_mk_value(loc->offset),
+		       GFP_KERNEL_ACCOUNT);
+	WARN_ON_ONCE(xa_is_err(old));
+	inst->next_id++;
+	ea_account_alloc(inst, loc);
+	ea_reserve_ahead(inst);
+	return 0;
+}
+
+/*
+ * Allocate @size bytes: 0 and @loc filled, or -errno with nothing changed.
+ * @txn records what ea_abort() needs to take the allocation back.
+ */
+static int ea_alloc_locked(struct ea_instance *inst, u64 size, u32 owner,
+			   struct ea_loc *loc, struct ea_txn *txn)
+{
+	struct ea_req req = { .size = size, .cls = ea_class_of(size) };
+	struct ea_stats *st = &inst->st;
+	u64 t0 = ktime_get_ns();
+	int ret;
+
+	*txn = (struct ea_txn) {
+		.epoch = inst->epoch,
+		.peak_requested = st->peak_requested,
+		.peak_allocated = st->peak_allocated,
+		.peak_used = st->peak_used,
+	};
+	ret = ea_alloc_try(inst, &req, owner, loc);
+	if (ret) {
+		st->failed_allocs++;
+		if (size && req.cls < EA_NR_CLASSES)
+			st->cls[req.cls].failures++;
+		return ret;
+	}
+	txn->ns = ktime_get_ns() - t0;
+	st->alloc_ns += txn->ns;
+	txn->id = loc->id;
+	txn->slot_prev_id = req.slot_prev_id;
+	txn->fresh_slab = req.fresh_slab;
+	return 0;
+}
+
+/* Free the live allocation at @loc. Cannot fail. */
+static void ea_free_loc(struct ea_instance *inst, struct ea_loc *loc)
+{
+	struct ea_stats *st = &inst->st;
+	u64 t0 = ktime_get_ns();
+
+	if (inst->debug) {
+		ea_check_fill(inst, loc->mem + loc->size, loc->offset + loc->size,
+			      loc->class_size - loc->size, EA_RED_ZONE,
+			      EA_ERR_REDZONE, loc->id);
+		if (!loc->large)
+			memset(loc->mem, EA_POISON_FREE, loc->class_size);
+	}
+	xa_erase(&inst->ids, loc->id);
+
+	st->frees++;
+	st->live_allocs--;
+	st->live_requested -= loc->size;
+	st->live_allocated -= loc->class_size;
+	if (loc->cls < EA_NR_CLASSES) {
+		st->cls[loc->cls].frees++;
+		st->cls[loc->cls].slots_used--;
+		st->cls[loc->cls].waste -= loc->class_size - loc->size;
+	}
+
+	if (loc->large)
+		ea_free_large(inst, loc);
+	else if (loc->slab)
+		ea_free_slot(inst, loc, false, 0);
+	else
+		ea_free_block(inst, loc, loc->id);
+	st->free_ns += ktime_get_ns() - t0;
+}
+
+/*
+ * Which allocation does a free name? 0 and @loc, or -errno (refused).
+ * @by_offset: @offset was given (with @id > 0 it must then agree; 0 is a
+ * real offset, the arena's first byte).
+ */
+static int ea_free_target(struct ea_instance *inst, int id, u64 offset,
+			  bool by_offset, struct ea_loc *loc)
+{
+	struct ea_req req = { .id = id, .offset = offset, .cls = EA_NO_CLASS };
+	struct ea_loc other;
+	int ret;
+
+	if (id < 0)
+		return ea_refuse(inst, &req, EA_ERR_UNKNOWN_ID);
+	if (id) {
+		ret = ea_find_id(inst, id, loc);
+		if (ret == -ENOENT)
+			return ea_refuse(inst, &req, EA_ERR_UNKNOWN_ID);
+		if (ret == -EALREADY) {
+			/* Someone else lives where @id used to: a stale ID. */
+			if (by_offset && ea_where(inst, offset, &other) == EA_AT_START)
+				return ea_refuse(inst, &req, EA_ERR_STALE_ID);
+			return ea_refuse(inst, &req, EA_ERR_DOUBLE_FREE);
+		}
+		if (by_offset && offset != loc->offset)
+			return ea_refuse(inst, &req, EA_ERR_STALE_ID);
+		return 0;
+	}
+
+	switch (ea_where(inst, offset, loc)) {
+	case EA_AT_START:
+		return 0;
+	case EA_AT_FREED:
+		return ea_refuse(inst, &req, EA_ERR_DOUBLE_FREE);
+	default:
+		return ea_refuse(inst, &req, EA_ERR_BAD_OFFSET);
+	}
+}
+
+/* Allocate anew and copy; the old allocation stays live. */
+static int ea_realloc_locked(struct ea_instance *inst, int id, u64 new_size,
+			     u32 owner, struct ea_loc *loc, struct ea_txn *txn)
+{
+	struct ea_loc old;
+	int ret;
+
+	ret = ea_find_id(inst, id, &old);
+	if (ret)
+		return ea_refuse_id(inst, id, ret);
+	ret = ea_alloc_locked(inst, new_size, owner, loc, txn);
+	if (ret)
+		return ret;
+	memcpy(loc->mem, old.mem, min(old.size, new_size));
+	txn->old_id = id;
+	return 0;
+}
+
+/* Free the old half of a reallocation and count it; @loc is the new one. */
+static void ea_realloc_finish(struct ea_instance *inst,
+			      const struct ea_txn *txn, struct ea_loc *loc)
+{
+	struct ea_loc old;
+
+	if (!ea_find_id(inst, txn->old_id, &old))
+		ea_free_loc(inst, &old);
+	inst->st.reallocs++;
+	ea_emit_loc(inst, EA_EV_REALLOC, loc, txn->old_id);
+}
+
+/*
+ * Take back the allocation at @loc, made by @txn: it is uncounted (not
+ * counted as freed) and its memory goes back where it came from. @exact:
+ * nothing was allocated since, so the ID counter and the peaks go back
+ * too and a slab made for it is released rather than kept as the spare,
+ * which leaves the instance exactly as before the allocation (bar the
+ * contents of free memory when the debug checks are off).
+ */
+static void ea_unalloc_loc(struct ea_instance *inst, struct ea_loc *loc,
+			   const struct ea_txn *txn, bool exact)
+{
+	struct ea_stats *st = &inst->st;
+
+	/* Its caller never learnt of it: no red zone check, just the poison. */
+	if (inst->debug && !loc->large)
+		memset(loc->mem, EA_POISON_FREE, loc->class_size);
+	xa_erase(&inst->ids, loc->id);
+
+	st->allocs--;
+	st->live_allocs--;
+	st->live_requested -= loc->size;
+	st->live_allocated -= loc->class_size;
+	st->alloc_ns -= txn->ns;
+	if (loc->cls < EA_NR_CLASSES) {
+		st->cls[loc->cls].allocs--;
+		st->cls[loc->cls].slots_used--;
+		st->cls[loc->cls].waste -= loc->class_size - loc->size;
+	}
+
+	if (loc->large) {
+		ea_free_large(inst, loc);
+	} else if (loc->slab) {
+		loc->slab->slots[loc->slot].id = txn->slot_prev_id;
+		ea_free_slot(inst, loc, exact && txn->fresh_slab,
+			     EA_KEEP_LAST_ID);
+	} else {
+		ea_free_block(inst, loc, EA_KEEP_LAST_ID);
+	}
+
+	if (exact) {
+		inst->next_id = txn->id;
+		st->peak_requested = txn->peak_requested;
+		st->peak_allocated = txn->peak_allocated;
+		st->peak_used = txn->peak_used;
+	}
+}
+
+/* Find @id and check [pos, pos + len) against its size. */
+static int ea_rw_target(struct ea_instance *inst, int id, u64 pos, size_t len,
+			struct ea_loc *loc)
+{
+	struct ea_req req = { .id = id, .offset = pos, .size = len,
+			      .cls = EA_NO_CLASS };
+	int ret;
+
+	ret = ea_find_id(inst, id, loc);
+	if (ret)
+		return ea_refuse_id(inst, id, ret);
+	if (pos > loc->size || len > loc->size - pos)
+		return ea_refuse(inst, &req, EA_ERR_BAD_RANGE);
+	return 0;
+}
