@@ -15,7 +15,7 @@ un="unshare -m"
 exec env EA_TOP="$top" EA_CACHE="$cache" EA_TMP="$tmp" $un sh -c '
 	set -e
 	root=$1 cwd=$2; shift 2
-	mount --make-rprivate /
+	mount --make-rprivate / 2>/dev/null || true	# unshare made them private already
 	for d in "$EA_TOP" "$EA_CACHE" "$EA_TMP"; do
 		mkdir -p "$root$d"
 		mount --rbind "$d" "$root$d"

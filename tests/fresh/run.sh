@@ -38,7 +38,7 @@ one() {	# RELEASE: one cold run; writes $base/RELEASE.result
 	# Leftover mounts of an interrupted run would keep the old root busy.
 	grep -q " $root/" /proc/mounts && awk -v r="$root/" 'index($2, r) == 1 { print $2 }' /proc/mounts |
 		sort -r | while read -r m; do umount -l "$m"; done
-	rm -rf "$root"
+	rm -rf --one-file-system "$root"
 	t=$(now)
 	if ! debootstrap --include=make,git,python3 "$rel" "$root" "$mirror" >>"$logf" 2>&1; then
 		echo "fresh $rel: debootstrap FAILED (log: $logf)"
@@ -52,7 +52,7 @@ one() {	# RELEASE: one cold run; writes $base/RELEASE.result
 	# shellcheck disable=SC2016
 	inroot='
 		set -u
-		mount --make-rprivate /
+		mount --make-rprivate / 2>/dev/null || true
 		mount -t proc proc "$R/proc"
 		mount --rbind /sys "$R/sys"
 		mount --rbind /dev "$R/dev"
