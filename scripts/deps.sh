@@ -31,13 +31,20 @@ pkgs="build-essential bc bison flex libelf-dev libssl-dev cpio kmod xz-utils zst
 	qemu-system-x86 busybox-static sparse dwarves clang llvm libclang-rt-dev
 	valgrind libjemalloc-dev libmimalloc-dev dkms pkg-config gcc-multilib man-db groff-base
 	debootstrap debian-archive-keyring"
-# The kernels' compilers, where this release has them (Debian 13 has gcc-12).
-for cc in gcc-12 gcc-14; do
+# The kernels' compilers, where this release has them (Debian 13 has gcc-12;
+# Debian 12 has no gcc-14: kernel.sh makes a Debian 13 root for it).
+case $(. /etc/os-release 2>/dev/null; echo "${VERSION_CODENAME:-}") in
+bookworm) pkgs="$pkgs gcc-12" ;;
+trixie) pkgs="$pkgs gcc-12 gcc-14" ;;
+*) for cc in gcc-12 gcc-14; do
 	if installed "$cc" || [ -n "$(candidate "$cc")" ]; then pkgs="$pkgs $cc"; fi
-done
+   done ;;
+esac
 
+# shellcheck disable=SC2086
+have=" $(dpkg-query -W -f='${Package} ${Status}\n' $pkgs 2>/dev/null | sed -n 's/ install ok installed$//p' | tr '\n' ' ') "
 need=""
-for p in $pkgs; do installed "$p" || need="$need $p"; done
+for p in $pkgs; do case $have in *" $p "*) ;; *) need="$need $p" ;; esac; done
 
 if [ -n "$need" ]; then
 	if [ "$check_only" = 1 ] || [ "$(id -u)" != 0 ]; then
