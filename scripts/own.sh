@@ -12,8 +12,16 @@ if [ "$(id -u)" = 0 ] && [ -n "${SUDO_UID:-}" ] && [ "$SUDO_UID" != 0 ]; then
 	# The user's cache (the Makefile points EDUALLOC_CACHE there under sudo);
 	# the toolchain roots stay root's.
 	c=${EDUALLOC_CACHE:-}
-	if [ -n "$c" ] && [ -d "$c" ] && [ "$(stat -c %u "$(dirname "$c")" 2>/dev/null)" = "$SUDO_UID" ]; then
-		find "$c" -path "$c/roots" -prune -o -uid 0 -exec chown -h "$who" {} + 2>/dev/null
-	fi
+	home=$(getent passwd "$SUDO_UID" | cut -d: -f6)
+	case $c in
+	"$home"/?*)
+		# The folders between the home and the cache that root made, then the cache.
+		d=$c
+		while [ "$d" != "$home" ] && [ "$d" != / ]; do
+			[ "$(stat -c %u "$d" 2>/dev/null)" = 0 ] && chown -h "$who" "$d"
+			d=$(dirname "$d")
+		done
+		[ -d "$c" ] && find "$c" -path "$c/roots" -prune -o -uid 0 -exec chown -h "$who" {} + 2>/dev/null ;;
+	esac
 fi
 exit "$rc"
