@@ -8,9 +8,13 @@
 #   make bench      speed and space, side by side (ARGS=--json for JSON)
 #   make fuzz DURATION=seconds [SEED=n]   the ioctl fuzzer, debug kernel
 #   make install / uninstall [DESTDIR=] [PREFIX=/usr/local]
-#   make vm-run RUN=path [KERNEL=debian-6.12|debian-6.1|debian13-6.12|debug]
-#   make vm-shell [KERNEL=...]
+#   make vm-run RUN=path [KERNEL=debian-6.12|debian-6.1|debian13-6.12|debug] [MODULE=path.ko]
+#   make vm-shell [KERNEL=...] [RUN=dir] [MODULE=path.ko]
+#   make vm-gdb [MODULE=path.ko]   the debug kernel under QEMU, waiting for gdb
 #   make docs-check   the examples of the README, the guide and the labs, in a VM
+#   make handout LAB=name OUT=dir [STUDENT=id]   a lab for students (no solution)
+#   make handouts OUT=dir [STUDENT=id]           every lab
+#   make grade LAB=name SUBMISSION=dir [STUDENT=id] [JSON=file] [REVEAL=1]
 #   make clean / make distclean (also drops the kernel cache)
 #
 # Kernel builds and downloads are cached in $(EDUALLOC_CACHE), outside the repo.
@@ -44,7 +48,7 @@ MODULE_SOURCES := $(wildcard module/*.c module/*.h) include/uapi/linux/edualloc.
 GUEST := $(TOP)/build/guest
 
 .PHONY: all module userspace guest guest-build test debug bench fuzz demo vm-run vm-shell \
-	docs-check checkpatch deps kernels clean distclean help
+	docs-check checkpatch deps kernels clean distclean help handout handouts grade vm-gdb
 
 all: module userspace
 
@@ -90,13 +94,31 @@ demo:
 
 vm-run: guest
 	@[ -n "$(RUN)" ] || { echo "usage: make vm-run RUN=path [KERNEL=...]"; exit 2; }
-	@$(OWN) scripts/vm.sh $(KERNEL) run $(abspath $(RUN))
+	@MODULE="$(if $(MODULE),$(abspath $(MODULE)))" $(OWN) scripts/vm.sh $(KERNEL) run $(abspath $(RUN))
 
 vm-shell: guest
-	@$(OWN) scripts/vm.sh $(KERNEL) shell
+	@MODULE="$(if $(MODULE),$(abspath $(MODULE)))" $(OWN) scripts/vm.sh $(KERNEL) shell $(if $(RUN),$(abspath $(RUN)))
 
 docs-check: guest
 	@$(OWN) tests/docs/run.sh
+
+vm-gdb: guest
+	@MODULE="$(if $(MODULE),$(abspath $(MODULE)))" scripts/vm-gdb.sh $(if $(RUN),$(abspath $(RUN)))
+
+# The lab kit (docs/labs): handouts for students, and the instructor's grader.
+handout:
+	@[ -n "$(LAB)" ] && [ -n "$(OUT)" ] || { echo "usage: make handout LAB=name OUT=dir [STUDENT=id]"; exit 2; }
+	@scripts/handout.sh $(if $(STUDENT),-s "$(STUDENT)") "$(LAB)" "$(OUT)"
+
+handouts:
+	@[ -n "$(OUT)" ] || { echo "usage: make handouts OUT=dir [STUDENT=id]"; exit 2; }
+	@scripts/handout.sh $(if $(STUDENT),-s "$(STUDENT)") all "$(OUT)"
+
+grade: guest
+	@[ -n "$(LAB)" ] && [ -n "$(SUBMISSION)" ] || \
+		{ echo "usage: make grade LAB=name SUBMISSION=dir [STUDENT=id] [JSON=file] [REVEAL=1]"; exit 2; }
+	@scripts/grade.sh -k $(KERNEL) $(if $(STUDENT),-s "$(STUDENT)") $(if $(JSON),-j "$(abspath $(JSON))") \
+		$(if $(filter 1,$(REVEAL)),-r) "$(LAB)" "$(abspath $(SUBMISSION))"
 
 kernels:
 	@for k in debian-6.1 debian-6.12 debian13-6.12; do \
@@ -109,12 +131,19 @@ kernels:
 # form "LINUX_VERSION_CODE >= KERNEL_VERSION(...)" trips, are waived for
 # that one file.
 CHECKPATCH = $$(scripts/kernel.sh srcdir)/scripts/checkpatch.pl --no-tree --strict --quiet --show-types
+# The uapi header's lists are X-macros (LIST(X) calls X once per entry),
+# which these macro checks cannot tell from a careless macro.
+XMACRO_TYPES := COMPLEX_MACRO,MACRO_ARG_REUSE,MACRO_ARG_UNUSED,MACRO_ARG_PRECEDENCE,$\
+	MULTISTATEMENT_MACRO_USE_DO_WHILE,TRAILING_SEMICOLON
+XMACRO_USERS := include/uapi/linux/edualloc.h module/ea_engine.h module/ea_events.c \
+	module/edualloc_main.c module/edualloc_obs.c
 checkpatch:
-	@$(CHECKPATCH) -f $(filter-out module/compat.h,$(MODULE_SOURCES))
+	@$(CHECKPATCH) -f $(filter-out module/compat.h $(XMACRO_USERS),$(MODULE_SOURCES))
+	@$(CHECKPATCH) --ignore $(XMACRO_TYPES) -f $(XMACRO_USERS)
 	@$(CHECKPATCH) --ignore LINUX_VERSION_CODE,CONSTANT_COMPARISON -f module/compat.h
 
 help:
-	@sed -n '3,17p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,18p' Makefile | sed 's/^# \{0,1\}//'
 
 include packaging/install.mk
 

@@ -18,24 +18,65 @@
  * Locking: every function here runs with the instance lock held.
  */
 
+/* What an allocation of @size will need from the kernel: EA_NEED_*. */
+static unsigned int ea_alloc_needs(struct ea_instance *inst, u64 size)
+{
+	unsigned int cls = ea_class_of(size);
+	struct ea_class *c;
+
+	if (!size || size > inst->arena_size || inst->next_id > INT_MAX)
+		return 0;	/* refused anyway */
+	if (cls == EA_CLASS_LARGE) {
+		if (PAGE_ALIGN(size) > EA_LARGE_MAX ||
+		    ea_used_bytes(inst) + PAGE_ALIGN(size) > inst->arena_size)
+			return 0;
+		return EA_NEED_LARGE | ea_id_needs(inst);
+	}
+	if (!ea_is_slab_class(cls))
+		return ea_buddy_can_alloc(inst, ea_block_order(cls)) ?
+		       ea_id_needs(inst) : 0;
+	c = &inst->classes[cls];
+	if (list_empty(&c->partial) && !c->spare) {
+		if (!ea_buddy_can_alloc(inst, 0))
+			return 0;
+		return EA_NEED_SLAB | ea_id_needs(inst);
+	}
+	return ea_id_needs(inst);
+}
+
+/*
+ * With the lock held, get (dropping it meanwhile) what an allocation of
+ * @size needs; on return the lock is held and @prep holds it all, or an
+ * allocation failed (prep->failed).
+ */
+static void ea_alloc_prepare(struct ea_instance *inst, u64 size,
+			     struct ea_prep *prep)
+{
+	while (ea_prepare(inst, ea_alloc_needs(inst, size), ea_class_of(size),
+			  size, prep))
+		;
+}
+
 static int ea_alloc_try(struct ea_instance *inst, struct ea_req *req,
 			u32 owner, struct ea_loc *loc)
 {
-	struct ea_event ev = {
-		.type = EA_EV_CLASS,
-		.cls = req->cls,
-		.size = req->size,
-	};
-	void *old;
 	int ret;
 
 	if (!req->size)
 		return ea_refuse(inst, req, EA_ERR_ZERO_SIZE);
-	if (req->cls == EA_CLASS_LARGE)
-		ev.aux = PAGE_ALIGN(req->size) - req->size;
-	else
-		ev.aux = ea_class_size(req->cls) - req->size;
-	ea_emit(inst, &ev);
+	if (ea_wants(inst, EA_EV_CLASS)) {
+		struct ea_event ev = {
+			.type = EA_EV_CLASS,
+			.cls = req->cls,
+			.size = req->size,
+		};
+
+		if (req->cls == EA_CLASS_LARGE)
+			ev.aux = PAGE_ALIGN(req->size) - req->size;
+		else
+			ev.aux = ea_class_size(req->cls) - req->size;
+		ea_emit(inst, &ev);
+	}
 	if (req->size > inst->arena_size)
 		return ea_refuse(inst, req, EA_ERR_TOO_BIG);
 	if (inst->next_id > INT_MAX)
@@ -50,35 +91,33 @@ static int ea_alloc_try(struct ea_instance *inst, struct ea_req *req,
 	if (ret)
 		return ret;
 
-	/* The ID's slot was reserved: this store allocates nothing. */
-	old = xa_store(&inst->ids, inst->next_id,
-		       loc->large ? (void *)loc->large : xa_mk_value(loc->offset),
-		       GFP_KERNEL_ACCOUNT);
-	WARN_ON_ONCE(xa_is_err(old));
+	/* ea_id_ready() made room: this writes one word. */
+	ea_id_set(inst, inst->next_id, ea_id_entry(loc));
 	inst->next_id++;
 	ea_account_alloc(inst, loc);
-	ea_reserve_ahead(inst);
 	return 0;
 }
 
 /*
  * Allocate @size bytes: 0 and @loc filled, or -errno with nothing changed.
- * @txn records what ea_abort() needs to take the allocation back.
+ * @txn records what ea_abort() needs to take the allocation back; @prep
+ * holds what ea_alloc_prepare() got for it.
  */
 static int ea_alloc_locked(struct ea_instance *inst, u64 size, u32 owner,
-			   struct ea_loc *loc, struct ea_txn *txn)
+			   struct ea_loc *loc, struct ea_txn *txn,
+			   struct ea_prep *prep)
 {
-	struct ea_req req = { .size = size, .cls = ea_class_of(size) };
+	struct ea_req req = { .size = size, .cls = ea_class_of(size),
+			      .prep = prep };
 	struct ea_stats *st = &inst->st;
-	u64 t0 = ktime_get_ns();
+	u64 t0 = inst->timing ? ktime_get_ns() : 0;
 	int ret;
 
-	*txn = (struct ea_txn) {
-		.epoch = inst->epoch,
-		.peak_requested = st->peak_requested,
-		.peak_allocated = st->peak_allocated,
-		.peak_used = st->peak_used,
-	};
+	txn->epoch = inst->epoch;
+	txn->peak_requested = st->peak_requested;
+	txn->peak_allocated = st->peak_allocated;
+	txn->peak_used = st->peak_used;
+	txn->old_id = 0;
 	ret = ea_alloc_try(inst, &req, owner, loc);
 	if (ret) {
 		st->failed_allocs++;
@@ -86,7 +125,7 @@ static int ea_alloc_locked(struct ea_instance *inst, u64 size, u32 owner,
 			st->cls[req.cls].failures++;
 		return ret;
 	}
-	txn->ns = ktime_get_ns() - t0;
+	txn->ns = inst->timing ? ktime_get_ns() - t0 : 0;
 	st->alloc_ns += txn->ns;
 	txn->id = loc->id;
 	txn->slot_prev_id = req.slot_prev_id;
@@ -94,11 +133,15 @@ static int ea_alloc_locked(struct ea_instance *inst, u64 size, u32 owner,
 	return 0;
 }
 
-/* Free the live allocation at @loc. Cannot fail. */
-static void ea_free_loc(struct ea_instance *inst, struct ea_loc *loc)
+/*
+ * Free the live allocation at @loc. Cannot fail. A large area goes on
+ * @prep's dead list, to be freed once the lock is dropped.
+ */
+static void ea_free_loc(struct ea_instance *inst, struct ea_loc *loc,
+			struct ea_prep *prep)
 {
 	struct ea_stats *st = &inst->st;
-	u64 t0 = ktime_get_ns();
+	u64 t0 = inst->timing ? ktime_get_ns() : 0;
 
 	if (inst->debug) {
 		ea_check_fill(inst, loc->mem + loc->size, loc->offset + loc->size,
@@ -107,25 +150,24 @@ static void ea_free_loc(struct ea_instance *inst, struct ea_loc *loc)
 		if (!loc->large)
 			memset(loc->mem, EA_POISON_FREE, loc->class_size);
 	}
-	xa_erase(&inst->ids, loc->id);
+	ea_id_clear(inst, loc->id);
 
 	st->frees++;
-	st->live_allocs--;
 	st->live_requested -= loc->size;
 	st->live_allocated -= loc->class_size;
 	if (loc->cls < EA_NR_CLASSES) {
 		st->cls[loc->cls].frees++;
-		st->cls[loc->cls].slots_used--;
 		st->cls[loc->cls].waste -= loc->class_size - loc->size;
 	}
 
 	if (loc->large)
-		ea_free_large(inst, loc);
+		ea_free_large(inst, loc, prep);
 	else if (loc->slab)
 		ea_free_slot(inst, loc, false, 0);
 	else
 		ea_free_block(inst, loc, loc->id);
-	st->free_ns += ktime_get_ns() - t0;
+	if (inst->timing)
+		st->free_ns += ktime_get_ns() - t0;
 }
 
 /*
@@ -169,7 +211,8 @@ static int ea_free_target(struct ea_instance *inst, int id, u64 offset,
 
 /* Allocate anew and copy; the old allocation stays live. */
 static int ea_realloc_locked(struct ea_instance *inst, int id, u64 new_size,
-			     u32 owner, struct ea_loc *loc, struct ea_txn *txn)
+			     u32 owner, struct ea_loc *loc, struct ea_txn *txn,
+			     struct ea_prep *prep)
 {
 	struct ea_loc old;
 	int ret;
@@ -177,7 +220,7 @@ static int ea_realloc_locked(struct ea_instance *inst, int id, u64 new_size,
 	ret = ea_find_id(inst, id, &old);
 	if (ret)
 		return ea_refuse_id(inst, id, ret);
-	ret = ea_alloc_locked(inst, new_size, owner, loc, txn);
+	ret = ea_alloc_locked(inst, new_size, owner, loc, txn, prep);
 	if (ret)
 		return ret;
 	memcpy(loc->mem, old.mem, min(old.size, new_size));
@@ -187,12 +230,13 @@ static int ea_realloc_locked(struct ea_instance *inst, int id, u64 new_size,
 
 /* Free the old half of a reallocation and count it; @loc is the new one. */
 static void ea_realloc_finish(struct ea_instance *inst,
-			      const struct ea_txn *txn, struct ea_loc *loc)
+			      const struct ea_txn *txn, struct ea_loc *loc,
+			      struct ea_prep *prep)
 {
 	struct ea_loc old;
 
 	if (!ea_find_id(inst, txn->old_id, &old))
-		ea_free_loc(inst, &old);
+		ea_free_loc(inst, &old, prep);
 	inst->st.reallocs++;
 	ea_emit_loc(inst, EA_EV_REALLOC, loc, txn->old_id);
 }
@@ -206,28 +250,30 @@ static void ea_realloc_finish(struct ea_instance *inst,
  * contents of free memory when the debug checks are off).
  */
 static void ea_unalloc_loc(struct ea_instance *inst, struct ea_loc *loc,
-			   const struct ea_txn *txn, bool exact)
+			   const struct ea_txn *txn, bool exact,
+			   struct ea_prep *prep)
 {
 	struct ea_stats *st = &inst->st;
 
+	/* First, so that the ID's leaf stays: it is not fully issued again. */
+	if (exact)
+		inst->next_id = txn->id;
 	/* Its caller never learnt of it: no red zone check, just the poison. */
 	if (inst->debug && !loc->large)
 		memset(loc->mem, EA_POISON_FREE, loc->class_size);
-	xa_erase(&inst->ids, loc->id);
+	ea_id_clear(inst, loc->id);
 
 	st->allocs--;
-	st->live_allocs--;
 	st->live_requested -= loc->size;
 	st->live_allocated -= loc->class_size;
 	st->alloc_ns -= txn->ns;
 	if (loc->cls < EA_NR_CLASSES) {
 		st->cls[loc->cls].allocs--;
-		st->cls[loc->cls].slots_used--;
 		st->cls[loc->cls].waste -= loc->class_size - loc->size;
 	}
 
 	if (loc->large) {
-		ea_free_large(inst, loc);
+		ea_free_large(inst, loc, prep);
 	} else if (loc->slab) {
 		loc->slab->slots[loc->slot].id = txn->slot_prev_id;
 		ea_free_slot(inst, loc, exact && txn->fresh_slab,
@@ -237,7 +283,6 @@ static void ea_unalloc_loc(struct ea_instance *inst, struct ea_loc *loc,
 	}
 
 	if (exact) {
-		inst->next_id = txn->id;
 		st->peak_requested = txn->peak_requested;
 		st->peak_allocated = txn->peak_allocated;
 		st->peak_used = txn->peak_used;

@@ -24,23 +24,27 @@
  * the result to userspace) calls ea_abort(@txn); otherwise it may simply
  * forget @txn (ea_commit() does nothing for an allocation).
  *
- * Context: Process context; takes the instance lock and may sleep.
+ * Context: Process context; may sleep (not under the instance lock, a
+ * spinlock, which it takes).
  * Return: as ea_alloc().
  */
 int ea_alloc_begin(struct ea_instance *inst, u64 size, u32 owner,
 		   struct ea_alloc_info *out, struct ea_txn *txn)
 {
+	struct ea_prep prep = {};
 	struct ea_loc loc;
 	int ret;
 
-	mutex_lock(&inst->lock);
+	spin_lock(&inst->lock);
+	ea_alloc_prepare(inst, size, &prep);
 	inst->op = EA_OP_ALLOC;
-	ret = ea_alloc_locked(inst, size, owner, &loc, txn);
+	ret = ea_alloc_locked(inst, size, owner, &loc, txn, &prep);
 	if (!ret) {
 		ea_emit_loc(inst, EA_EV_ALLOC, &loc, owner);
 		ea_loc_info(&loc, out);
 	}
-	mutex_unlock(&inst->lock);
+	spin_unlock(&inst->lock);
+	ea_prep_release(inst, &prep);
 	return ret;
 }
 
@@ -55,7 +59,8 @@ int ea_alloc_begin(struct ea_instance *inst, u64 size, u32 owner,
  * aligned to the class size (up to a page); larger ones a page-aligned area
  * of their own. The memory is zeroed.
  *
- * Context: Process context; takes the instance lock and may sleep.
+ * Context: Process context; may sleep (not under the instance lock, a
+ * spinlock, which it takes).
  * Return: 0; -EINVAL for 0 bytes; -E2BIG over the capacity; -ENOMEM when
  * the rest of the capacity or the kernel's memory does not suffice; -ENOSPC
  * when the IDs are used up. A failure changes nothing but failure counters.
@@ -72,18 +77,20 @@ int ea_alloc(struct ea_instance *inst, u64 size, u32 owner,
 static int ea_free_named(struct ea_instance *inst, int id, u64 offset,
 			 bool by_offset, struct ea_alloc_info *out)
 {
+	struct ea_prep prep = {};
 	struct ea_loc loc;
 	int ret;
 
-	mutex_lock(&inst->lock);
+	spin_lock(&inst->lock);
 	inst->op = EA_OP_FREE;
 	ret = ea_free_target(inst, id, offset, by_offset, &loc);
 	if (!ret) {
 		ea_loc_info(&loc, out);
-		ea_free_loc(inst, &loc);
+		ea_free_loc(inst, &loc, &prep);
 		ea_emit_loc(inst, EA_EV_FREE, &loc, loc.owner);
 	}
-	mutex_unlock(&inst->lock);
+	spin_unlock(&inst->lock);
+	ea_prep_release(inst, &prep);
 	return ret;
 }
 
@@ -97,7 +104,8 @@ static int ea_free_named(struct ea_instance *inst, int id, u64 offset,
  * With the debug checks on, the red zone is verified (a damaged one is
  * reported and counted; the free still happens) and the memory poisoned.
  *
- * Context: Process context; takes the instance lock and may sleep.
+ * Context: Process context; may sleep (not under the instance lock, a
+ * spinlock, which it takes).
  * Return: 0; -ENOENT for an ID never issued; -EALREADY for an ID or slot
  * already free; -ESTALE when @id and @offset name different allocations
  * (e.g. a freed ID whose slot was reused); -EINVAL for an offset that is not
@@ -117,7 +125,8 @@ int ea_free(struct ea_instance *inst, int id, u64 offset,
  *	    byte), where ea_free() would read it as "no offset given"
  * @out: filled with what was freed; may be NULL
  *
- * Context: Process context; takes the instance lock and may sleep.
+ * Context: Process context; may sleep (not under the instance lock, a
+ * spinlock, which it takes).
  * Return: as ea_free(); -ESTALE also when @id is live elsewhere than
  * @offset 0, or freed while another allocation starts at 0.
  */
@@ -125,6 +134,19 @@ int ea_free_both(struct ea_instance *inst, int id, u64 offset,
 		 struct ea_alloc_info *out)
 {
 	return ea_free_named(inst, id, offset, true, out);
+}
+
+/*
+ * With the lock held, get what reallocating live @id to @new_size needs
+ * (nothing if @id is not live: it is refused).
+ */
+static void ea_realloc_prepare(struct ea_instance *inst, int id, u64 new_size,
+			       struct ea_prep *prep)
+{
+	while (ea_id_issued(inst, id) && ea_id_get(inst, id) &&
+	       ea_prepare(inst, ea_alloc_needs(inst, new_size),
+			  ea_class_of(new_size), new_size, prep))
+		;
 }
 
 /**
@@ -141,25 +163,29 @@ int ea_free_both(struct ea_instance *inst, int id, u64 offset,
  * names one size and one place for its whole life. Both exist for a moment,
  * so the capacity must hold both. Counted as one allocation and one free.
  *
- * Context: Process context; takes the instance lock and may sleep.
+ * Context: Process context; may sleep (not under the instance lock, a
+ * spinlock, which it takes).
  * Return: 0; -ENOENT or -EALREADY for @id as in ea_lookup_id(); otherwise
  * the errors of ea_alloc(). On failure the old allocation is untouched.
  */
 int ea_realloc(struct ea_instance *inst, int id, u64 new_size, u32 owner,
 	       struct ea_alloc_info *out)
 {
+	struct ea_prep prep = {};
 	struct ea_txn txn;
 	struct ea_loc loc;
 	int ret;
 
-	mutex_lock(&inst->lock);
+	spin_lock(&inst->lock);
+	ea_realloc_prepare(inst, id, new_size, &prep);
 	inst->op = EA_OP_REALLOC;
-	ret = ea_realloc_locked(inst, id, new_size, owner, &loc, &txn);
+	ret = ea_realloc_locked(inst, id, new_size, owner, &loc, &txn, &prep);
 	if (!ret) {
-		ea_realloc_finish(inst, &txn, &loc);
+		ea_realloc_finish(inst, &txn, &loc, &prep);
 		ea_loc_info(&loc, out);
 	}
-	mutex_unlock(&inst->lock);
+	spin_unlock(&inst->lock);
+	ea_prep_release(inst, &prep);
 	return ret;
 }
 
@@ -177,21 +203,25 @@ int ea_realloc(struct ea_instance *inst, int id, u64 new_size, u32 owner,
  * ea_abort(@txn) takes the new one back. One of the two must follow. In
  * between, both allocations are live to everyone.
  *
- * Context: Process context; takes the instance lock and may sleep.
+ * Context: Process context; may sleep (not under the instance lock, a
+ * spinlock, which it takes).
  * Return: as ea_realloc().
  */
 int ea_realloc_begin(struct ea_instance *inst, int id, u64 new_size,
 		     u32 owner, struct ea_alloc_info *out, struct ea_txn *txn)
 {
+	struct ea_prep prep = {};
 	struct ea_loc loc;
 	int ret;
 
-	mutex_lock(&inst->lock);
+	spin_lock(&inst->lock);
+	ea_realloc_prepare(inst, id, new_size, &prep);
 	inst->op = EA_OP_REALLOC;
-	ret = ea_realloc_locked(inst, id, new_size, owner, &loc, txn);
+	ret = ea_realloc_locked(inst, id, new_size, owner, &loc, txn, &prep);
 	if (!ret)
 		ea_loc_info(&loc, out);
-	mutex_unlock(&inst->lock);
+	spin_unlock(&inst->lock);
+	ea_prep_release(inst, &prep);
 	return ret;
 }
 
@@ -209,15 +239,17 @@ int ea_realloc_begin(struct ea_instance *inst, int id, u64 new_size,
  */
 void ea_commit(struct ea_instance *inst, const struct ea_txn *txn)
 {
+	struct ea_prep prep = {};
 	struct ea_loc loc;
 
 	if (!txn->old_id)
 		return;
-	mutex_lock(&inst->lock);
+	spin_lock(&inst->lock);
 	inst->op = EA_OP_REALLOC;
 	if (txn->epoch == inst->epoch && !ea_find_id(inst, txn->id, &loc))
-		ea_realloc_finish(inst, txn, &loc);
-	mutex_unlock(&inst->lock);
+		ea_realloc_finish(inst, txn, &loc, &prep);
+	spin_unlock(&inst->lock);
+	ea_prep_release(inst, &prep);
 }
 
 /**
@@ -240,21 +272,23 @@ void ea_commit(struct ea_instance *inst, const struct ea_txn *txn)
  */
 int ea_abort(struct ea_instance *inst, const struct ea_txn *txn)
 {
+	struct ea_prep prep = {};
 	struct ea_loc loc;
 	bool exact;
 	int ret = -ENOENT;
 
-	mutex_lock(&inst->lock);
+	spin_lock(&inst->lock);
 	inst->op = txn->old_id ? EA_OP_REALLOC : EA_OP_ALLOC;
 	if (txn->epoch != inst->epoch || ea_find_id(inst, txn->id, &loc))
 		goto unlock;
 	exact = inst->next_id == (u32)txn->id + 1;
-	ea_unalloc_loc(inst, &loc, txn, exact);
+	ea_unalloc_loc(inst, &loc, txn, exact, &prep);
 	if (!txn->old_id)
 		ea_emit_loc(inst, EA_EV_UNDO, &loc, loc.owner);
 	ret = exact ? 0 : 1;
 unlock:
-	mutex_unlock(&inst->lock);
+	spin_unlock(&inst->lock);
+	ea_prep_release(inst, &prep);
 	return ret;
 }
 
@@ -272,14 +306,14 @@ int ea_lookup_id(struct ea_instance *inst, int id, struct ea_alloc_info *out)
 	struct ea_loc loc;
 	int ret;
 
-	mutex_lock(&inst->lock);
+	spin_lock(&inst->lock);
 	inst->op = EA_OP_LOOKUP;
 	ret = ea_find_id(inst, id, &loc);
 	if (ret)
 		ret = ea_refuse_id(inst, id, ret);
 	else
 		ea_loc_info(&loc, out);
-	mutex_unlock(&inst->lock);
+	spin_unlock(&inst->lock);
 	return ret;
 }
 
@@ -300,7 +334,7 @@ int ea_lookup_offset(struct ea_instance *inst, u64 offset,
 	struct ea_loc loc;
 	int ret = 0;
 
-	mutex_lock(&inst->lock);
+	spin_lock(&inst->lock);
 	inst->op = EA_OP_LOOKUP;
 	switch (ea_where(inst, offset, &loc)) {
 	case EA_AT_START:
@@ -310,7 +344,7 @@ int ea_lookup_offset(struct ea_instance *inst, u64 offset,
 	default:
 		ret = ea_refuse(inst, &req, EA_ERR_NO_ALLOC);
 	}
-	mutex_unlock(&inst->lock);
+	spin_unlock(&inst->lock);
 	return ret;
 }
 
@@ -331,12 +365,12 @@ int ea_read(struct ea_instance *inst, int id, u64 pos, void *buf, size_t len)
 	struct ea_loc loc;
 	int ret;
 
-	mutex_lock(&inst->lock);
+	spin_lock(&inst->lock);
 	inst->op = EA_OP_READ;
 	ret = ea_rw_target(inst, id, pos, len, &loc);
 	if (!ret)
 		memcpy(buf, loc.mem + pos, len);
-	mutex_unlock(&inst->lock);
+	spin_unlock(&inst->lock);
 	return ret;
 }
 
@@ -357,12 +391,12 @@ int ea_write(struct ea_instance *inst, int id, u64 pos, const void *buf,
 	struct ea_loc loc;
 	int ret;
 
-	mutex_lock(&inst->lock);
+	spin_lock(&inst->lock);
 	inst->op = EA_OP_WRITE;
 	ret = ea_rw_target(inst, id, pos, len, &loc);
 	if (!ret)
 		memcpy(loc.mem + pos, buf, len);
-	mutex_unlock(&inst->lock);
+	spin_unlock(&inst->lock);
 	return ret;
 }
 
@@ -370,27 +404,43 @@ int ea_write(struct ea_instance *inst, int id, u64 pos, const void *buf,
  * ea_with_area() - lend a vmalloc'ed area, for mmap
  * @inst: instance
  * @offset: 0 for the arena, or the offset of a live large allocation
- * @fn: called with the area and its page-rounded size, under the lock
+ * @fn: called with the area and its page-rounded size, without the lock
+ *	(it may sleep: the device inserts the pages into a mapping)
  * @priv: passed to @fn
  *
+ * The arena lives as long as the instance; a large area is kept alive
+ * while @fn runs, even if it is freed meanwhile (its last user frees it).
  * Nothing is counted or reported when no area starts at @offset: refusing
  * the mapping is the caller's business.
  *
- * Context: Process context; takes the instance lock (after mmap_lock).
+ * Context: Process context; may sleep in @fn.
  * Return: what @fn returns, or -ENOENT if no area starts at @offset.
  */
 int ea_with_area(struct ea_instance *inst, u64 offset,
 		 int (*fn)(void *priv, void *area, u64 size), void *priv)
 {
+	struct ea_prep prep = {};
+	struct ea_large *large;
 	struct ea_loc loc;
-	int ret = -ENOENT;
+	int ret;
 
-	mutex_lock(&inst->lock);
 	if (!offset)
-		ret = fn(priv, inst->arena, inst->arena_size);
-	else if (offset >= EA_LARGE_BASE &&
-		 ea_where(inst, offset, &loc) == EA_AT_START)
-		ret = fn(priv, loc.mem, loc.class_size);
-	mutex_unlock(&inst->lock);
+		return fn(priv, inst->arena, inst->arena_size);
+	spin_lock(&inst->lock);
+	if (offset < EA_LARGE_BASE ||
+	    ea_where(inst, offset, &loc) != EA_AT_START) {
+		spin_unlock(&inst->lock);
+		return -ENOENT;
+	}
+	large = loc.large;
+	large->users++;
+	spin_unlock(&inst->lock);
+
+	ret = fn(priv, large->area, large->area_size);
+
+	spin_lock(&inst->lock);
+	ea_large_put(inst, large, &prep);
+	spin_unlock(&inst->lock);
+	ea_prep_release(inst, &prep);
 	return ret;
 }

@@ -35,11 +35,11 @@ int ea_bit_set(struct ea_instance *inst, u32 bit)
 {
 	int ret;
 
-	mutex_lock(&inst->lock);
+	spin_lock(&inst->lock);
 	ret = ea_bit_check(inst, bit, inst->bitset_bits);
 	if (!ret)
 		__set_bit(bit, inst->bitset);
-	mutex_unlock(&inst->lock);
+	spin_unlock(&inst->lock);
 	return ret;
 }
 
@@ -55,11 +55,11 @@ int ea_bit_clear(struct ea_instance *inst, u32 bit)
 {
 	int ret;
 
-	mutex_lock(&inst->lock);
+	spin_lock(&inst->lock);
 	ret = ea_bit_check(inst, bit, inst->bitset_bits);
 	if (!ret)
 		__clear_bit(bit, inst->bitset);
-	mutex_unlock(&inst->lock);
+	spin_unlock(&inst->lock);
 	return ret;
 }
 
@@ -75,11 +75,11 @@ int ea_bit_get(struct ea_instance *inst, u32 bit)
 {
 	int ret;
 
-	mutex_lock(&inst->lock);
+	spin_lock(&inst->lock);
 	ret = ea_bit_check(inst, bit, inst->bitset_bits);
 	if (!ret)
 		ret = test_bit(bit, inst->bitset);
-	mutex_unlock(&inst->lock);
+	spin_unlock(&inst->lock);
 	return ret;
 }
 
@@ -99,7 +99,7 @@ int ea_bit_find(struct ea_instance *inst, u32 from, u32 *found)
 	unsigned long bit;
 	int ret;
 
-	mutex_lock(&inst->lock);
+	spin_lock(&inst->lock);
 	ret = ea_bit_check(inst, from, (u64)inst->bitset_bits + 1);
 	if (!ret) {
 		bit = find_next_bit(inst->bitset, inst->bitset_bits, from);
@@ -108,7 +108,7 @@ int ea_bit_find(struct ea_instance *inst, u32 from, u32 *found)
 		else
 			ret = -ENOENT;
 	}
-	mutex_unlock(&inst->lock);
+	spin_unlock(&inst->lock);
 	return ret;
 }
 
@@ -123,10 +123,10 @@ int ea_bit_clear_all(struct ea_instance *inst)
 {
 	int ret;
 
-	mutex_lock(&inst->lock);
+	spin_lock(&inst->lock);
 	ret = ea_bit_check(inst, 0, 1);
 	if (!ret)
 		bitmap_zero(inst->bitset, inst->bitset_bits);
-	mutex_unlock(&inst->lock);
+	spin_unlock(&inst->lock);
 	return ret;
 }

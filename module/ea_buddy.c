@@ -205,7 +205,7 @@ static int ea_alloc_block(struct ea_instance *inst, struct ea_req *req,
 
 	if (!ea_buddy_can_alloc(inst, order))
 		return ea_refuse(inst, req, EA_ERR_NO_SPACE);
-	if (ea_reserve_id(inst))
+	if (!ea_id_ready(inst, req->prep))
 		return ea_refuse(inst, req, EA_ERR_KMEM);
 
 	/* Commit. The buddy allocator has checked the poison. */

@@ -74,10 +74,10 @@ static void ea_fill_new(struct ea_instance *inst, struct ea_loc *loc,
 /* Lay the fill patterns the debug checks expect over the whole arena. */
 static void ea_debug_fill(struct ea_instance *inst)
 {
-	unsigned long index;
 	unsigned int page, i;
 	struct ea_loc loc;
-	void *entry;
+	u64 entry;
+	u32 id;
 
 	for (page = 0; page < inst->nr_pages; page++) {
 		struct ea_page *pg = &inst->pages[page];
@@ -101,10 +101,10 @@ static void ea_debug_fill(struct ea_instance *inst)
 			break;
 		}
 	}
-	xa_for_each(&inst->ids, index, entry) {
-		if (xa_is_value(entry))
+	for (id = 0; (entry = ea_id_next(inst, &id)); id++) {
+		if (entry & 1)
 			continue;
-		ea_loc_large(entry, &loc);
+		ea_loc_large((struct ea_large *)(uintptr_t)entry, &loc);
 		memset(loc.mem + loc.size, EA_RED_ZONE, loc.class_size - loc.size);
 	}
 }
@@ -121,12 +121,12 @@ static void ea_debug_fill(struct ea_instance *inst)
  */
 void ea_set_debug(struct ea_instance *inst, bool on)
 {
-	mutex_lock(&inst->lock);
+	spin_lock(&inst->lock);
 	inst->op = EA_OP_DEBUG;
 	if (on && !inst->debug)
 		ea_debug_fill(inst);
 	inst->debug = on;
-	mutex_unlock(&inst->lock);
+	spin_unlock(&inst->lock);
 }
 
 /* Describe a problem found by ea_validate(). */
@@ -147,7 +147,7 @@ static int ea_validate_slab(struct ea_instance *inst, unsigned int page,
 	struct ea_slab *slab = inst->pages[page].slab;
 	unsigned int i, cls, n = 0, nfree = 0;
 	struct ea_class *c;
-	void *entry;
+	u64 entry;
 	u64 csize;
 
 	if (!slab || slab->page != page || slab->cls >= EA_NR_CLASSES ||
@@ -164,10 +164,9 @@ static int ea_validate_slab(struct ea_instance *inst, unsigned int page,
 			continue;
 		n++;
 		*req += s->size;
-		entry = xa_load(&inst->ids, s->id);
+		entry = s->id > 0 ? ea_id_get(inst, s->id) : 0;
 		if (s->size > csize || (cls && s->size <= csize / 2) ||
-		    !xa_is_value(entry) ||
-		    xa_to_value(entry) != ea_slot_offset(slab, i))
+		    entry != (ea_slot_offset(slab, i) << 1 | 1))
 			return ea_bad(why, len, "slab page %u slot %u: size %u, ID %d",
 				      page, i, s->size, s->id);
 	}
@@ -209,12 +208,12 @@ int ea_validate(struct ea_instance *inst, char *why, size_t len)
 	u64 nlarge = 0, slabs[EA_NR_CLASSES] = {}, used[EA_NR_CLASSES] = {};
 	unsigned int page, i, order;
 	struct ea_page *pg;
-	unsigned long index;
 	struct ea_loc loc;
-	void *entry;
+	u64 entry;
 	int ret = 0;
+	u32 id;
 
-	mutex_lock(&inst->lock);
+	spin_lock(&inst->lock);
 	/* Every free list entry is a whole, aligned, free block. */
 	for (order = 0; order <= EA_MAX_ORDER; order++) {
 		list_for_each_entry(pg, &inst->free_area[order], buddy) {
@@ -254,8 +253,8 @@ int ea_validate(struct ea_instance *inst, char *why, size_t len)
 			    pg->order != ea_block_order(pg->cls) ||
 			    !pg->blk.size || pg->blk.size > ea_class_size(pg->cls) ||
 			    pg->blk.size <= ea_class_size(pg->cls) / 2 ||
-			    xa_load(&inst->ids, pg->blk.id) !=
-			    xa_mk_value(ea_page_offset(page))) {
+			    pg->blk.id <= 0 || ea_id_get(inst, pg->blk.id) !=
+			    (ea_page_offset(page) << 1 | 1)) {
 				ret = ea_bad(why, len, "block at page %u: bad", page);
 				goto out;
 			}
@@ -283,14 +282,10 @@ int ea_validate(struct ea_instance *inst, char *why, size_t len)
 		}
 	}
 	/* Every ID names a live allocation that names it back. */
-	xa_for_each(&inst->ids, index, entry) {
-		if (index < inst->first_id || index >= inst->next_id) {
-			ret = ea_bad(why, len, "ID %lu outside the issued range", index);
-			goto out;
-		}
+	for (id = 0; (entry = ea_id_next(inst, &id)); id++) {
 		ea_loc_entry(inst, entry, &loc);
-		if (loc.id != index || !loc.size) {
-			ret = ea_bad(why, len, "ID %lu names ID %d", index, loc.id);
+		if (loc.id != id || !loc.size) {
+			ret = ea_bad(why, len, "ID %u names ID %d", id, loc.id);
 			goto out;
 		}
 		live++;
@@ -301,13 +296,25 @@ int ea_validate(struct ea_instance *inst, char *why, size_t len)
 			req += loc.size;
 			if (loc.size <= EA_SMALL_MAX ||
 			    loc.class_size != PAGE_ALIGN(loc.size)) {
-				ret = ea_bad(why, len, "large ID %lu: bad size", index);
+				ret = ea_bad(why, len, "large ID %u: bad size", id);
 				goto out;
 			}
 		}
 	}
+	/* Each leaf of the ID map counts its live IDs. */
+	for (i = 0; i < inst->nr_top; i++) {
+		unsigned int n = 0, j;
+
+		for (j = 0; inst->ids[i].leaf && j < EA_ID_LEAF; j++)
+			n += !!inst->ids[i].leaf->ent[j];
+		if (n != inst->ids[i].live) {
+			ret = ea_bad(why, len, "ID map leaf %u: %u live, counted %u",
+				     i, n, inst->ids[i].live);
+			goto out;
+		}
+	}
 	/* The counters agree with the walk. */
-	if (free_pages != inst->st.pages_free || live != inst->st.live_allocs ||
+	if (free_pages != inst->st.pages_free || live != inst->st.allocs - inst->st.frees ||
 	    req != inst->st.live_requested || alloc != inst->st.live_allocated ||
 	    nlarge != inst->st.large_count ||
 	    large_bytes != inst->st.large_bytes ||
@@ -316,23 +323,24 @@ int ea_validate(struct ea_instance *inst, char *why, size_t len)
 		ret = ea_bad(why, len,
 			     "counters: free pages %llu/%llu, live %llu/%llu, requested %llu/%llu",
 			     free_pages, inst->st.pages_free, live,
-			     inst->st.live_allocs, req, inst->st.live_requested);
+			     inst->st.allocs - inst->st.frees, req,
+			     inst->st.live_requested);
 		goto out;
 	}
 	for (i = 0; i < EA_NR_CLASSES; i++) {
 		const struct ea_class_stats *cs = &inst->st.cls[i];
 		u64 per = ea_is_slab_class(i) ? ea_slots_per_slab(i) : 1;
 
-		if (cs->slabs != slabs[i] || cs->slots_used != used[i] ||
+		if (cs->slabs != slabs[i] || cs->allocs - cs->frees != used[i] ||
 		    cs->slots_total != slabs[i] * per ||
 		    cs->allocs - cs->frees != used[i]) {
 			ret = ea_bad(why, len, "class %u: slabs %llu/%llu used %llu/%llu",
-				     i, cs->slabs, slabs[i], cs->slots_used,
+				     i, cs->slabs, slabs[i], cs->allocs - cs->frees,
 				     used[i]);
 			goto out;
 		}
 	}
 out:
-	mutex_unlock(&inst->lock);
+	spin_unlock(&inst->lock);
 	return ret;
 }

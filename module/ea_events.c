@@ -17,61 +17,18 @@
  * and must neither sleep on user memory nor call the engine back.
  */
 
+/* The uapi header's lists, as tables in the order of their enums. */
+#define EA_ERR_ROW(NAME, name, err, words)	{ -(err), #name },
+#define EA_NAME_ROW(NAME, name, ...)		#name,
+
 static const struct {
 	int err;
 	const char *name;
-} ea_errors[EA_NR_ERR] = {
-	[EA_ERR_ZERO_SIZE]	= { -EINVAL,	 "zero_size" },
-	[EA_ERR_TOO_BIG]	= { -E2BIG,	 "too_big" },
-	[EA_ERR_NO_SPACE]	= { -ENOMEM,	 "no_space" },
-	[EA_ERR_UNKNOWN_ID]	= { -ENOENT,	 "unknown_id" },
-	[EA_ERR_DOUBLE_FREE]	= { -EALREADY,	 "double_free" },
-	[EA_ERR_STALE_ID]	= { -ESTALE,	 "stale_id" },
-	[EA_ERR_BAD_OFFSET]	= { -EINVAL,	 "bad_offset" },
-	[EA_ERR_NO_ALLOC]	= { -ENOENT,	 "no_alloc" },
-	[EA_ERR_BAD_RANGE]	= { -EINVAL,	 "bad_range" },
-	[EA_ERR_BAD_BIT]	= { -EINVAL,	 "bad_bit" },
-	[EA_ERR_NO_BITSET]	= { -EOPNOTSUPP, "no_bitset" },
-	[EA_ERR_NO_IDS]		= { -ENOSPC,	 "no_ids" },
-	[EA_ERR_KMEM]		= { -ENOMEM,	 "kmem" },
-	[EA_ERR_REDZONE]	= { -EFAULT,	 "redzone" },
-	[EA_ERR_USE_AFTER_FREE]	= { -EFAULT,	 "use_after_free" },
-	[EA_ERR_FREED_ID]	= { -EALREADY,	 "freed_id" },
-};
+} ea_errors[EA_NR_ERR] = { EDUALLOC_ERRORS(EA_ERR_ROW) };
 
-static const char * const ea_op_names[EA_NR_OPS] = {
-	[EA_OP_NONE]	= "none",
-	[EA_OP_CREATE]	= "create",
-	[EA_OP_ALLOC]	= "alloc",
-	[EA_OP_FREE]	= "free",
-	[EA_OP_REALLOC]	= "realloc",
-	[EA_OP_LOOKUP]	= "lookup",
-	[EA_OP_READ]	= "read",
-	[EA_OP_WRITE]	= "write",
-	[EA_OP_BIT]	= "bit",
-	[EA_OP_RESET]	= "reset",
-	[EA_OP_DESTROY]	= "destroy",
-	[EA_OP_DEBUG]	= "debug",
-};
+static const char * const ea_op_names[EA_NR_OPS] = { EDUALLOC_OPS(EA_NAME_ROW) };
 
-static const char * const ea_event_names[EA_NR_EVENTS] = {
-	[EA_EV_ALLOC]		= "alloc",
-	[EA_EV_FREE]		= "free",
-	[EA_EV_REALLOC]		= "realloc",
-	[EA_EV_CLASS]		= "class",
-	[EA_EV_FREELIST_HIT]	= "freelist_hit",
-	[EA_EV_SLAB_REFILL]	= "slab_refill",
-	[EA_EV_SLAB_SPARE]	= "slab_spare",
-	[EA_EV_SLAB_RELEASE]	= "slab_release",
-	[EA_EV_BUDDY_SPLIT]	= "buddy_split",
-	[EA_EV_BUDDY_MERGE]	= "buddy_merge",
-	[EA_EV_LARGE_MAP]	= "large_map",
-	[EA_EV_CORRUPT]		= "corrupt",
-	[EA_EV_ERROR]		= "error",
-	[EA_EV_LEAK]		= "leak",
-	[EA_EV_RESET]		= "reset",
-	[EA_EV_UNDO]		= "undo",
-};
+static const char * const ea_event_names[EA_NR_EVENTS] = { EDUALLOC_EVENTS(EA_NAME_ROW) };
 
 /**
  * ea_errno() - the errno of an error kind
@@ -126,11 +83,21 @@ const char *ea_event_name(enum ea_event_type type)
 	return ea_event_names[type];
 }
 
+/*
+ * Whether anyone wants events of @type: build an event only then. The
+ * observability layer says which it wants (struct ea_params.events); with
+ * no listener, none is built.
+ */
+static bool ea_wants(struct ea_instance *inst, enum ea_event_type type)
+{
+	return inst->notify && (!inst->events || test_bit(type, inst->events));
+}
+
 static void ea_emit(struct ea_instance *inst, struct ea_event *ev)
 {
 	lockdep_assert_held(&inst->lock);
 	ev->op = inst->op;
-	if (inst->notify)
+	if (ea_wants(inst, ev->type))
 		inst->notify(inst->priv, ev);
 }
 
@@ -147,26 +114,29 @@ static void ea_explain(struct ea_instance *inst, enum ea_event_type type,
 		.aux = aux,
 	};
 
-	ea_emit(inst, &ev);
+	if (ea_wants(inst, type))
+		ea_emit(inst, &ev);
 }
 
 /* Refuse a request: count it, tell the listener, return its errno. */
 static int ea_refuse(struct ea_instance *inst, const struct ea_req *req,
 		     enum ea_err_kind kind)
 {
-	struct ea_event ev = {
-		.type = EA_EV_ERROR,
-		.id = req->id,
-		.err = ea_errno(kind),
-		.cls = req->cls < EA_NO_CLASS ? req->cls : 0,
-		.size = req->size,
-		.offset = req->offset,
-		.aux = kind,
-	};
-
 	inst->st.errors[kind]++;
-	ea_emit(inst, &ev);
-	return ev.err;
+	if (ea_wants(inst, EA_EV_ERROR)) {
+		struct ea_event ev = {
+			.type = EA_EV_ERROR,
+			.id = req->id,
+			.err = ea_errno(kind),
+			.cls = req->cls < EA_NO_CLASS ? req->cls : 0,
+			.size = req->size,
+			.offset = req->offset,
+			.aux = kind,
+		};
+
+		ea_emit(inst, &ev);
+	}
+	return ea_errno(kind);
 }
 
 /* Refuse a request about an ID: never issued or already freed. */
@@ -190,5 +160,6 @@ static void ea_emit_loc(struct ea_instance *inst, enum ea_event_type type,
 		.aux = aux,
 	};
 
-	ea_emit(inst, &ev);
+	if (ea_wants(inst, type))
+		ea_emit(inst, &ev);
 }

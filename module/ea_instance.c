@@ -35,27 +35,23 @@ static void ea_init_state(struct ea_instance *inst)
 	if (inst->bitset)
 		bitmap_zero(inst->bitset, inst->bitset_bits);
 	inst->next_id = inst->first_id;
-	inst->reserved_id = 0;
 	inst->fail_nth = 0;
 }
 
-/* Free every slab, large area and ID; the arena is left as it is. */
-static void ea_release_all(struct ea_instance *inst)
+/*
+ * Free every slab and ID leaf, and let go of every large area (freed by
+ * ea_prep_release(@prep) after the lock); the arena is left as it is.
+ */
+static void ea_release_all(struct ea_instance *inst, struct ea_prep *prep)
 {
-	unsigned long index;
 	unsigned int page;
-	void *entry;
+	u64 entry;
+	u32 id;
 
-	xa_for_each(&inst->ids, index, entry) {
-		if (!xa_is_value(entry)) {
-			struct ea_large *large = entry;
-
-			vfree(large->area);
-			kfree(large);
-		}
-		cond_resched();
-	}
-	xa_destroy(&inst->ids);
+	for (id = 0; (entry = ea_id_next(inst, &id)); id++)
+		if (!(entry & 1))
+			ea_large_put(inst, (struct ea_large *)(uintptr_t)entry, prep);
+	ea_ids_release(inst);
 	for (page = 0; page < inst->nr_pages; page++)
 		if (inst->pages[page].kind == EA_PAGE_SLAB)
 			kfree(inst->pages[page].slab);
@@ -111,8 +107,7 @@ struct ea_instance *ea_create(const struct ea_params *p, int *err)
 			goto free_arena;
 	}
 
-	mutex_init(&inst->lock);
-	xa_init_flags(&inst->ids, XA_FLAGS_ACCOUNT);
+	spin_lock_init(&inst->lock);
 	inst->first_id = p->first_id ? p->first_id : 1;
 	inst->quiet = p->quiet;
 	inst->notify = p->notify;
@@ -120,6 +115,8 @@ struct ea_instance *ea_create(const struct ea_params *p, int *err)
 	inst->debug = p->debug;
 	inst->policy = policy;
 	inst->policy_index = policy_index;
+	inst->timing = p->timing || READ_ONCE(timing_stats);
+	inst->events = p->events;
 	inst->op = EA_OP_CREATE;
 	ea_init_state(inst);
 	return inst;
@@ -147,23 +144,26 @@ fail:
  */
 void ea_destroy(struct ea_instance *inst)
 {
-	unsigned long index;
+	struct ea_prep prep = {};
 	struct ea_loc loc;
-	void *entry;
+	u64 entry;
+	u32 id;
 
 	if (!inst)
 		return;
-	mutex_lock(&inst->lock);
+	spin_lock(&inst->lock);
 	inst->op = EA_OP_DESTROY;
-	xa_for_each(&inst->ids, index, entry) {
+	for (id = 0; (entry = ea_id_next(inst, &id)); id++) {
 		ea_loc_entry(inst, entry, &loc);
 		ea_emit_loc(inst, EA_EV_LEAK, &loc, loc.owner);
-		cond_resched();		/* a million leaks is a long walk */
+		if (!(id & 255))	/* a million leaks is a long walk */
+			cond_resched_lock(&inst->lock);
 	}
-	ea_release_all(inst);
-	mutex_unlock(&inst->lock);
+	ea_release_all(inst, &prep);
+	spin_unlock(&inst->lock);
+	ea_prep_release(inst, &prep);
 
-	mutex_destroy(&inst->lock);
+	kvfree(inst->ids);
 	bitmap_free(inst->bitset);
 	vfree(inst->arena);
 	kvfree(inst->pages);
@@ -185,15 +185,17 @@ void ea_destroy(struct ea_instance *inst)
  */
 int ea_reset(struct ea_instance *inst)
 {
+	struct ea_prep prep = {};
 	u64 live;
 
-	mutex_lock(&inst->lock);
+	spin_lock(&inst->lock);
 	inst->op = EA_OP_RESET;
-	live = inst->st.live_allocs;
-	ea_release_all(inst);
+	live = inst->st.allocs - inst->st.frees;
+	ea_release_all(inst, &prep);
 	ea_init_state(inst);
 	inst->epoch++;
 	ea_explain(inst, EA_EV_RESET, 0, 0, 0, live);
-	mutex_unlock(&inst->lock);
+	spin_unlock(&inst->lock);
+	ea_prep_release(inst, &prep);
 	return 0;
 }

@@ -15,8 +15,7 @@
 #define _EA_INTERNAL_H
 
 #include <linux/list.h>
-#include <linux/mutex.h>
-#include <linux/xarray.h>
+#include <linux/spinlock.h>
 
 #include "ea_engine.h"
 #include "ea_policy.h"
@@ -24,6 +23,8 @@
 #define EA_SLOT_END	U16_MAX		/* ends a slab's free list */
 #define EA_NO_CLASS	(EA_CLASS_LARGE + 1)
 #define EA_LARGE_MAX	BIT_ULL(EA_LARGE_SHIFT)
+#define EA_ID_LEAF_SHIFT 9		/* a leaf of the ID map: 512 IDs, 4 KiB */
+#define EA_ID_LEAF	BIT(EA_ID_LEAF_SHIFT)
 
 /* What the out-of-band types below can hold, whatever the page size. */
 static_assert(PAGE_SIZE >> EA_MIN_SHIFT < EA_SLOT_END);	/* slot indexes */
@@ -83,6 +84,52 @@ struct ea_large {
 	u64 size;		/* requested bytes */
 	u64 area_size;		/* page-rounded */
 	void *area;
+	/*
+	 * Under the instance lock: 1 while live, plus one per ea_with_area()
+	 * lending it. The last to let go frees it, after unlocking.
+	 */
+	unsigned int users;
+	struct ea_large *next_dead;	/* on a struct ea_prep's dead list */
+};
+
+/*
+ * A leaf of the ID map: where EA_ID_LEAF consecutive IDs live. An entry
+ * is 0 when its ID is not live (never issued, or freed), (offset << 1) | 1
+ * for an arena allocation, or the struct ea_large * of a large one.
+ */
+struct ea_idleaf {
+	u64 ent[EA_ID_LEAF];
+};
+
+/* The top level of the ID map: one per leaf. */
+struct ea_idtop {
+	struct ea_idleaf *leaf;		/* NULL: none yet, or all its IDs dead */
+	unsigned int live;		/* its live IDs */
+};
+
+/* What an operation needs from the kernel's allocators (ea_prepare()). */
+enum {
+	EA_NEED_SLAB	= BIT(0),	/* a slab descriptor */
+	EA_NEED_LARGE	= BIT(1),	/* a large record and its area */
+	EA_NEED_LEAF	= BIT(2),	/* a leaf of the ID map */
+	EA_NEED_TOP	= BIT(3),	/* a bigger top level of the ID map */
+};
+
+/*
+ * What an operation allocates before it takes the lock (anything that may
+ * sleep), and what it frees after it lets go of it. Filled by
+ * ea_prepare(), used under the lock, released by ea_prep_release().
+ */
+struct ea_prep {
+	struct ea_slab *slab;		/* a slab descriptor, of class slab_cls */
+	unsigned int slab_cls;
+	struct ea_idleaf *leaf;		/* a zeroed leaf for the ID map */
+	struct ea_idtop *top;		/* a bigger top level, of nr_top entries */
+	unsigned int nr_top;
+	struct ea_large *large;		/* a large record with its area */
+	bool failed;			/* an allocation failed: refuse (kmem) */
+	struct ea_idtop *old_top;	/* to free: the top level replaced */
+	struct ea_large *dead;		/* to free: large areas let go of */
 };
 
 struct ea_class {
@@ -94,11 +141,14 @@ struct ea_instance {
 	/*
 	 * @lock serialises all public functions of the instance. It protects
 	 * every field below it, the arena's fill patterns, and the contents
-	 * of the slabs, large records and areas it reaches. It is a mutex
-	 * because the engine sleeps with it held (vmalloc(), GFP_KERNEL).
-	 * Lock order: mmap_lock, then @lock, then what @notify takes.
+	 * of the slabs, large records and areas it reaches. It is a spinlock:
+	 * nothing that may sleep runs under it. What an operation needs from
+	 * the kernel's allocators it gets before (ea_prepare()), and what it
+	 * frees that may sleep (vfree()) it frees after (ea_prep_release()).
+	 * Lock order: @lock, then what @notify takes. ea_with_area()'s
+	 * callback runs without it.
 	 */
-	struct mutex lock;
+	spinlock_t lock;
 
 	/* Fixed at creation. */
 	void *arena;
@@ -117,12 +167,14 @@ struct ea_instance {
 	enum ea_op op;			/* operation in progress, for events */
 	unsigned int fail_nth;		/* see ea_fail_nth() */
 	u32 next_id;
-	u32 reserved_id;		/* its xarray slot reserved ahead; 0: none */
 	u64 epoch;			/* resets so far: names a pending ea_txn's world */
 	struct ea_page *pages;
 	struct list_head free_area[EA_MAX_ORDER + 1];
 	struct ea_class classes[EA_NR_CLASSES];
-	struct xarray ids;		/* ID -> xa_mk_value(offset), or a large */
+	struct ea_idtop *ids;		/* the ID map's top level (ea_idmap.c) */
+	unsigned int nr_top;		/* its entries: IDs below nr_top << 9 */
+	bool timing;			/* alloc_ns and free_ns kept */
+	const unsigned long *events;	/* event types wanted (NULL: all) */
 	unsigned long *bitset;
 	struct ea_stats st;		/* counters; ea_get_stats() derives the rest */
 };
@@ -160,6 +212,7 @@ struct ea_req {
 	/* Filled by a successful small allocation, for struct ea_txn. */
 	int slot_prev_id;	/* the slot's ->id before */
 	bool fresh_slab;	/* a slab was made for it */
+	struct ea_prep *prep;	/* what was allocated for it before the lock */
 };
 
 /* ea_buddy_free(): leave each page's last_id as it is. */
@@ -171,6 +224,7 @@ static unsigned int ea_slots_per_slab(unsigned int cls);
 static unsigned int ea_block_order(unsigned int cls);
 
 /* Events and refusals (ea_events.c) */
+static bool ea_wants(struct ea_instance *inst, enum ea_event_type type);
 static void ea_emit(struct ea_instance *inst, struct ea_event *ev);
 static void ea_explain(struct ea_instance *inst, enum ea_event_type type,
 		       unsigned int cls, unsigned int order, u64 offset,
@@ -182,15 +236,24 @@ static void ea_emit_loc(struct ea_instance *inst, enum ea_event_type type,
 			const struct ea_loc *loc, u64 aux);
 
 /* Kernel memory for metadata (ea_kmem.c) */
-static bool ea_should_fail(struct ea_instance *inst);
 static void *ea_kmalloc(struct ea_instance *inst, size_t size);
 static void *ea_vzalloc_area(unsigned long size);
-static void *ea_vmalloc_area(struct ea_instance *inst, unsigned long size);
+static bool ea_prepare(struct ea_instance *inst, unsigned int needs,
+		       unsigned int cls, u64 large_size, struct ea_prep *prep)
+	__must_hold(&inst->lock);
+static void ea_prep_release(struct ea_instance *inst, struct ea_prep *prep);
 
 /* The ID map (ea_idmap.c) */
-static int ea_reserve_id(struct ea_instance *inst);
-static void ea_reserve_ahead(struct ea_instance *inst);
-static void ea_loc_entry(struct ea_instance *inst, void *entry,
+static bool ea_id_issued(struct ea_instance *inst, int id);
+static u64 ea_id_get(struct ea_instance *inst, u32 id);
+static u64 ea_id_entry(const struct ea_loc *loc);
+static unsigned int ea_id_needs(struct ea_instance *inst);
+static bool ea_id_ready(struct ea_instance *inst, struct ea_prep *prep);
+static void ea_id_set(struct ea_instance *inst, u32 id, u64 entry);
+static void ea_id_clear(struct ea_instance *inst, u32 id);
+static u64 ea_id_next(struct ea_instance *inst, u32 *id);
+static void ea_ids_release(struct ea_instance *inst);
+static void ea_loc_entry(struct ea_instance *inst, u64 entry,
 			 struct ea_loc *loc);
 static int ea_find_id(struct ea_instance *inst, int id, struct ea_loc *loc);
 static enum ea_where ea_where(struct ea_instance *inst, u64 offset,
@@ -214,8 +277,14 @@ static int ea_alloc_block(struct ea_instance *inst, struct ea_req *req,
 static void ea_free_block(struct ea_instance *inst, struct ea_loc *loc,
 			  int last_id);
 
+/* Free-list policies (ea_policy.c) */
+static const struct ea_policy_ops *ea_policy_select(u32 policy,
+						    unsigned int *index);
+
 /* Slabs (ea_slab.c) */
 static u64 ea_slot_offset(const struct ea_slab *slab, unsigned int slot);
+static struct ea_slab *ea_slab_alloc(struct ea_instance *inst,
+				     unsigned int cls);
 static void ea_loc_slot(struct ea_instance *inst, struct ea_slab *slab,
 			unsigned int slot, struct ea_loc *loc);
 static int ea_alloc_slot(struct ea_instance *inst, struct ea_req *req,
@@ -228,7 +297,10 @@ static u64 ea_large_offset(int id);
 static void ea_loc_large(struct ea_large *large, struct ea_loc *loc);
 static int ea_alloc_large(struct ea_instance *inst, struct ea_req *req,
 			  u32 owner, struct ea_loc *loc);
-static void ea_free_large(struct ea_instance *inst, struct ea_loc *loc);
+static void ea_large_put(struct ea_instance *inst, struct ea_large *large,
+			 struct ea_prep *prep);
+static void ea_free_large(struct ea_instance *inst, struct ea_loc *loc,
+			  struct ea_prep *prep);
 
 /* Debug checks (ea_debug.c) */
 static void ea_report(struct ea_instance *inst, enum ea_err_kind kind, int id,
@@ -238,25 +310,29 @@ static bool ea_check_fill(struct ea_instance *inst, void *mem, u64 offset,
 static void ea_fill_new(struct ea_instance *inst, struct ea_loc *loc,
 			bool check, int last_id);
 
-/* Free-list policies (ea_policy.c) */
-static const struct ea_policy_ops *ea_policy_select(u32 policy,
-						    unsigned int *index);
-
 /* Statistics (ea_stats.c) */
 static void ea_account_alloc(struct ea_instance *inst, const struct ea_loc *loc);
 
 /* Allocation paths (ea_alloc.c) */
+static unsigned int ea_alloc_needs(struct ea_instance *inst, u64 size);
+static void ea_alloc_prepare(struct ea_instance *inst, u64 size,
+			     struct ea_prep *prep);
 static int ea_alloc_locked(struct ea_instance *inst, u64 size, u32 owner,
-			   struct ea_loc *loc, struct ea_txn *txn);
-static void ea_free_loc(struct ea_instance *inst, struct ea_loc *loc);
+			   struct ea_loc *loc, struct ea_txn *txn,
+			   struct ea_prep *prep);
+static void ea_free_loc(struct ea_instance *inst, struct ea_loc *loc,
+			struct ea_prep *prep);
 static int ea_free_target(struct ea_instance *inst, int id, u64 offset,
 			  bool by_offset, struct ea_loc *loc);
 static int ea_realloc_locked(struct ea_instance *inst, int id, u64 new_size,
-			     u32 owner, struct ea_loc *loc, struct ea_txn *txn);
+			     u32 owner, struct ea_loc *loc, struct ea_txn *txn,
+			     struct ea_prep *prep);
 static void ea_realloc_finish(struct ea_instance *inst,
-			      const struct ea_txn *txn, struct ea_loc *loc);
+			      const struct ea_txn *txn, struct ea_loc *loc,
+			      struct ea_prep *prep);
 static void ea_unalloc_loc(struct ea_instance *inst, struct ea_loc *loc,
-			   const struct ea_txn *txn, bool exact);
+			   const struct ea_txn *txn, bool exact,
+			   struct ea_prep *prep);
 static int ea_rw_target(struct ea_instance *inst, int id, u64 pos, size_t len,
 			struct ea_loc *loc);
 

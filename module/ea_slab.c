@@ -28,7 +28,7 @@ static u64 ea_slot_offset(const struct ea_slab *slab, unsigned int slot)
 	       ((u64)slot << (slab->cls + EA_MIN_SHIFT));
 }
 
-/* Prepare: the out-of-band part of a new slab. */
+/* Prepare, before the lock: the out-of-band part of a new slab. */
 static struct ea_slab *ea_slab_alloc(struct ea_instance *inst,
 				     unsigned int cls)
 {
@@ -65,6 +65,7 @@ static void ea_slab_init(struct ea_instance *inst, struct ea_slab *slab)
 	pg->slab = slab;
 	inst->st.cls[slab->cls].slabs++;
 	inst->st.cls[slab->cls].slots_total += slab->nr_slots;
+	inst->st.meta_bytes += struct_size(slab, slots, slab->nr_slots);
 }
 
 /*
@@ -89,6 +90,7 @@ static void ea_slab_release(struct ea_instance *inst, struct ea_slab *slab,
 	}
 	inst->st.cls[cls].slabs--;
 	inst->st.cls[cls].slots_total -= slab->nr_slots;
+	inst->st.meta_bytes -= struct_size(slab, slots, slab->nr_slots);
 	ea_buddy_free(inst, slab->page, 0, last_id);
 	kfree(slab);
 }
@@ -126,22 +128,22 @@ static int ea_alloc_slot(struct ea_instance *inst, struct ea_req *req,
 	if (!slab && !c->spare) {
 		if (!ea_buddy_can_alloc(inst, 0))
 			return ea_refuse(inst, req, EA_ERR_NO_SPACE);
-		fresh = ea_slab_alloc(inst, req->cls);
-		if (!fresh)
+		/* Its descriptor was allocated before the lock (ea_prepare()). */
+		fresh = req->prep->slab;
+		if (!fresh || req->prep->slab_cls != req->cls)
 			return ea_refuse(inst, req, EA_ERR_KMEM);
 	}
-	if (ea_reserve_id(inst)) {
-		kfree(fresh);
+	if (!ea_id_ready(inst, req->prep))
 		return ea_refuse(inst, req, EA_ERR_KMEM);
-	}
 
 	/* Commit: nothing below can fail. */
 	if (slab) {
-		slot = slab->free;
-		ea_explain(inst, EA_EV_FREELIST_HIT, req->cls, 0,
-			   ea_slot_offset(slab, slot), 0);
+		if (ea_wants(inst, EA_EV_FREELIST_HIT))
+			ea_explain(inst, EA_EV_FREELIST_HIT, req->cls, 0,
+				   ea_slot_offset(slab, slab->free), 0);
 	} else {
 		if (fresh) {
+			req->prep->slab = NULL;
 			slab = fresh;
 			ea_slab_init(inst, slab);
 		} else {

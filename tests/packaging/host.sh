@@ -174,8 +174,8 @@ done
 if [ -z "$missing" ]; then ok "edualloc(4) describes every ioctl of the uapi header"
 else ko "edualloc(4) lacks:$missing"; fi
 missing=""
-for err in $(sed -n 's/^#define EDUALLOC_ERR_\([A-Z_]*\)[[:space:]]*[0-9].*/\1/p' include/uapi/linux/edualloc.h |
-	     grep -v -e '^SLOTS$' -e '^NR$'); do
+for err in $(sed -n '/^#define EDUALLOC_ERRORS(X)/,/[^\\]$/s/^[[:space:]]*X(\([A-Z_]*\),.*/\1/p' \
+	     include/uapi/linux/edualloc.h); do
 	grep -qi "$err" man/edualloc.4 2>/dev/null || missing="$missing $err"
 done
 if [ -z "$missing" ]; then ok "edualloc(4) names every error kind of the statistics"

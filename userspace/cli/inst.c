@@ -4,6 +4,10 @@
  * list, reset, check.
  */
 #include "cli.h"
+#include "dev.h"
+#include "opts.h"
+#include "out.h"
+#include "verbs.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -26,17 +30,10 @@ static const struct {
 
 int verb_info(struct cli *c, int argc, char **argv)
 {
-	static const struct option opts[] = { COMMON_OPTIONS, { 0 } };
-	int opt = verb_getopt(c, argc, argv, COMMON_SHORT, opts);
+	int done = verb_plain_open(c, argc, argv, 0, 0);
 
-	if (opt != -1)
-		return opt_done(opt);
-	if (!want_operands(argv[0], argc - optind, 0, 0))
-		return EXIT_USAGE;
-	int rc = dev_open(c);
-
-	if (rc)
-		return rc;
+	if (done >= 0)
+		return done;
 
 	struct edualloc_version v = { 0 };
 	struct edualloc_stats st;
@@ -281,13 +278,10 @@ static bool find_inst(struct cli *c, const char *name, struct edualloc_inst_info
 
 int verb_destroy(struct cli *c, int argc, char **argv)
 {
-	static const struct option opts[] = { COMMON_OPTIONS, { 0 } };
-	int opt = verb_getopt(c, argc, argv, COMMON_SHORT, opts);
+	int done = verb_plain_args(c, argc, argv, 1, 1);
 
-	if (opt != -1)
-		return opt_done(opt);
-	if (!want_operands(argv[0], argc - optind, 1, 1))
-		return EXIT_USAGE;
+	if (done >= 0)
+		return done;
 	const char *name = argv[optind];
 	struct edualloc_destroy d = { 0 };
 
@@ -332,17 +326,10 @@ int verb_destroy(struct cli *c, int argc, char **argv)
 
 int verb_list(struct cli *c, int argc, char **argv)
 {
-	static const struct option opts[] = { COMMON_OPTIONS, { 0 } };
-	int opt = verb_getopt(c, argc, argv, COMMON_SHORT, opts);
+	int done = verb_plain_open(c, argc, argv, 0, 0);
 
-	if (opt != -1)
-		return opt_done(opt);
-	if (!want_operands(argv[0], argc - optind, 0, 0))
-		return EXIT_USAGE;
-	int rc = dev_open(c);
-
-	if (rc)
-		return rc;
+	if (done >= 0)
+		return done;
 
 	struct edualloc_inst_info *list;
 	unsigned int count;
@@ -388,17 +375,10 @@ int verb_list(struct cli *c, int argc, char **argv)
 
 int verb_reset(struct cli *c, int argc, char **argv)
 {
-	static const struct option opts[] = { COMMON_OPTIONS, { 0 } };
-	int opt = verb_getopt(c, argc, argv, COMMON_SHORT, opts);
+	int done = verb_plain_open(c, argc, argv, 0, 0);
 
-	if (opt != -1)
-		return opt_done(opt);
-	if (!want_operands(argv[0], argc - optind, 0, 0))
-		return EXIT_USAGE;
-	int rc = dev_open(c);
-
-	if (rc)
-		return rc;
+	if (done >= 0)
+		return done;
 
 	struct edualloc_stats st;
 	struct edualloc_reset r = { 0 };
@@ -427,17 +407,10 @@ int verb_reset(struct cli *c, int argc, char **argv)
 
 int verb_check(struct cli *c, int argc, char **argv)
 {
-	static const struct option opts[] = { COMMON_OPTIONS, { 0 } };
-	int opt = verb_getopt(c, argc, argv, COMMON_SHORT, opts);
+	int done = verb_plain_open(c, argc, argv, 0, 0);
 
-	if (opt != -1)
-		return opt_done(opt);
-	if (!want_operands(argv[0], argc - optind, 0, 0))
-		return EXIT_USAGE;
-	int rc = dev_open(c);
-
-	if (rc)
-		return rc;
+	if (done >= 0)
+		return done;
 
 	struct edualloc_validate v = { 0 };
 	int err = dev_ioctl(c, EDUALLOC_IOC_VALIDATE, &v);

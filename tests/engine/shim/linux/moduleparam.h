@@ -4,7 +4,7 @@
 #define _SHIM_LINUX_MODULEPARAM_H
 
 #define module_param(name, type, perm) \
-	unsigned int *shim_param_##name = &(name)
+	__typeof__(name) *shim_param_##name = &(name)
 #define MODULE_PARM_DESC(name, desc)
 
 #endif
