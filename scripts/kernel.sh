@@ -101,8 +101,9 @@ distro() {
 		exec 7>"$CACHE/kernel-fetch.lock"
 		flock 7
 		if [ ! -f "$dir/.edualloc-kernel" ] && ! fetch "$REL" "$KV" "$dir"; then
+			# kapt.sh download refreshed the lists before giving up: look
+			# the version up again in them.
 			old=$KV
-			"$here/kapt.sh" update "$REL" >&2 || true
 			rm -f "$CACHE/apt/resolved"
 			unset KV61 KV612 KV13
 			kinfo "$1"
