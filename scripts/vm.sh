@@ -8,7 +8,9 @@
 # VM_MEM (default 1G), VM_SMP (default 2), EDUALLOC_MODPARAMS (insmod args),
 # VM_EXTRA_KO (more .ko files to carry, e.g. the harness self-test),
 # VM_NO_MODULE=1 (do not build or carry edualloc.ko), MODULE=path.ko (load
-# that edualloc.ko, e.g. a student's, instead of the tree's).
+# that edualloc.ko, e.g. a student's, instead of the tree's), VM_CLEAN=1 (run
+# mode: show only what the guest's program prints, no marker lines: make demo).
+# KERNEL: debian-6.1, debian-6.12 (Debian 12's), debian13-6.12, debug.
 # The guest's payload: build/guest/ (bin/, tests/ from `make guest`), the
 # module built for KERNEL, and RUN (a file or directory) under /host (in
 # every mode: `make vm-shell RUN=dir` puts dir at /host/<its name>).
@@ -97,7 +99,9 @@ mkdir -p "$(dirname "$log")"
 echo "vm: booting $KERNEL ($MODE${runname:+ $runname}), timeout ${VM_TIMEOUT:-600}s, console: ${log#"$top"/}" >&2
 rc=0
 timeout -k 5 "${VM_TIMEOUT:-600}" "$@" </dev/null 2>&1 | tr -d '\r' | tee "$log" |
-	if [ "${VM_QUIET:-0}" = 1 ]; then cat >/dev/null; else sed -n '/EDUALLOC-DMESG-BEGIN/,/EDUALLOC-DMESG-END/!p'; fi
+	if [ "${VM_QUIET:-0}" = 1 ]; then cat >/dev/null
+	elif [ "${VM_CLEAN:-0}" = 1 ]; then sed -n '/EDUALLOC-DMESG-BEGIN/,/EDUALLOC-DMESG-END/!{/^EDUALLOC-/!p}'
+	else sed -n '/EDUALLOC-DMESG-BEGIN/,/EDUALLOC-DMESG-END/!p'; fi
 # The exit status comes from the marker line; its absence means crash or hang.
 if grep -q '^EDUALLOC-EXIT: ' "$log"; then
 	rc=$(sed -n 's/^EDUALLOC-EXIT: \([0-9]*\).*/\1/p' "$log" | tail -n 1)
