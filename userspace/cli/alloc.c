@@ -122,15 +122,31 @@ struct free_result {
 	unsigned char bad_byte;
 };
 
-/* The command that shows the attached instance's last log record. */
-static const char *last_log_record(const struct cli *c, char *buf, size_t len)
+/* Is the module's event log off (verbosity 0)? Its parameter is world-readable. */
+static bool log_is_off(void)
 {
-	if (c->in_shell)
-		snprintf(buf, len, "log --this -n 1");
+	FILE *f = fopen("/sys/module/edualloc/parameters/verbosity", "r");
+	unsigned int level = 1;
+
+	if (f) {
+		if (fscanf(f, "%u", &level) != 1)
+			level = 1;
+		fclose(f);
+	}
+	return level == 0;
+}
+
+/* Where the module's log record of what just failed is: "see the log: CMD". */
+static const char *where_logged(const struct cli *c, char *buf, size_t len)
+{
+	if (log_is_off())
+		snprintf(buf, len, "the event log is off: `edualloc log level errors` records them");
+	else if (c->in_shell)
+		snprintf(buf, len, "see the log: log --this -n 1");
 	else if (!strcmp(c->attached, "shared"))
-		snprintf(buf, len, "edualloc log --this -n 1");
+		snprintf(buf, len, "see the log: edualloc log --this -n 1");
 	else
-		snprintf(buf, len, "edualloc -i %s log --this -n 1", c->attached);
+		snprintf(buf, len, "see the log: edualloc -i %s log --this -n 1", c->attached);
 	return buf;
 }
 
@@ -162,11 +178,10 @@ static int free_one(struct cli *c, int id, struct free_result *r)
 	int err = eadev_free_id(c->fd, id);
 
 	if (err == -EALREADY) {	/* the seed's headline detector: say so, show the record */
-		char cmd[EDUALLOC_NAME_MAX + 48];
+		char cmd[EDUALLOC_NAME_MAX + 64];
 
 		return fail_errno(c, EALREADY, "free %d: double free: ID %d was already freed "
-				  "(refused; the module logged it: %s)", id, id,
-				  last_log_record(c, cmd, sizeof(cmd)));
+				  "(refused; %s)", id, id, where_logged(c, cmd, sizeof(cmd)));
 	}
 	if (err)
 		return fail_op(c, OP_FREE, -err, "free %d", id);
