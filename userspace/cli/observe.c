@@ -88,12 +88,10 @@ static int stats_begin(struct cli *c, int argc, char **argv, const char *flag_lo
 			return opt_done(opt);
 		*flag = true;
 	}
-	if (!want_operands(argv[0], argc - optind, 0, 0))
-		return EXIT_USAGE;
-	int rc = dev_open(c);
+	int done = verb_open(c, argc, argv, 0, 0);
 
-	if (rc)
-		return rc;
+	if (done >= 0)
+		return done;
 	int err = dev_stats(c, st);
 
 	return err ? fail_op(c, OP_STATS, -err, "%s %s", argv[0], c->attached) : -1;
@@ -477,12 +475,10 @@ int verb_map(struct cli *c, int argc, char **argv)
 			return opt_done(opt);
 		}
 	}
-	if (!want_operands(argv[0], argc - optind, 0, 0))
-		return EXIT_USAGE;
-	int rc = dev_open(c);
+	int done = verb_open(c, argc, argv, 0, 0);
 
-	if (rc)
-		return rc;
+	if (done >= 0)
+		return done;
 
 	struct edualloc_stats st;
 	int err = dev_stats(c, &st);
