@@ -136,7 +136,7 @@ expect "free: an ID never issued" 1 $E free 99 <<'EOF'
 free 99: no allocation with that ID was ever made
 EOF
 expect "free: a double free" 1 $E free 2 <<'EOF'
-free 2: double free: ID 2 was already freed (refused; the module logged it: edualloc -i errs log --this -n 1)
+free 2: double free: ID 2 was already freed (refused; see the log: edualloc -i errs log --this -n 1)
 EOF
 expect "free: ID 0" 1 $E free 0 <<'EOF'
 free 0: no allocation with that ID was ever made

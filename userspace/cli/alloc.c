@@ -122,15 +122,31 @@ struct free_result {
 	unsigned char bad_byte;
 };
 
-/* The command that shows the attached instance's last log record. */
-static const char *last_log_record(const struct cli *c, char *buf, size_t len)
+/* Is the module's event log off (verbosity 0)? Its parameter is world-readable. */
+static bool log_is_off(void)
 {
-	if (c->in_shell)
-		snprintf(buf, len, "log --this -n 1");
+	FILE *f = fopen("/sys/module/edualloc/parameters/verbosity", "r");
+	unsigned int level = 1;
+
+	if (f) {
+		if (fscanf(f, "%u", &level) != 1)
+			level = 1;
+		fclose(f);
+	}
+	return level == 0;
+}
+
+/* Where the module's log record of what just failed is: "see the log: CMD". */
+static const char *where_logged(const struct cli *c, char *buf, size_t len)
+{
+	if (log_is_off())
+		snprintf(buf, len, "the event log is off: `edualloc log level errors` records them");
+	else if (c->in_shell)
+		snprintf(buf, len, "see the log: log --this -n 1");
 	else if (!strcmp(c->attached, "shared"))
-		snprintf(buf, len, "edualloc log --this -n 1");
+		snprintf(buf, len, "see the log: edualloc log --this -n 1");
 	else
-		snprintf(buf, len, "edualloc -i %s log --this -n 1", c->attached);
+		snprintf(buf, len, "see the log: edualloc -i %s log --this -n 1", c->attached);
 	return buf;
 }
 
@@ -162,11 +178,10 @@ static int free_one(struct cli *c, int id, struct free_result *r)
 	int err = eadev_free_id(c->fd, id);
 
 	if (err == -EALREADY) {	/* the seed's headline detector: say so, show the record */
-		char cmd[EDUALLOC_NAME_MAX + 48];
+		char cmd[EDUALLOC_NAME_MAX + 64];
 
 		return fail_errno(c, EALREADY, "free %d: double free: ID %d was already freed "
-				  "(refused; the module logged it: %s)", id, id,
-				  last_log_record(c, cmd, sizeof(cmd)));
+				  "(refused; %s)", id, id, where_logged(c, cmd, sizeof(cmd)));
 	}
 	if (err)
 		return fail_op(c, OP_FREE, -err, "free %d", id);
@@ -750,96 +765,108 @@ int verb_dump(struct cli *c, int argc, char **argv)
 	return 0;
 }
 
+/* The BIT subcommands: their op and how many operands (-1: optional). */
+static const struct bit_cmd {
+	const char *name;
+	unsigned int op;
+	int operands;
+} bit_cmds[] = {
+	{ "set", EDUALLOC_BIT_SET, 1 },		{ "clear", EDUALLOC_BIT_CLEAR, 1 },
+	{ "get", EDUALLOC_BIT_GET, 1 },		{ "find", EDUALLOC_BIT_FIND, -1 },
+	{ "clear-all", EDUALLOC_BIT_CLEAR_ALL, 0 },
+};
+
+/* What `bit` did: get's value, find's bit (-1: none set from 'index' on). */
+struct bit_result {
+	const struct bit_cmd *cmd;
+	uint64_t index;
+	int64_t value;
+};
+
+static void print_bit_json(const struct bit_result *r)
+{
+	unsigned int op = r->cmd->op;
+	struct json j;
+	char name[32];
+
+	snprintf(name, sizeof(name), "bit %s", r->cmd->name);
+	json_begin(&j, stdout);
+	json_str(&j, "op", name);
+	if (op != EDUALLOC_BIT_CLEAR_ALL)
+		json_u64(&j, op == EDUALLOC_BIT_FIND ? "from" : "bit", r->index);
+	if (op == EDUALLOC_BIT_GET)
+		json_u64(&j, "value", (uint64_t)r->value);
+	if (op == EDUALLOC_BIT_FIND)
+		json_i64(&j, "found", r->value);
+	json_end(&j);
+}
+
+static void print_bit_text(const struct bit_result *r)
+{
+	switch (r->cmd->op) {
+	case EDUALLOC_BIT_SET:
+		printf("bit set %" PRIu64 ": it is 1\n", r->index);
+		break;
+	case EDUALLOC_BIT_CLEAR:
+		printf("bit clear %" PRIu64 ": it is 0\n", r->index);
+		break;
+	case EDUALLOC_BIT_GET:
+		printf("bit %" PRIu64 ": %" PRId64 "\n", r->index, r->value);
+		break;
+	case EDUALLOC_BIT_FIND:
+		if (r->value < 0)
+			printf("bit find %" PRIu64 ": no bit is set from there on\n", r->index);
+		else
+			printf("bit find %" PRIu64 ": the first set bit from there is %" PRId64 "\n",
+			       r->index, r->value);
+		break;
+	default:
+		printf("bit clear-all: every bit is 0\n");
+	}
+}
+
 int verb_bit(struct cli *c, int argc, char **argv)
 {
-	static const struct {
-		const char *name;
-		unsigned int op;
-		int operands;	/* -1: optional */
-	} ops[] = {
-		{ "set", EDUALLOC_BIT_SET, 1 },		{ "clear", EDUALLOC_BIT_CLEAR, 1 },
-		{ "get", EDUALLOC_BIT_GET, 1 },		{ "find", EDUALLOC_BIT_FIND, -1 },
-		{ "clear-all", EDUALLOC_BIT_CLEAR_ALL, 0 },
-	};
 	int done = verb_plain_args(c, argc, argv, 1, 2);
 
 	if (done >= 0)
 		return done;
 
 	const char *sub = argv[optind];
-	size_t k;
+	struct bit_result r = { .cmd = NULL };
 
-	for (k = 0; k < sizeof(ops) / sizeof(ops[0]); k++)
-		if (!strcmp(ops[k].name, sub))
-			break;
-	if (k == sizeof(ops) / sizeof(ops[0]))
+	for (size_t k = 0; k < sizeof(bit_cmds) / sizeof(bit_cmds[0]); k++)
+		if (!strcmp(bit_cmds[k].name, sub))
+			r.cmd = &bit_cmds[k];
+	if (!r.cmd)
 		return usage_error(argv[0], "'%s' is not one of set, clear, get, find, clear-all", sub);
 
 	int have = argc - optind - 1;
-	uint64_t index = 0;
 
-	if ((ops[k].operands == 1 && have != 1) || (ops[k].operands == 0 && have != 0))
-		return usage_error(argv[0], "bit %s %s", sub, ops[k].operands ? "wants a bit index"
-								      : "takes no index");
-	if (have && (!parse_u64(argv[optind + 1], &index) || index > UINT32_MAX))
+	if ((r.cmd->operands == 1 && have != 1) || (r.cmd->operands == 0 && have != 0))
+		return usage_error(argv[0], "bit %s %s", sub, r.cmd->operands ? "wants a bit index"
+									 : "takes no index");
+	if (have && (!parse_u64(argv[optind + 1], &r.index) || r.index > UINT32_MAX))
 		return usage_error(argv[0], "'%s' is not a bit index", argv[optind + 1]);
 
 	int rc = dev_open(c);
 
 	if (rc)
 		return rc;
-	struct edualloc_bit b = { .op = ops[k].op, .bit = (uint32_t)index };
+	struct edualloc_bit b = { .op = r.cmd->op, .bit = (uint32_t)r.index };
 	int err = dev_ioctl(c, EDUALLOC_IOC_BIT, &b);
 
+	r.value = b.value;
 	if (err == -ENOENT && b.op == EDUALLOC_BIT_FIND) {
-		/* Not an error: the answer is "none". */
-		if (c->json) {
-			struct json j;
-
-			json_begin(&j, stdout);
-			json_str(&j, "op", "bit find");
-			json_u64(&j, "from", index);
-			json_i64(&j, "found", -1);
-			json_end(&j);
-		} else {
-			printf("bit find %" PRIu64 ": no bit is set from there on\n", index);
-		}
-		return 0;
+		err = 0;	/* not an error: the answer is "none" */
+		r.value = -1;
 	}
 	if (err)
 		return fail_op(c, OP_BIT, -err, "bit %s%s%s", sub, have ? " " : "",
 			       have ? argv[optind + 1] : "");
-	if (c->json) {
-		struct json j;
-		char op[32];
-
-		snprintf(op, sizeof(op), "bit %s", sub);
-		json_begin(&j, stdout);
-		json_str(&j, "op", op);
-		if (b.op != EDUALLOC_BIT_CLEAR_ALL)
-			json_u64(&j, b.op == EDUALLOC_BIT_FIND ? "from" : "bit", index);
-		if (b.op == EDUALLOC_BIT_GET)
-			json_u64(&j, "value", b.value);
-		if (b.op == EDUALLOC_BIT_FIND)
-			json_i64(&j, "found", b.value);
-		json_end(&j);
-		return 0;
-	}
-	switch (b.op) {
-	case EDUALLOC_BIT_SET:
-		printf("bit set %" PRIu64 ": it is 1\n", index);
-		break;
-	case EDUALLOC_BIT_CLEAR:
-		printf("bit clear %" PRIu64 ": it is 0\n", index);
-		break;
-	case EDUALLOC_BIT_GET:
-		printf("bit %" PRIu64 ": %u\n", index, b.value);
-		break;
-	case EDUALLOC_BIT_FIND:
-		printf("bit find %" PRIu64 ": the first set bit from there is %u\n", index, b.value);
-		break;
-	default:
-		printf("bit clear-all: every bit is 0\n");
-	}
+	if (c->json)
+		print_bit_json(&r);
+	else
+		print_bit_text(&r);
 	return 0;
 }

@@ -242,15 +242,20 @@ int dev_open(struct cli *c)
 	return 0;
 }
 
-int verb_plain_open(struct cli *c, int argc, char **argv, int min, int max)
+int verb_open(struct cli *c, int argc, char **argv, int min, int max)
 {
-	int done = verb_plain_args(c, argc, argv, min, max);
-
-	if (done >= 0)
-		return done;
+	if (!want_operands(argv[0], argc - optind, min, max))
+		return EXIT_USAGE;
 	int rc = dev_open(c);
 
 	return rc ? rc : -1;
+}
+
+int verb_plain_open(struct cli *c, int argc, char **argv, int min, int max)
+{
+	int done = verb_plain_args(c, argc, argv, -1, -1);
+
+	return done >= 0 ? done : verb_open(c, argc, argv, min, max);
 }
 
 void dev_close(struct cli *c)

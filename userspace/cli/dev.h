@@ -34,7 +34,12 @@ int fail_errno(struct cli *c, int err, const char *fmt, ...)
 /* Open the device and attach to -i NAME if given; reports, EXIT_FAIL. */
 int dev_open(struct cli *c);
 void dev_close(struct cli *c);
-/* verb_plain_args(), then dev_open(): -1 to go on, else the exit status. */
+/*
+ * After a verb's options: min..max operands (max -1: any), then the device
+ * opened. -1 to go on, else the exit status the verb returns at once.
+ */
+int verb_open(struct cli *c, int argc, char **argv, int min, int max);
+/* The same for a verb with no options of its own (verb_plain_args()). */
 int verb_plain_open(struct cli *c, int argc, char **argv, int min, int max);
 /* ioctl(): 0, or a negative errno. */
 int dev_ioctl(struct cli *c, unsigned long cmd, void *arg);

@@ -88,12 +88,10 @@ static int stats_begin(struct cli *c, int argc, char **argv, const char *flag_lo
 			return opt_done(opt);
 		*flag = true;
 	}
-	if (!want_operands(argv[0], argc - optind, 0, 0))
-		return EXIT_USAGE;
-	int rc = dev_open(c);
+	int done = verb_open(c, argc, argv, 0, 0);
 
-	if (rc)
-		return rc;
+	if (done >= 0)
+		return done;
 	int err = dev_stats(c, st);
 
 	return err ? fail_op(c, OP_STATS, -err, "%s %s", argv[0], c->attached) : -1;
@@ -115,34 +113,33 @@ static void print_stats_json(const char *op, const struct edualloc_stats *st, bo
 	json_end(&j);
 }
 
-int verb_stats(struct cli *c, int argc, char **argv)
+/* stats [--times] and classes [--all]: the same figures, two views. */
+static int stats_or_classes(struct cli *c, int argc, char **argv, bool classes)
 {
 	struct edualloc_stats st;
-	bool times = false;
-	int done = stats_begin(c, argc, argv, "times", 't', &times, &st);
+	bool flag = false;	/* --times, or --all */
+	int done = stats_begin(c, argc, argv, classes ? "all" : "times", classes ? 'A' : 't',
+			       &flag, &st);
 
 	if (done >= 0)
 		return done;
 	if (c->json)
-		print_stats_json("stats", &st, true, false);
+		print_stats_json(classes ? "classes" : "stats", &st, !classes, classes && flag);
+	else if (classes)
+		eau_print_classes(stdout, &st, flag);
 	else
-		eau_print_stats(stdout, &st, times);
+		eau_print_stats(stdout, &st, flag);
 	return 0;
+}
+
+int verb_stats(struct cli *c, int argc, char **argv)
+{
+	return stats_or_classes(c, argc, argv, false);
 }
 
 int verb_classes(struct cli *c, int argc, char **argv)
 {
-	struct edualloc_stats st;
-	bool all = false;
-	int done = stats_begin(c, argc, argv, "all", 'A', &all, &st);
-
-	if (done >= 0)
-		return done;
-	if (c->json)
-		print_stats_json("classes", &st, false, all);
-	else
-		eau_print_classes(stdout, &st, all);
-	return 0;
+	return stats_or_classes(c, argc, argv, true);
 }
 
 /* ---- reading debugfs files ------------------------------------------------ */
@@ -478,12 +475,10 @@ int verb_map(struct cli *c, int argc, char **argv)
 			return opt_done(opt);
 		}
 	}
-	if (!want_operands(argv[0], argc - optind, 0, 0))
-		return EXIT_USAGE;
-	int rc = dev_open(c);
+	int done = verb_open(c, argc, argv, 0, 0);
 
-	if (rc)
-		return rc;
+	if (done >= 0)
+		return done;
 
 	struct edualloc_stats st;
 	int err = dev_stats(c, &st);
