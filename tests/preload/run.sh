@@ -31,7 +31,7 @@ awk 'BEGIN { s = 7; for (i = 0; i < 20000; i++) { s = (s * 1103515245 + 12345) %
 	printf "%d line %x\n", s % 100000, s } }' >"$T/lines"
 same "sort" "$P/sort" "$T/lines"
 same "sort -n -r" "$P/sort" -n -r "$T/lines"
-same "factor (GMP bignums)" "$P/factor" 1234567890123456789012345678901 340282366920938463463374607431768211457
+same "factor (GMP bignums)" "$P/factor" 18446744073709551617 340282366920938463463374607431768211455 1000000000000000000000000000000000000000000000000000000002
 if [ -x "$P/python3" ]; then
 	export PYTHONHOME=/usr
 	same "python3 one-liner" "$P/python3" -S -c \
@@ -45,7 +45,7 @@ edualloc create ptest --capacity 32M >/dev/null
 edualloc -i ptest run --exact -- "$P/preload-checker" 2 2000 >"$T/out" 2>"$T/err"
 rc=$?
 calls=$(sed -n 's/^preload-checker: \([0-9]*\) allocation calls$/\1/p' "$T/err")
-allocs=$(edualloc -i ptest stats --json | sed -n 's/.*"allocs":\([0-9]*\).*/\1/p')
+allocs=$(edualloc -i ptest stats --json | sed -e 's/,"classes".*//' -e 's/.*"allocs":\([0-9]*\).*/\1/')
 if [ "$rc" = 0 ] && [ -n "$calls" ] && [ -n "$allocs" ] && [ "$allocs" -ge "$calls" ] 2>/dev/null; then
 	ok "--exact: the kernel counted $allocs allocations for the program's $calls calls (frees and reallocs included)"
 else
@@ -53,7 +53,7 @@ else
 fi
 edualloc -i ptest reset >/dev/null
 edualloc -i ptest run -- "$P/preload-checker" 2 2000 >"$T/out" 2>"$T/err"
-allocs=$(edualloc -i ptest stats --json | sed -n 's/.*"allocs":\([0-9]*\).*/\1/p')
+allocs=$(edualloc -i ptest stats --json | sed -e 's/,"classes".*//' -e 's/.*"allocs":\([0-9]*\).*/\1/')
 if [ "$?" = 0 ] && [ "${allocs:-0}" -gt 0 ]; then
 	ok "cached mode: the kernel counted $allocs slot allocations"
 else

@@ -151,6 +151,16 @@ static const struct verb_help texts[] = {
 	  "  --steps LIST         the figures after those operations (0,10,last), one\n"
 	  "                       line (or JSON object) per step, on the device\n"
 	  "  --engine             --steps in the engine compiled in, not the device\n" },
+	{ "top", "[--count N] [--delay SECONDS] [--plain]",
+	  "a live view: figures, map, size classes and log, a few times a second",
+	  "Shows the instance live: its figures, its map, the size-class table and\n"
+	  "the last lines of the event log about it (the log needs root: debugfs).\n"
+	  "Keys: q quit, space pause, n / N next / previous instance (shared and\n"
+	  "named ones), + / - refresh faster / slower.\n"
+	  "Not on a terminal it prints plain frames, one by default.\n"
+	  "  -n, --count N        N frames, then exit\n"
+	  "  -d, --delay SECONDS  between frames (default 0.25)\n"
+	  "  -P, --plain          plain frames even on a terminal\n" },
 	{ "record", "OUT.rep [--follow]",
 	  "turn what happened on the instance (the event log) into a trace",
 	  "Writes the allocations, frees and reallocs of this instance that the\n"

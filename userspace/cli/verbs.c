@@ -31,6 +31,7 @@ const struct verb verb_table[] = {
 	{ "reset", verb_reset },
 	{ "shell", verb_shell },
 	{ "replay", verb_replay },
+	{ "top", verb_top },
 	{ "record", verb_record },
 	{ "run", verb_run_prog },
 	{ "help", verb_help },

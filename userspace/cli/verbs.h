@@ -32,6 +32,7 @@ int verb_replay(struct cli *c, int argc, char **argv);
 /* run.c, record.c, html.c */
 int verb_run_prog(struct cli *c, int argc, char **argv);
 int verb_record(struct cli *c, int argc, char **argv);
+int verb_top(struct cli *c, int argc, char **argv);
 bool replay_visual_wanted(int argc, char **argv);	/* --html, --steps, --engine */
 int verb_replay_visual(struct cli *c, int argc, char **argv);
 
