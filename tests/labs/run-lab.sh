@@ -6,7 +6,9 @@
 #  3. a submission carrying its own run, check and grade that print a full
 #     score scores exactly what the bare handout's answers deserve;
 #  4. two students' variants: the engine's answers for student A (check
-#     --truth) score full marks as A and less as B, and differ from B's.
+#     --truth) differ from B's and score full marks as A, less as B (for
+#     a lab with a module, which grades in minutes: on debian-6.12 only,
+#     and B's differing truth stands for grading A's answers as B).
 # Exit: 0 pass, 1 fail, 77 skip (lab 4 without a module for this kernel).
 L=${LABS_DIR:-/usr/libexec/edualloc/tests/.labs}
 lab=${0##*/}; lab=${lab#labs-}
@@ -62,7 +64,12 @@ echo "the cheating submission: ${1:-?}/${2:-?} (the bare handout: $bare/$max)"
 [ "${1:-?}" = "$bare" ] || fail "the cheating submission scores ${1:-?}, its answers deserve $bare"
 [ ! -e /tmp/cheat-ran ] || fail "a script of the submission ran"
 
-if [ -f "$L/$lab/params" ]; then
+# A lab with a module grades in minutes under QEMU: its variants are
+# proved on one kernel (debian-6.12), its other steps on every kernel.
+kname=$(sed -n "s/^KERNEL_NAME='\(.*\)'$/\1/p" /etc/edualloc/env 2>/dev/null)
+if [ -n "${POLICY_KO:-}" ] && [ "${kname:-debian-6.12}" != debian-6.12 ] && [ -z "${LABS_ALL:-}" ]; then
+	echo "== $lab: 4. variants: proved on debian-6.12 only (a lab with a module)"
+elif [ -f "$L/$lab/params" ]; then
 	echo "== $lab: 4. variants: student A's answers score full marks only for A"
 	sh "$L/$lab/check" --student alice --truth "$T/truth-a" "$L/$lab/solution" >/dev/null 2>&1
 	sh "$L/$lab/check" --student bob --truth "$T/truth-b" "$L/$lab/solution" >/dev/null 2>&1
@@ -81,10 +88,17 @@ if [ -f "$L/$lab/params" ]; then
 	set -- $(score "$T/out-alice-as-alice")
 	echo "alice's answers, graded as alice: ${1:-?}/${2:-?}"
 	[ -n "${1:-}" ] && [ "$1" = "$2" ] || { cat "$T/out-alice-as-alice"; fail "alice's own answers do not score full marks"; }
-	grade alice-as-bob "$T/alice" --student bob
-	set -- $(score "$T/out-alice-as-bob")
-	echo "alice's answers, graded as bob: ${1:-?}/${2:-?}"
-	[ -n "${1:-}" ] && [ "$1" != "$2" ] || fail "alice's answers score full marks for bob"
+	# For a lab with a module, bob's truth differing from alice's is the
+	# proof (grading is minutes there); the others are graded as bob.
+	if [ -n "${POLICY_KO:-}" ]; then
+		k=$(diff "$T/truth-a" "$T/truth-b" | grep -c '^<')
+		echo "alice's answers, against bob's truth: $k differ"
+	else
+		grade alice-as-bob "$T/alice" --student bob
+		set -- $(score "$T/out-alice-as-bob")
+		echo "alice's answers, graded as bob: ${1:-?}/${2:-?}"
+		[ -n "${1:-}" ] && [ "$1" != "$2" ] || fail "alice's answers score full marks for bob"
+	fi
 fi
 rm -rf "$T"
 [ $fails -eq 0 ] || exit 1
