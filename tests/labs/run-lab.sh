@@ -91,8 +91,10 @@ elif [ -f "$L/$lab/params" ]; then
 	# For a lab with a module, bob's truth differing from alice's is the
 	# proof (grading is minutes there); the others are graded as bob.
 	if [ -n "${POLICY_KO:-}" ]; then
-		k=$(diff "$T/truth-a" "$T/truth-b" | grep -c '^<')
+		k=$(sort "$T/truth-a" "$T/truth-b" | uniq -u | wc -l)
+		k=$((k / 2))
 		echo "alice's answers, against bob's truth: $k differ"
+		[ "$k" -gt 0 ] || fail "alice's answers are bob's"
 	else
 		grade alice-as-bob "$T/alice" --student bob
 		set -- $(score "$T/out-alice-as-bob")
