@@ -61,6 +61,7 @@ one() {
 			. "$src/params"
 			params_readme
 			if command -v params_buggy >/dev/null 2>&1; then params_buggy >"$out/$name/buggy"; fi
+			if command -v params_traces >/dev/null 2>&1; then params_traces "$out/$name/traces"; fi
 			if command -v params_churn >/dev/null 2>&1 && [ "$CHURN" != 0 ]; then
 				params_churn >"$out/$name/traces/churn.rep"
 			fi

@@ -74,7 +74,7 @@ echo "== variants"
 vars() {
 	$1 -c ". docs/labs/lib/checklib.sh; LAB_STUDENT='$3'; . docs/labs/$2/params
 		for v in A_SIZES B_SMALL B_MID B_NEXT B_CLASS B_COUNT B_ALIGN C_SIZES B_FREES \
-			G1 G2 G3 O F D L P S1 S2 S3 CHURN; do eval \"printf '%s=%s\\\\n' \$v \\\"\\\$\$v\\\"\"; done"
+			G1 G2 G3 O F D L P S1 S2 S3 CHURN STEPS; do eval \"printf '%s=%s\\\\n' \$v \\\"\\\$\$v\\\"\"; done"
 }
 for l in $labs; do
 	[ -f "docs/labs/$l/params" ] || { ko "$l: no params (no variant per student)"; continue; }

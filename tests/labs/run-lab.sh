@@ -6,23 +6,24 @@
 #  3. a submission carrying its own run, check and grade that print a full
 #     score scores exactly what the bare handout's answers deserve;
 #  4. two students' variants: the engine's answers for student A (check
-#     --truth) score full marks as A and less as B, and differ from B's.
+#     --truth) differ from B's and score full marks as A, less as B (for
+#     a lab with a module, which grades in minutes: on debian-6.12 only,
+#     and B's differing truth stands for grading A's answers as B).
 # Exit: 0 pass, 1 fail, 77 skip (lab 4 without a module for this kernel).
 L=${LABS_DIR:-/usr/libexec/edualloc/tests/.labs}
 lab=${0##*/}; lab=${lab#labs-}
 [ -d "$L/$lab" ] || { echo "no lab $lab in $L"; exit 1; }
 . "$L/lib/stage.sh"
 rel=$(uname -r)
-case $lab in
-lab4*)
-	ko=$L/lab4-ko/$rel
+if [ -f "$L/$lab/solution/ea_policy.c" ]; then
+	ko=$L/ko/$lab/$rel
 	if [ -f "$ko/FAILED" ]; then
-		echo "lab 4's module did not build for $rel:"; cat "$ko/FAILED"; exit 1
+		echo "$lab's module did not build for $rel:"; cat "$ko/FAILED"; exit 1
 	fi
-	[ -f "$ko/edualloc.ko" ] || { echo "SKIP: no lab-4 module for $rel (no build tree at make guest)"; exit 77; }
+	[ -f "$ko/edualloc.ko" ] || { echo "SKIP: no $lab module for $rel (no build tree at make private)"; exit 77; }
 	# The solution's module is both the student's and the reference.
-	export POLICY_KO=$ko/edualloc.ko REF_KO=$ko/edualloc.ko ;;
-esac
+	export POLICY_KO=$ko/edualloc.ko REF_KO=$ko/edualloc.ko
+fi
 T=$(mktemp -d /tmp/labtest.XXXXXX)
 fails=0
 fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
@@ -63,7 +64,12 @@ echo "the cheating submission: ${1:-?}/${2:-?} (the bare handout: $bare/$max)"
 [ "${1:-?}" = "$bare" ] || fail "the cheating submission scores ${1:-?}, its answers deserve $bare"
 [ ! -e /tmp/cheat-ran ] || fail "a script of the submission ran"
 
-if [ -f "$L/$lab/params" ]; then
+# A lab with a module grades in minutes under QEMU: its variants are
+# proved on one kernel (debian-6.12), its other steps on every kernel.
+kname=$(sed -n "s/^KERNEL_NAME='\(.*\)'$/\1/p" /etc/edualloc/env 2>/dev/null)
+if [ -n "${POLICY_KO:-}" ] && [ "${kname:-debian-6.12}" != debian-6.12 ] && [ -z "${LABS_ALL:-}" ]; then
+	echo "== $lab: 4. variants: proved on debian-6.12 only (a lab with a module)"
+elif [ -f "$L/$lab/params" ]; then
 	echo "== $lab: 4. variants: student A's answers score full marks only for A"
 	sh "$L/$lab/check" --student alice --truth "$T/truth-a" "$L/$lab/solution" >/dev/null 2>&1
 	sh "$L/$lab/check" --student bob --truth "$T/truth-b" "$L/$lab/solution" >/dev/null 2>&1
@@ -82,10 +88,19 @@ if [ -f "$L/$lab/params" ]; then
 	set -- $(score "$T/out-alice-as-alice")
 	echo "alice's answers, graded as alice: ${1:-?}/${2:-?}"
 	[ -n "${1:-}" ] && [ "$1" = "$2" ] || { cat "$T/out-alice-as-alice"; fail "alice's own answers do not score full marks"; }
-	grade alice-as-bob "$T/alice" --student bob
-	set -- $(score "$T/out-alice-as-bob")
-	echo "alice's answers, graded as bob: ${1:-?}/${2:-?}"
-	[ -n "${1:-}" ] && [ "$1" != "$2" ] || fail "alice's answers score full marks for bob"
+	# For a lab with a module, bob's truth differing from alice's is the
+	# proof (grading is minutes there); the others are graded as bob.
+	if [ -n "${POLICY_KO:-}" ]; then
+		k=$(sort "$T/truth-a" "$T/truth-b" | uniq -u | wc -l)
+		k=$((k / 2))
+		echo "alice's answers, against bob's truth: $k differ"
+		[ "$k" -gt 0 ] || fail "alice's answers are bob's"
+	else
+		grade alice-as-bob "$T/alice" --student bob
+		set -- $(score "$T/out-alice-as-bob")
+		echo "alice's answers, graded as bob: ${1:-?}/${2:-?}"
+		[ -n "${1:-}" ] && [ "$1" != "$2" ] || fail "alice's answers score full marks for bob"
+	fi
 fi
 rm -rf "$T"
 [ $fails -eq 0 ] || exit 1

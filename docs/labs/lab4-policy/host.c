@@ -9,6 +9,7 @@
  *                                offset (as the checker's scenarios do)
  *   host POLICY -t TRACE         replay a CS:APP trace: ok or fail, and
  *                                largest_free, external_frag_pct
+ *   LAB_CAPACITY=BYTES           the heap's capacity (default 1 MiB)
  *
  * POLICY is a number (0 the engine's LIFO, then your ea_lab_policies[]).
  * After every operation the engine's own validation (ea_validate(): every
@@ -30,7 +31,9 @@ static unsigned int policy;
 
 static struct ea_instance *fresh(void)
 {
-	struct ea_params p = { .capacity = 1 << 20, .max_capacity = 1ULL << 32,
+	const char *cap = getenv("LAB_CAPACITY");	/* bytes; default 1 MiB */
+	struct ea_params p = { .capacity = cap ? strtoull(cap, NULL, 0) : 1 << 20,
+			       .max_capacity = 1ULL << 32,
 			       .debug = true, .quiet = true, .policy = policy + 1 };
 	struct ea_instance *inst = ea_create(&p, NULL);
 

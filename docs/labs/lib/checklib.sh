@@ -172,6 +172,13 @@ task() {
 	fi
 }
 
+# partial POINTS GOT TITLE [WHY]: GOT of POINTS (a score on a scale).
+partial() {
+	LAB_MAX=$((LAB_MAX + $1))
+	LAB_POINTS=$((LAB_POINTS + $2))
+	lab_line "$1" "$2" "$1" "$3" "${4:-ok}"
+}
+
 # bonus POINTS TITLE OK [WHY]: as task, outside the score that must be full.
 bonus() {
 	LAB_BONUS_MAX=$((LAB_BONUS_MAX + $1))
