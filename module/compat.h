@@ -33,4 +33,17 @@ static inline void ea_vm_flags_set(struct vm_area_struct *vma, vm_flags_t flags)
 #endif
 }
 
+/*
+ * vm_insert_pages() (5.8) maps a batch of pages under one page-table lock;
+ * it reports the pages left over in *num. All or an error here.
+ */
+static inline int ea_vm_insert_pages(struct vm_area_struct *vma, unsigned long addr,
+				     struct page **pages, unsigned long n)
+{
+	unsigned long left = n;
+	int ret = vm_insert_pages(vma, addr, pages, &left);
+
+	return ret ?: (left ? -EFAULT : 0);
+}
+
 #endif /* _EDUALLOC_COMPAT_H */

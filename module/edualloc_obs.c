@@ -6,114 +6,10 @@
  * Files
  * =====
  *
- * Everything lives under /sys/kernel/debug/edualloc/ (root only, as all of
- * debugfs). Every file is plain text, one record per line. Lines starting
- * with '#' are headers and comments; the last header line of a table names
- * its columns. Columns are separated by one or more spaces and never
- * contain one; "-" stands for "does not apply". Numbers are decimal,
- * offsets hexadecimal with a 0x prefix. New columns, if ever, are added at
- * the end of a line and new keys anywhere: parse by name, not by position
- * in the file.
- *
- * log		the event log of all instances, oldest first:
- *
- *   # log size=2048 held=3 lost=0 next=4 verbosity=2
- *   # seq time instance pid comm op event id size class offset result detail
- *
- * and then, aligned here for reading (the file has one blank between
- * columns):
- *
- *  1 5.123456  shared  61 insmod   create  create  - 1048576 -   -   ok     kind=shared,bitset=4096
- *  2 13.000210 pid72.1 72 obs_test alloc   alloc   1 100     128 0x0 ok     -
- *  3 13.000388 pid72.1 72 obs_test free    error   9 -       -   -   ENOENT kind=unknown_id
- *
- *	size: records the ring holds at most (module parameter log_size);
- *	held: records in it now; lost: records overwritten since load or the
- *	last clear (the oldest go first); next: the seq the next event gets;
- *	verbosity: the level now. The file is a snapshot taken at open: events
- *	that arrive while it is read are in the next open.
- *	seq: event number since load, +1 per logged event, never reset.
- *	time: seconds.microseconds of local_clock(), the clock of dmesg and of
- *	the trace buffer's default "local" clock.
- *	instance: its name (private instances: pid<P>.<N>).
- *	pid, comm: the process that made the call (its tgid; the comm with
- *	blanks and unprintable bytes turned into '_').
- *	op: the call: create destroy alloc free realloc lookup read write
- *	bit reset debug (none: outside any call).
- *	event: what happened (struct ea_event, ea_event_name()):
- *	  verbosity 1: error corrupt leak
- *	  verbosity 2: the above and alloc free realloc reset create destroy
- *	  verbosity 3: the above and the engine's decisions: class (the class
- *	    chosen, detail waste=BYTES), freelist_hit, slab_refill (detail
- *	    from=spare or from=buddy), slab_spare, slab_release (class and
- *	    offset of the slab page), buddy_split, buddy_merge (size and
- *	    offset of the block split or merged, detail order=N), large_map.
- *	  An operation's decisions come before its alloc, free or realloc line.
- *	id: allocation ID (realloc: the new one; detail old_id=N).
- *	size: bytes requested (create, destroy: the capacity; buddy: block).
- *	class: the size class, as its size in bytes (8 ... 262144), or large.
- *	offset: in the instance's address space (the mmap offset).
- *	result: ok, an errno name (EINVAL, ENOMEM...) for a refused call,
- *	corrupt for a damaged red zone or poison, leak for an allocation
- *	still live at destroy, - for decisions.
- *	detail: one token of comma-separated key=value pairs, or -: for
- *	error kind=KIND (the stats' error names) and, per call, bit=N or
- *	pos=N,len=N; corrupt kind=redzone|use_after_free,byte=0xNN (offset
- *	is the first bad byte); leak owner=PID; reset dropped=N; create
- *	kind=shared|named|private,bitset=BITS; destroy live=N.
- *	Writing anything to the file (echo > log) empties the ring and zeroes
- *	lost; seq numbers go on.
- *
- * verbosity	one number, 0 to 3: 0 nothing is logged, 1 errors only, 2 every
- *		operation (default), 3 also the engine's decisions. Write a
- *		number or off, errors, ops, explain. Also the module parameter
- *		verbosity. Tracepoints do not depend on it.
- *
- * stats	module-wide figures, "key value" per line after a "# key value"
- *		header: instances, capacity, used_bytes, live_allocs and
- *		live_requested (sums over the instances that exist now);
- *		allocs, frees, reallocs, errors, corruptions, leaks (every
- *		instance since load); log_size, log_held, log_lost,
- *		log_next_seq, verbosity; then event_NAME for every event type.
- *
- * instances/NAME/	one directory per instance, gone with the instance:
- *
- *   stats	"key value" lines: name, id, kind, creator_pid, then every
- *		field of struct ea_stats by its name (capacity, pages_total,
- *		... next_id, debug, avail_bytes, reallocs), then error_KIND
- *		for each error kind.
- *   classes	a table, one row per size class:
- *		# class map slabs slots_used slots_total allocs frees failures waste
- *		class: its size in bytes; map: its letter in the map file;
- *		slabs: slab pages (classes of a page or more: buddy blocks)
- *		held, the spare included; slots_used/slots_total: live objects
- *		and room in those; allocs, frees, failures: since creation or
- *		reset; waste: bytes reserved but not requested by live objects.
- *   allocations	live allocations in ID order:
- *		# id offset size class reserved owner_pid
- *		reserved: class size, or page-rounded for large.
- *   map	the arena as a picture, one cell per page (or per N pages when
- *		the arena has more than 2048, so that it never takes more than
- *		64 rows), 32 cells per row, for an 80-column terminal:
- *		# comment lines: the title, the legend and the column names
- *		0x00000000 eJKKf...........................  1***1...........................
- *		A row: the offset of its first cell, the cells, the fill.
- *		Cells: '.' free, a-p a size class (a=8 B ... p=256 KiB, the
- *		classes file's map column; with several pages per cell, the
- *		class of most of them), upper case when full. Fill: '.' free,
- *		0 an empty slab (the spare), 1-9 tenths of the slots (or
- *		pages) in use, at least 1 if any, '*' full.
- *		Then "large ID OFFSET SIZE RESERVED OWNER_PID" per large
- *		allocation (they live outside the arena) and the figures as
- *		"key value": pages_total pages_used pages_free free_bytes
- *		largest_free used_bytes internal_frag internal_frag_pct
- *		external_frag_pct large_count large_bytes.
- *   bitset	the set bits as ranges, "FIRST-LAST" or "BIT", one per line,
- *		after a header "# bitset NAME: BITS bits"; "# bitset NAME:
- *		none" alone for an instance without one.
- *
- * Tracepoints: edualloc:edualloc_alloc, edualloc_free, edualloc_error and
- * edualloc_buddy; their fields are described in edualloc_trace.h.
+ * Under /sys/kernel/debug/edualloc/: log, verbosity, stats and
+ * instances/NAME/{stats,classes,allocations,map,bitset}. Their formats
+ * are specified in edualloc(4), DEBUGFS; each show function below names
+ * its file. Tracepoints: edualloc_trace.h.
  *
  * Design
  * ======
@@ -160,8 +56,9 @@
  * with -EIO, so no reader can reach an engine instance that is gone. The
  * readers call the engine, which takes the instance's mutex: they hold no
  * lock of ours meanwhile, except the module-wide stats file, which holds
- * ea_obs_lock to walk the instance list (lock order: the device's
- * registry lock, ea_obs_lock, the engine's instance lock, ea_log_lock).
+ * ea_obs_lock to walk the instance list (lock order: ea_obs_lock, the
+ * engine's instance lock, ea_log_lock; the device calls in holding none
+ * of its locks, so debugfs removal never waits inside one).
  *
  * The console is left alone: the engine reports corruption there itself
  * (rate-limited), the device reports load and unload, and this file
@@ -170,6 +67,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/atomic.h>
+#include <linux/bitmap.h>
 #include <linux/ctype.h>
 #include <linux/debugfs.h>
 #include <linux/err.h>
@@ -353,23 +251,30 @@ static struct {
 } ea_log;
 
 /* Every event since load, by type, whatever the verbosity (the stats file). */
-static atomic64_t ea_event_count[EA_NR_EVENTS];
+static DEFINE_PER_CPU(u64 [EA_NR_EVENTS], ea_event_count);
 
-/* Fill the caller's half of @r (who and when come here) and append it. */
+static s64 ea_event_total(unsigned int type)
+{
+	u64 sum = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += per_cpu(ea_event_count, cpu)[type];
+	return sum;
+}
+
+/*
+ * Fill the caller's half of @r (who and when come here) and append it.
+ * Plain copies, as tracepoints make: the comm is read without the task
+ * lock (a racing prctl(PR_SET_NAME) gives a mix of the two names) and
+ * made printable when the log is read.
+ */
 static void ea_log_append(const struct ea_obs_inst *oi, struct ea_log_rec *r)
 {
-	char *c;
-
 	r->inst_id = oi->id;
-	strscpy(r->inst, oi->name, sizeof(r->inst));
+	memcpy(r->inst, oi->name, sizeof(r->inst));
 	r->pid = task_tgid_nr(current);
-	get_task_comm(r->comm, current);
-	for (c = r->comm; *c; c++) {
-		if (!isgraph(*c))
-			*c = '_';
-	}
-	if (!r->comm[0])
-		strscpy(r->comm, "-", sizeof(r->comm));
+	memcpy(r->comm, current->comm, sizeof(r->comm));
 
 	spin_lock(&ea_log_lock);
 	if (ea_log.ring) {
@@ -444,7 +349,7 @@ void ea_obs_event(struct ea_obs_inst *oi, const struct ea_event *ev)
 
 	if ((unsigned int)ev->type >= EA_NR_EVENTS)
 		return;
-	atomic64_inc(&ea_event_count[ev->type]);
+	this_cpu_inc(ea_event_count[ev->type]);
 	ea_trace_event(oi, ev);
 	level = ea_event_level[ev->type] ?: EA_V_EXPLAIN;	/* a new kind: explain */
 	if (verbosity && level <= verbosity)
@@ -658,6 +563,7 @@ static const char *ea_record_event_name(const struct ea_log_rec *r)
 static void ea_log_show_rec(struct seq_file *m, const struct ea_log_rec *r)
 {
 	char seq[24], time[24], pid[12], id[12], size[24], cls[12], off[24];
+	char comm[TASK_COMM_LEN], *p;
 	struct ea_log_cols c;
 	u64 sec = r->time;
 	u32 ns = do_div(sec, NSEC_PER_SEC);
@@ -667,6 +573,14 @@ static void ea_log_show_rec(struct seq_file *m, const struct ea_log_rec *r)
 		bytes = (u64)PAGE_SIZE << r->order;
 	ea_record_cols(r, &c);
 
+	/* Blanks and unprintable bytes as '_': one column. */
+	strscpy(comm, r->comm, sizeof(comm));
+	for (p = comm; *p; p++) {
+		if (!isgraph(*p))
+			*p = '_';
+	}
+	if (!comm[0])
+		strscpy(comm, "-", sizeof(comm));
 	scnprintf(seq, sizeof(seq), "%llu", r->seq);
 	scnprintf(time, sizeof(time), "%llu.%06u", sec, ns / 1000);
 	scnprintf(pid, sizeof(pid), "%u", r->pid);
@@ -683,7 +597,7 @@ static void ea_log_show_rec(struct seq_file *m, const struct ea_log_rec *r)
 	if (c.have & EA_COL_OFFSET)
 		scnprintf(off, sizeof(off), "0x%llx", r->offset);
 
-	seq_printf(m, "%s" EA_LOG_TAIL, seq, time, r->inst, pid, r->comm,
+	seq_printf(m, "%s" EA_LOG_TAIL, seq, time, r->inst, pid, comm,
 		   ea_op_name(r->op), ea_record_event_name(r), id, size, cls,
 		   off, c.result, c.detail);
 }
@@ -804,8 +718,8 @@ struct ea_obs_priv {
  * ea_obs_lock protects ea_obs_instances and the node of every struct
  * ea_obs_priv on it. Held by the module-wide stats file while it asks each
  * listed instance's engine for its figures: an instance leaves the list
- * under it before ea_obs_inst_del() returns. Taken inside the device's
- * registry lock, outside the engine's instance locks.
+ * under it before ea_obs_inst_del() returns. Taken outside the engine's
+ * instance locks; the device holds none of its own around it.
  */
 static DEFINE_MUTEX(ea_obs_lock);
 static LIST_HEAD(ea_obs_instances);
@@ -887,15 +801,15 @@ static int ea_global_stats_show(struct seq_file *m, void *v)
 	seq_printf(m, "used_bytes %llu\n", used);
 	seq_printf(m, "live_allocs %llu\n", live);
 	seq_printf(m, "live_requested %llu\n", requested);
-	seq_printf(m, "allocs %lld\n", atomic64_read(&ea_event_count[EA_EV_ALLOC]) +
-		   atomic64_read(&ea_event_count[EA_EV_REALLOC]) -
-		   atomic64_read(&ea_event_count[EA_EV_UNDO]));
-	seq_printf(m, "frees %lld\n", atomic64_read(&ea_event_count[EA_EV_FREE]) +
-		   atomic64_read(&ea_event_count[EA_EV_REALLOC]));
-	seq_printf(m, "reallocs %lld\n", atomic64_read(&ea_event_count[EA_EV_REALLOC]));
-	seq_printf(m, "errors %lld\n", atomic64_read(&ea_event_count[EA_EV_ERROR]));
-	seq_printf(m, "corruptions %lld\n", atomic64_read(&ea_event_count[EA_EV_CORRUPT]));
-	seq_printf(m, "leaks %lld\n", atomic64_read(&ea_event_count[EA_EV_LEAK]));
+	seq_printf(m, "allocs %lld\n", ea_event_total(EA_EV_ALLOC) +
+		   ea_event_total(EA_EV_REALLOC) -
+		   ea_event_total(EA_EV_UNDO));
+	seq_printf(m, "frees %lld\n", ea_event_total(EA_EV_FREE) +
+		   ea_event_total(EA_EV_REALLOC));
+	seq_printf(m, "reallocs %lld\n", ea_event_total(EA_EV_REALLOC));
+	seq_printf(m, "errors %lld\n", ea_event_total(EA_EV_ERROR));
+	seq_printf(m, "corruptions %lld\n", ea_event_total(EA_EV_CORRUPT));
+	seq_printf(m, "leaks %lld\n", ea_event_total(EA_EV_LEAK));
 	seq_printf(m, "log_size %u\n", size);
 	seq_printf(m, "log_held %u\n", held);
 	seq_printf(m, "log_lost %llu\n", lost);
@@ -903,22 +817,11 @@ static int ea_global_stats_show(struct seq_file *m, void *v)
 	seq_printf(m, "verbosity %u\n", READ_ONCE(ea_verbosity));
 	for (type = 0; type < EA_NR_EVENTS; type++)
 		seq_printf(m, "event_%s %lld\n", ea_event_name(type),
-			   atomic64_read(&ea_event_count[type]));
+			   ea_event_total(type));
 	return 0;
 }
 
-static int ea_global_stats_open(struct inode *inode, struct file *file)
-{
-	return single_open(file, ea_global_stats_show, NULL);
-}
-
-static const struct file_operations ea_global_stats_fops = {
-	.owner = THIS_MODULE,
-	.open = ea_global_stats_open,
-	.read = seq_read,
-	.llseek = seq_lseek,
-	.release = single_release,
-};
+DEFINE_SHOW_ATTRIBUTE(ea_global_stats);
 
 /* ---- debugfs: per-instance files ---------------------------------------- */
 
@@ -928,16 +831,25 @@ static const struct file_operations ea_global_stats_fops = {
  * ea_obs_inst_del() does before the engine instance goes away.
  */
 
+/* An instance's figures, in memory of their own (kfree() them); NULL: -ENOMEM. */
+static struct ea_stats *ea_obs_stats(struct ea_obs_inst *oi)
+{
+	struct ea_stats *st = kmalloc(sizeof(*st), GFP_KERNEL);
+
+	if (st)
+		ea_get_stats(oi->ea, st);
+	return st;
+}
+
+/* instances/NAME/stats */
 static int ea_inst_stats_show(struct seq_file *m, void *v)
 {
 	struct ea_obs_inst *oi = m->private;
-	struct ea_stats *st;
+	struct ea_stats *st = ea_obs_stats(oi);
 	unsigned int k;
 
-	st = kmalloc(sizeof(*st), GFP_KERNEL);
 	if (!st)
 		return -ENOMEM;
-	ea_get_stats(oi->ea, st);
 
 	seq_puts(m, "# key value\n");
 	seq_printf(m, "name %s\n", oi->name);
@@ -960,16 +872,15 @@ static char ea_class_letter(unsigned int cls)
 	return 'a' + cls;
 }
 
+/* instances/NAME/classes */
 static int ea_classes_show(struct seq_file *m, void *v)
 {
 	struct ea_obs_inst *oi = m->private;
-	struct ea_stats *st;
+	struct ea_stats *st = ea_obs_stats(oi);
 	unsigned int k;
 
-	st = kmalloc(sizeof(*st), GFP_KERNEL);
 	if (!st)
 		return -ENOMEM;
-	ea_get_stats(oi->ea, st);
 	seq_puts(m, "#  class map  slabs slots_used slots_total   allocs    frees failures    waste\n");
 	for (k = 0; k < EA_NR_CLASSES; k++) {
 		const struct ea_class_stats *c = &st->cls[k];
@@ -1153,16 +1064,16 @@ out:
 	return ret;
 }
 
+/* "# bitset NAME: BITS bits", then the set bits as a list: 5-6,9,63. */
 static int ea_bitset_show(struct seq_file *m, void *v)
 {
 	struct ea_obs_inst *oi = m->private;
-	u32 bits, from = 0, first, last;
-	struct ea_stats *st;
+	struct ea_stats *st = ea_obs_stats(oi);
+	u32 bits, from = 0, bit;
+	unsigned long *map;
 
-	st = kmalloc(sizeof(*st), GFP_KERNEL);
 	if (!st)
 		return -ENOMEM;
-	ea_get_stats(oi->ea, st);
 	bits = st->bitset_bits;
 	kfree(st);
 
@@ -1170,42 +1081,25 @@ static int ea_bitset_show(struct seq_file *m, void *v)
 		seq_printf(m, "# bitset %s: none\n", oi->name);
 		return 0;
 	}
-	seq_printf(m, "# bitset %s: %u bits\n", oi->name, bits);
+	map = bitmap_zalloc(bits, GFP_KERNEL);
+	if (!map)
+		return -ENOMEM;
 	/* In range, these calls are answers, not refused requests: no events. */
-	while (from < bits && !ea_bit_find(oi->ea, from, &first)) {
-		last = first;
-		while (last + 1 < bits && ea_bit_get(oi->ea, last + 1) == 1)
-			last++;
-		if (last == first)
-			seq_printf(m, "%u\n", first);
-		else
-			seq_printf(m, "%u-%u\n", first, last);
-		if (seq_has_overflowed(m))
-			break;
-		from = last + 1;
+	while (from < bits && !ea_bit_find(oi->ea, from, &bit)) {
+		__set_bit(bit, map);
+		from = bit + 1;
 		cond_resched();
 	}
+	seq_printf(m, "# bitset %s: %u bits\n%*pbl\n", oi->name, bits, bits, map);
+	bitmap_free(map);
 	return 0;
 }
 
-#define EA_INST_FILE(name)						\
-static int ea_##name##_open(struct inode *inode, struct file *file)	\
-{									\
-	return single_open(file, ea_##name##_show, inode->i_private);	\
-}									\
-static const struct file_operations ea_##name##_fops = {		\
-	.owner = THIS_MODULE,						\
-	.open = ea_##name##_open,					\
-	.read = seq_read,						\
-	.llseek = seq_lseek,						\
-	.release = single_release,					\
-}
-
-EA_INST_FILE(inst_stats);
-EA_INST_FILE(classes);
-EA_INST_FILE(allocations);
-EA_INST_FILE(map);
-EA_INST_FILE(bitset);
+DEFINE_SHOW_ATTRIBUTE(ea_inst_stats);
+DEFINE_SHOW_ATTRIBUTE(ea_classes);
+DEFINE_SHOW_ATTRIBUTE(ea_allocations);
+DEFINE_SHOW_ATTRIBUTE(ea_map);
+DEFINE_SHOW_ATTRIBUTE(ea_bitset);
 
 /* ---- The hooks ------------------------------------------------------------ */
 
@@ -1216,7 +1110,7 @@ EA_INST_FILE(bitset);
  * Logs its creation and makes its debugfs directory. A failure here costs
  * the instance its directory, nothing else.
  *
- * Context: Process context, under the device's registry lock; may sleep.
+ * Context: Process context, holding no lock of the device's; may sleep.
  */
 void ea_obs_inst_add(struct ea_obs_inst *oi)
 {
@@ -1249,7 +1143,7 @@ void ea_obs_inst_add(struct ea_obs_inst *oi)
  * waiting for reads in progress there: once this returns, nothing here
  * touches @oi->ea. Its leak reports may still follow, as events.
  *
- * Context: Process context, under the device's registry lock; may sleep.
+ * Context: Process context, holding no lock of the device's; may sleep.
  */
 void ea_obs_inst_del(struct ea_obs_inst *oi)
 {

@@ -11,9 +11,9 @@
  *  - ea_obs_inst_add() runs once an instance is fully made and listed,
  *    ea_obs_inst_del() when it is being destroyed, before the engine
  *    instance is: after del returns, nothing may touch oi->ea (debugfs
- *    readers included). Both run under the device's registry mutex, in
- *    process context; they may sleep but must not call back into the
- *    device.
+ *    readers included). Both run in process context holding no lock of
+ *    the device's (debugfs work waits for readers, who may fault under
+ *    mmap_lock); they may sleep but must not call back into the device.
  *  - ea_obs_event() runs for every engine event, from the engine's notify
  *    callback: under the instance's engine lock, in the context of the
  *    task that made the call (current is the caller; pid and comm are

@@ -83,56 +83,44 @@ TRACE_DEFINE_ENUM(EA_ERR_FREED_ID);
  * edualloc_alloc: a successful allocation, or the new half of a realloc
  * (old_id is then the ID it replaced, else 0). cls is the class index
  * (0: 8 B ... 15: 256 KiB, 16: large); reserved the bytes it takes.
+ * edualloc_free: a successful free, or an allocation taken back because
+ * its result could not be written to userspace (the log says "undo");
+ * the same fields (old_id 0), printed without old_id.
  */
-TRACE_EVENT(edualloc_alloc,
-	    TP_PROTO(const struct ea_obs_inst *oi, const struct ea_event *ev),
-	    TP_ARGS(oi, ev),
-	    TP_STRUCT__entry(__field(u32, inst_id)
-			     __array(char, inst, EDUALLOC_NAME_MAX)
-			     __field(int, id)
-			     __field(int, old_id)
-			     __field(u32, cls)
-			     __field(u64, size)
-			     __field(u64, reserved)
-			     __field(u64, offset)),
-	    TP_fast_assign(__entry->inst_id = oi->id;
-			   strscpy_pad(__entry->inst, oi->name, EDUALLOC_NAME_MAX);
-			   __entry->id = ev->id;
-			   __entry->old_id = ev->type == EA_EV_REALLOC ? (int)ev->aux : 0;
-			   __entry->cls = ev->cls;
-			   __entry->size = ev->size;
-			   __entry->reserved = ea_trace_reserved(ev);
-			   __entry->offset = ev->offset;),
-	    TP_printk("inst=%s id=%d size=%llu cls=%u reserved=%llu offset=0x%llx old_id=%d",
-		      __entry->inst, __entry->id, __entry->size, __entry->cls,
-		      __entry->reserved, __entry->offset, __entry->old_id)
+DECLARE_EVENT_CLASS(edualloc_block,
+		    TP_PROTO(const struct ea_obs_inst *oi, const struct ea_event *ev),
+		    TP_ARGS(oi, ev),
+		    TP_STRUCT__entry(__field(u32, inst_id)
+				     __array(char, inst, EDUALLOC_NAME_MAX)
+				     __field(int, id)
+				     __field(int, old_id)
+				     __field(u32, cls)
+				     __field(u64, size)
+				     __field(u64, reserved)
+				     __field(u64, offset)),
+		    TP_fast_assign(__entry->inst_id = oi->id;
+				   strscpy_pad(__entry->inst, oi->name, EDUALLOC_NAME_MAX);
+				   __entry->id = ev->id;
+				   __entry->old_id = ev->type == EA_EV_REALLOC ? (int)ev->aux : 0;
+				   __entry->cls = ev->cls;
+				   __entry->size = ev->size;
+				   __entry->reserved = ea_trace_reserved(ev);
+				   __entry->offset = ev->offset;),
+		    TP_printk("inst=%s id=%d size=%llu cls=%u reserved=%llu offset=0x%llx old_id=%d",
+			      __entry->inst, __entry->id, __entry->size, __entry->cls,
+			      __entry->reserved, __entry->offset, __entry->old_id)
 );
 
-/*
- * edualloc_free: a successful free, or an allocation taken back because
- * its result could not be written to userspace (the log says "undo").
- */
-TRACE_EVENT(edualloc_free,
-	    TP_PROTO(const struct ea_obs_inst *oi, const struct ea_event *ev),
-	    TP_ARGS(oi, ev),
-	    TP_STRUCT__entry(__field(u32, inst_id)
-			     __array(char, inst, EDUALLOC_NAME_MAX)
-			     __field(int, id)
-			     __field(u32, cls)
-			     __field(u64, size)
-			     __field(u64, reserved)
-			     __field(u64, offset)),
-	    TP_fast_assign(__entry->inst_id = oi->id;
-			   strscpy_pad(__entry->inst, oi->name, EDUALLOC_NAME_MAX);
-			   __entry->id = ev->id;
-			   __entry->cls = ev->cls;
-			   __entry->size = ev->size;
-			   __entry->reserved = ea_trace_reserved(ev);
-			   __entry->offset = ev->offset;),
-	    TP_printk("inst=%s id=%d size=%llu cls=%u reserved=%llu offset=0x%llx",
-		      __entry->inst, __entry->id, __entry->size, __entry->cls,
-		      __entry->reserved, __entry->offset)
-);
+DEFINE_EVENT(edualloc_block, edualloc_alloc,
+	     TP_PROTO(const struct ea_obs_inst *oi, const struct ea_event *ev),
+	     TP_ARGS(oi, ev));
+
+DEFINE_EVENT_PRINT(edualloc_block, edualloc_free,
+		   TP_PROTO(const struct ea_obs_inst *oi, const struct ea_event *ev),
+		   TP_ARGS(oi, ev),
+		   TP_printk("inst=%s id=%d size=%llu cls=%u reserved=%llu offset=0x%llx",
+			     __entry->inst, __entry->id, __entry->size, __entry->cls,
+			     __entry->reserved, __entry->offset));
 
 /* The names of ops and error kinds: the uapi header's lists. */
 #define EA_TRACE_OP(NAME, name)			{ EA_OP_##NAME, #name },

@@ -170,6 +170,11 @@ static void test_free_lookup(void)
 	lk.flags = EDUALLOC_LOOKUP_BY_ID | 4;
 	lk.id = a.id;
 	EXPECT(EINVAL, xioctl(fd, EDUALLOC_IOC_LOOKUP, &lk), "LOOKUP with an unknown flag");
+	lk.flags = EDUALLOC_LOOKUP_BY_ID;
+	lk.offset = b.offset;
+	EXPECT(EINVAL, xioctl(fd, EDUALLOC_IOC_LOOKUP, &lk), "LOOKUP BY_ID with an offset (unused: must be 0)");
+	lk.flags = EDUALLOC_LOOKUP_BY_OFFSET;
+	EXPECT(EINVAL, xioctl(fd, EDUALLOC_IOC_LOOKUP, &lk), "LOOKUP BY_OFFSET with an ID (unused: must be 0)");
 
 	/* FREE: the errors first, on live allocations (nothing may change). */
 	st(&s0);
@@ -178,6 +183,13 @@ static void test_free_lookup(void)
 	EXPECT(EINVAL, xioctl(fd, EDUALLOC_IOC_FREE, &f), "FREE without a flag");
 	f.flags = EDUALLOC_FREE_BY_ID | 4;
 	EXPECT(EINVAL, xioctl(fd, EDUALLOC_IOC_FREE, &f), "FREE with an unknown flag");
+	f.flags = EDUALLOC_FREE_BY_OFFSET;
+	f.offset = a.offset;
+	EXPECT(EINVAL, xioctl(fd, EDUALLOC_IOC_FREE, &f), "FREE BY_OFFSET with an ID beside it (unused: must be 0)");
+	f.flags = EDUALLOC_FREE_BY_ID;
+	f.offset = b.offset;
+	EXPECT(EINVAL, xioctl(fd, EDUALLOC_IOC_FREE, &f), "FREE BY_ID with an offset beside it (unused: must be 0)");
+	f.id = 0;
 	f.flags = EDUALLOC_FREE_BY_OFFSET;
 	f.offset = a.offset + 1;
 	EXPECT(EINVAL, xioctl(fd, EDUALLOC_IOC_FREE, &f), "FREE by an offset inside an allocation");
@@ -210,6 +222,7 @@ static void test_free_lookup(void)
 	EXPECT(0, do_free_id(fd, a.id), "FREE by ID");
 	EXPECT(EALREADY, do_free_id(fd, a.id), "FREE the same ID again (double free)");
 	EXPECT(EALREADY, do_lookup_id(fd, a.id, NULL), "LOOKUP a freed ID");
+	f.id = 0;
 	f.flags = EDUALLOC_FREE_BY_OFFSET;
 	f.offset = a.offset;
 	EXPECT(EALREADY, xioctl(fd, EDUALLOC_IOC_FREE, &f), "FREE by the offset of a freed allocation");

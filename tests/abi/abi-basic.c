@@ -55,7 +55,7 @@ static const struct {
 	const char *name;
 	size_t size, want;
 } sizes[] = {
-	{ "edualloc_version", sizeof(struct edualloc_version), 88 },
+	{ "edualloc_version", sizeof(struct edualloc_version), 112 },
 	{ "edualloc_inst_info", sizeof(struct edualloc_inst_info), 96 },
 	{ "edualloc_create", sizeof(struct edualloc_create), 152 },
 	{ "edualloc_attach", sizeof(struct edualloc_attach), 136 },
@@ -135,6 +135,22 @@ int main(void)
 	check(v.total_bytes >= shared_cap && v.total_bytes <= v.max_total_bytes,
 	      "VERSION total_bytes %llu >= shared capacity %llu",
 	      (unsigned long long)v.total_bytes, shared_cap);
+	check(v.max_user_bytes == param("max_user_bytes") &&
+	      v.max_user_instances == param("max_user_instances"),
+	      "VERSION max_user_bytes %llu, max_user_instances %u = parameters",
+	      (unsigned long long)v.max_user_bytes, v.max_user_instances);
+	check(v.user_instances <= v.nr_instances && v.user_bytes <= v.max_total_bytes * 4,
+	      "VERSION user_instances %u, user_bytes %llu (root's)", v.user_instances,
+	      (unsigned long long)v.user_bytes);
+	{
+		unsigned char old[EDUALLOC_VERSION_SIZE_V1 + 8];
+
+		memset(old, 0xa5, sizeof(old));
+		EXPECT(0, xioctl(fd, EDUALLOC_IOC_VERSION_V1, old),
+		       "VERSION_V1 (the first, 88-byte VERSION) is still answered");
+		check(!memcmp(old, &v, 32) && old[EDUALLOC_VERSION_SIZE_V1] == 0xa5,
+		      "  its 88 bytes, the same values, nothing written past them");
+	}
 	check(param("dev_mode") == 0660 || param("dev_mode") != ~0ULL,
 	      "dev_mode parameter readable (%#llo)", param("dev_mode"));
 

@@ -222,8 +222,9 @@ static void test_named(int fd)
 	EXPECT(0, destroy(fd3, "abi-n1"), "DESTROY \"abi-n1\" from a third file");
 	check(!find(fd3, "abi-n1", NULL), "  LIST no longer shows it");
 	do_version(fd, &v1);
-	check(v1.nr_instances == v0.nr_instances && v1.total_bytes == v0.total_bytes,
-	      "  its bytes are given back");
+	check(v1.nr_instances == v0.nr_instances + 1 && v1.total_bytes == v0.total_bytes + 102400,
+	      "  its bytes stay charged while a mapping of it lives (%u instances, %llu bytes)",
+	      v1.nr_instances, (unsigned long long)v1.total_bytes);
 	EXPECT(EIDRM, do_alloc(fd2, 8, NULL), "ALLOC on a destroyed instance");
 	EXPECT(EIDRM, do_free_id(fd2, a.id), "FREE on a destroyed instance");
 	EXPECT(EIDRM, do_lookup_id(fd2, a.id, NULL), "LOOKUP on a destroyed instance");
@@ -259,6 +260,8 @@ static void test_named(int fd)
 		munmap(p, 4096);
 	}
 	EXPECT(0, do_version(fd2, &v1), "VERSION still works");
+	check(v1.nr_instances == v0.nr_instances && v1.total_bytes == v0.total_bytes,
+	      "  after munmap its bytes are given back");
 	EXPECT(ENOENT, destroy(fd3, "abi-n1"), "DESTROY it again");
 	EXPECT(ENOENT, attach(fd3, "abi-n1", 0, NULL), "ATTACH it again");
 	EXPECT(0, attach(fd2, "shared", 0, &i2), "the orphaned file ATTACHes \"shared\"");

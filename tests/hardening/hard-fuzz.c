@@ -1116,11 +1116,11 @@ static void op_alloc(struct model *m, struct mfile *f)
 	r = dev_ioctl(f->fd, C_ALLOC, EDUALLOC_IOC_ALLOC, bad_ptr(c, mu.ptr, &a, sizeof(a)));
 	snprintf(what, sizeof(what), "ALLOC %llu ptr %s", (unsigned long long)a.size,
 		 ptr_names[mu.ptr]);
-	if (mu.ptr != P_RO)
-		count_refusal(x, r, mu.ptr, mu.field ? E(EINVAL) : 0, 0,
-			      E(EINVAL) | E(E2BIG) | E(ENOSPC) | E(ENOMEM));
+	/* No probe: a read-only argument meets the engine's refusal first. */
+	count_refusal(x, r, mu.ptr, mu.field ? E(EINVAL) : 0, 0,
+		      E(EINVAL) | E(E2BIG) | E(ENOSPC) | E(ENOMEM));
 	if (!check_result(m, what, r, expect_ptr(C_ALLOC, mu.ptr, mu.field ? E(EINVAL) : 0, post,
-						 true)) || r)
+						 false)) || r)
 		return;
 	if (!check_new(x, &a.info, a.size, "ALLOC"))
 		return;
@@ -1158,10 +1158,17 @@ static void op_free(struct model *m, struct mfile *f)
 		l = find_live(x, a.id);
 		a.offset = l && below(&c->r, 4) ? l->off : (below(&c->r, 2) ? 0 : a.offset);
 	}
+	/* The field whose flag is clear must be zero: mostly it is. */
+	if (a.flags == EDUALLOC_FREE_BY_ID && !chance(&c->r, 10))
+		a.offset = 0;
+	if (a.flags == EDUALLOC_FREE_BY_OFFSET && !chance(&c->r, 10))
+		a.id = 0;
 	mutate(c, &a, sizeof(a), offsetof(struct edualloc_free, flags), 3, -1, &mu);
 
 	l = find_live(x, a.id);
-	if (mu.field || !a.flags || a.flags & ~3U) {
+	if (mu.field || !a.flags || a.flags & ~3U ||
+	    (!(a.flags & EDUALLOC_FREE_BY_ID) && a.id) ||
+	    (!(a.flags & EDUALLOC_FREE_BY_OFFSET) && a.offset)) {
 		pre = E(EINVAL);
 		post = 0;
 	} else if (a.flags & EDUALLOC_FREE_BY_ID && !a.id) {
@@ -1232,8 +1239,14 @@ static void op_lookup(struct model *m, struct mfile *f)
 
 		a.offset = l->off + below(&c->r, l->size + 1);	/* inside, or just past */
 	}
+	/* The field of the other way must be zero: mostly it is. */
+	if (a.flags == EDUALLOC_LOOKUP_BY_ID && !chance(&c->r, 10))
+		a.offset = 0;
+	if (a.flags == EDUALLOC_LOOKUP_BY_OFFSET && !chance(&c->r, 10))
+		a.id = 0;
 	mutate(c, &a, sizeof(a), offsetof(struct edualloc_lookup, flags), 3, -1, &mu);
-	if (a.flags != EDUALLOC_LOOKUP_BY_ID && a.flags != EDUALLOC_LOOKUP_BY_OFFSET) {
+	if ((a.flags != EDUALLOC_LOOKUP_BY_ID || a.offset) &&
+	    (a.flags != EDUALLOC_LOOKUP_BY_OFFSET || a.id)) {
 		pre = E(EINVAL);
 		post = 0;
 	} else if (!x->alive) {
@@ -1401,11 +1414,10 @@ static void op_realloc(struct model *m, struct mfile *f)
 	r = dev_ioctl(f->fd, C_REALLOC, EDUALLOC_IOC_REALLOC, bad_ptr(c, mu.ptr, &a, sizeof(a)));
 	snprintf(what, sizeof(what), "REALLOC id %d size %llu ptr %s", a.id,
 		 (unsigned long long)a.size, ptr_names[mu.ptr]);
-	if (mu.ptr != P_RO)
-		count_refusal(x, r, mu.ptr, mu.field ? E(EINVAL) : 0, E(ENOENT) | E(EALREADY),
-			      E(EINVAL) | E(E2BIG) | E(ENOSPC) | E(ENOMEM));
+	count_refusal(x, r, mu.ptr, mu.field ? E(EINVAL) : 0, E(ENOENT) | E(EALREADY),
+		      E(EINVAL) | E(E2BIG) | E(ENOSPC) | E(ENOMEM));
 	if (!check_result(m, what, r, expect_ptr(C_REALLOC, mu.ptr, mu.field ? E(EINVAL) : 0,
-						 post, true)) || r)
+						 post, false)) || r)
 		return;
 	if (!check_new(x, &a.info, a.size, "REALLOC"))
 		return;

@@ -61,6 +61,10 @@ static void print_info_json(const struct info_result *r)
 	json_u64(&j, "total_bytes", v->total_bytes);
 	json_u64(&j, "max_instances", v->max_instances);
 	json_u64(&j, "nr_instances", v->nr_instances);
+	json_u64(&j, "max_user_instances", v->max_user_instances);
+	json_u64(&j, "user_instances", v->user_instances);
+	json_u64(&j, "max_user_bytes", v->max_user_bytes);
+	json_u64(&j, "user_bytes", v->user_bytes);
 	json_u64(&j, "def_bitset_bits", v->def_bitset_bits);
 	json_u64(&j, "max_bitset_bits", v->max_bitset_bits);
 	json_bool(&j, "debugfs", r->debugfs);
@@ -88,6 +92,9 @@ static void print_info_text(const struct info_result *r)
 	printf("  arena bytes     %s in all, of at most %s (at most %s per instance, at least %s)\n",
 	       human_size(v->total_bytes, a, sizeof(a)), human_size(v->max_total_bytes, b, sizeof(b)),
 	       human_size(v->max_capacity, d, sizeof(d)), human_size(v->min_capacity, e, sizeof(e)));
+	printf("  your uid        %u of at most %u instances, %s of at most %s (bookkeeping included)\n",
+	       v->user_instances, v->max_user_instances, human_size(v->user_bytes, a, sizeof(a)),
+	       human_size(v->max_user_bytes, b, sizeof(b)));
 	printf("  bitset          %u bits by default, at most %u\n", v->def_bitset_bits,
 	       v->max_bitset_bits);
 	printf("  debugfs         %s%s\n", DEBUGFS_DIR,

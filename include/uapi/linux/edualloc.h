@@ -30,11 +30,13 @@
  * allocation ioctl works on that instance. There are three kinds:
  *
  *  - the shared instance, named "shared", made when the module is loaded:
- *    every open file starts attached to it (the class heap). Anyone may
- *    use it; nobody can destroy it.
+ *    every open file starts attached to it (the class heap). It is one
+ *    heap for the whole group: anyone may allocate, read, write and free
+ *    any block in it; only CAP_SYS_ADMIN may RESET it or change its
+ *    settings (CONFIG); nobody can destroy it.
  *  - named instances (CREATE with a name): live until DESTROY or module
- *    unload, owned by the creator's uid. Only the owner or root
- *    (CAP_SYS_ADMIN) may ATTACH to or DESTROY them.
+ *    unload, owned by the creator's uid. Only the owner or CAP_SYS_ADMIN
+ *    may ATTACH to, RESET, configure or DESTROY them.
  *  - private instances (CREATE with an empty name): belong to the open
  *    file that made them, and are destroyed when that file is closed
  *    (the last close, after fork or dup; a mapping holds the file open
@@ -73,7 +75,14 @@
  * Bytes written through a mapping are the bytes READ returns, and the
  * reverse. Freeing, resetting or destroying never pulls pages from under
  * a mapping: they stay valid until munmap (the kernel then reuses the
- * arena bytes for new allocations, as any allocator would).
+ * arena bytes for new allocations, as any allocator would). A page
+ * dropped with MADV_DONTNEED is mapped again on the next access from what
+ * its offset names then (EDUALLOC_FEAT_REFAULT): the arena's page while
+ * the instance lives, a large allocation's while it is live; SIGBUS after
+ * DESTROY, or after FREE of that large allocation.
+ * A 32-bit process passes mmap offsets in pages, in 32 bits: its ALLOC or
+ * REALLOC of a large allocation whose pages would lie past 2^44 bytes (IDs
+ * from 15360 on) fails with -EOVERFLOW and changes nothing.
  *
  * The debug checks (on by default) fill the bytes between the requested
  * size and the class size with EDUALLOC_RED_ZONE and freed slots with
@@ -101,12 +110,26 @@
  * and every command that works on the attached instance (ALLOC and after)
  * with:
  *	-EIDRM	the instance this file is attached to has been destroyed.
- * Errors returned by ioctl() are in errno, as usual.
+ *	-EBADF	a command that changes something (CREATE, DESTROY, ALLOC,
+ *		FREE, WRITE, REALLOC, RESET, BIT SET/CLEAR/CLEAR_ALL, CONFIG
+ *		with a SET flag) on a file not opened for writing.
+ * Errors returned by ioctl() are in errno, as usual. Input fields that
+ * the call does not use (FREE's id or offset whose flag is clear,
+ * LOOKUP's other way) must be zero too (EDUALLOC_FEAT_STRICT).
  *
  * The module's limits (module parameters, readable in VERSION) fail with
  * -EDQUOT: capacity above max_capacity, the instances' capacities adding
- * up to more than max_total_bytes, or more than max_instances instances.
- * Nothing is made in that case.
+ * up to more than max_total_bytes, or more than max_instances instances;
+ * per uid (EDUALLOC_FEAT_USERS), more than max_user_instances instances
+ * or more than max_user_bytes bytes charged: capacities, bookkeeping
+ * (2048 bytes per instance, 48 per arena page, 32 per live allocation,
+ * charged 256 allocations at a time: ALLOC can fail with -EDQUOT) and the
+ * length of each mapping of a large allocation. An instance stays charged
+ * until it is destroyed and its last mapping is gone. CAP_SYS_RESOURCE is
+ * spared the per-uid limits. Nothing is made in that case.
+ *
+ * PIDs (creator_pid, owner_pid, the P of "pid<P>.<N>") are those of the
+ * caller's PID namespace, 0 for a process it cannot see.
  */
 #ifndef _UAPI_LINUX_EDUALLOC_H
 #define _UAPI_LINUX_EDUALLOC_H
@@ -134,8 +157,11 @@
 #define EDUALLOC_FEAT_ALLOCS	(1ULL << 10)	/* ALLOCS */
 #define EDUALLOC_FEAT_BATCH	(1ULL << 11)	/* BATCH */
 #define EDUALLOC_FEAT_REALLOC_IN_PLACE (1ULL << 12) /* CREATE_REALLOC_IN_PLACE */
+#define EDUALLOC_FEAT_STRICT	(1ULL << 13)	/* unused input fields must be zero */
+#define EDUALLOC_FEAT_USERS	(1ULL << 14)	/* per-uid limits, write and admin rules */
+#define EDUALLOC_FEAT_REFAULT	(1ULL << 15)	/* MADV_DONTNEED'd pages fault back in */
 #define EDUALLOC_FEATURES_V1	0x1ffULL	/* the first module's set */
-#define EDUALLOC_FEATURES	0x1fffULL	/* everything this header describes */
+#define EDUALLOC_FEATURES	0xffffULL	/* everything this header describes */
 
 /* Sizes and shapes of the allocator (they match the module's engine). */
 #define EDUALLOC_NAME_MAX	32	/* bytes, with the NUL: names are 1..31 chars */
@@ -291,7 +317,15 @@ struct edualloc_version {
 	__u32 nr_instances;	/* out: that number now */
 	__u32 def_bitset_bits;	/* out: EDUALLOC_DEF_BITSET_BITS, a sensible size */
 	__u32 max_bitset_bits;	/* out: EDUALLOC_MAX_BITSET_BITS */
+	/* EDUALLOC_FEAT_USERS (not written through EDUALLOC_IOC_VERSION_V1): */
+	__u64 max_user_bytes;	/* out: limit per uid: capacities, bookkeeping, pinned mappings */
+	__u64 user_bytes;	/* out: that sum now, for the caller's euid */
+	__u32 max_user_instances; /* out: limit per uid: instances it owns */
+	__u32 user_instances;	/* out: that number now, for the caller's euid */
 };
+
+/* The first VERSION, 88 bytes: still answered, with the first 88 bytes. */
+#define EDUALLOC_VERSION_SIZE_V1	88
 
 /* An instance, as CREATE, ATTACH and LIST report it. */
 struct edualloc_inst_info {
@@ -427,6 +461,8 @@ struct edualloc_alloc_info {
  *	-E2BIG	size larger than the instance's capacity (or than 1 GiB).
  *	-ENOMEM	not enough free space left (or kernel memory).
  *	-ENOSPC	the instance has used up its IDs (RESET it).
+ *	-EDQUOT	the owner's max_user_bytes, for the bookkeeping.
+ *	-EOVERFLOW a 32-bit caller, and a large allocation it could not map.
  */
 struct edualloc_alloc {
 	__u64 size;				/* in */
@@ -441,8 +477,9 @@ struct edualloc_alloc {
  * checks on, a damaged red zone is reported and counted, and the free
  * still happens.
  * Errors:
- *	-EINVAL	neither or unknown flags; BY_OFFSET alone and 'offset' is not
- *		the start of an allocation.
+ *	-EINVAL	neither or unknown flags; the field whose flag is clear is not
+ *		0; BY_OFFSET alone and 'offset' is not the start of an
+ *		allocation.
  *	-ENOENT	BY_ID and 'id' was never issued (or is <= 0).
  *	-EALREADY already freed: BY_ID, or BY_OFFSET where a freed
  *		allocation started.
@@ -463,7 +500,8 @@ struct edualloc_free {
  * whose requested bytes hold it (the slack past the requested size
  * belongs to none). Exactly one of the two flags.
  * Errors:
- *	-EINVAL	not exactly one flag; unknown flags.
+ *	-EINVAL	not exactly one flag; unknown flags; the other way's field
+ *		(offset beside BY_ID, id beside BY_OFFSET) not 0.
  *	-ENOENT	BY_ID: never issued; BY_OFFSET: no live allocation there.
  *	-EALREADY BY_ID: that allocation was freed.
  */
@@ -489,7 +527,8 @@ struct edualloc_lookup {
  *	-ENOENT	'id' was never issued.
  *	-EALREADY that allocation was freed.
  *	-EFAULT	buf cannot be read (WRITE) or written (READ).
- *	-ENOMEM	kernel memory for the bounce buffer.
+ *	-ENOMEM	kernel memory for the bounce buffer (at most 64 KiB: longer
+ *		calls go a chunk at a time).
  */
 struct edualloc_rw {
 	__s32 id;		/* in */
@@ -634,9 +673,11 @@ struct edualloc_stats {
 /*
  * EDUALLOC_IOC_RESET: make the attached instance as new: every
  * allocation dropped (no leak report), statistics zeroed, bitset cleared,
- * IDs from the first again. The debug setting is kept.
+ * IDs from the first again. The debug setting is kept. Needs the owner
+ * or CAP_SYS_ADMIN ("shared": CAP_SYS_ADMIN).
  * Errors:
  *	-EINVAL	non-zero flags or __pad.
+ *	-EPERM	not allowed.
  */
 struct edualloc_reset {
 	__u32 flags;		/* in: must be 0 */
@@ -645,8 +686,8 @@ struct edualloc_reset {
 
 /*
  * EDUALLOC_IOC_CONFIG: read, and with the SET flags change, the attached
- * instance's settings. Changing needs its owner or CAP_SYS_ADMIN (the
- * shared instance is root's).
+ * instance's settings. Changing debug needs its owner or CAP_SYS_ADMIN
+ * ("shared": CAP_SYS_ADMIN); fail_nth always needs CAP_SYS_ADMIN.
  *  debug	in: 0 or 1 with SET_DEBUG, else 0; out: the current value.
  *		Turning the checks on lays the patterns afresh.
  *  fail_nth	in, with SET_FAIL_NTH: make the nth request for kernel
@@ -655,7 +696,7 @@ struct edualloc_reset {
  * Errors:
  *	-EINVAL	unknown flags; debug not 0/1; debug or fail_nth non-zero
  *		without their flag; non-zero __pad.
- *	-EPERM	a SET flag, by another uid without CAP_SYS_ADMIN.
+ *	-EPERM	a SET flag not allowed (see above).
  */
 #define EDUALLOC_CONFIG_SET_DEBUG	(1U << 0)
 #define EDUALLOC_CONFIG_SET_FAIL_NTH	(1U << 1)
@@ -717,7 +758,8 @@ struct edualloc_pages {
  * EDUALLOC_IOC_ALLOCS: the attached instance's live allocations in ID
  * order, starting at ID 'start_id' (0 or less: the first), at most
  * EDUALLOC_ALLOCS_MAX per call: to see them all, call again from the
- * last ID returned + 1. Unlike LOOKUP it never counts or logs a miss, so
+ * last ID returned + 1 (a cursor: each call costs what it returns). Unlike
+ * LOOKUP it never counts or logs a miss, so
  * tools may use it to look before they act.
  *  buf		an array of 'max' struct edualloc_alloc_info (0 if max is 0).
  *  count	entries written.
@@ -768,6 +810,10 @@ struct edualloc_allocs {
  *		between), the batch's allocations are taken back uncounted,
  *		as ALLOC's are, and its frees stand.
  *	-ENOMEM	kernel memory for the copy of the entries.
+ *	-EDQUOT	the caller's uid cannot be charged the bookkeeping of the
+ *		batch's ALLOC entries (max_user_bytes); nothing is done.
+ *	-EBADF	the file is not open for writing.
+ *	-EIDRM	the attached instance was destroyed.
  */
 #define EDUALLOC_BATCH_MAX	256
 #define EDUALLOC_BATCH_ALLOC	1
@@ -791,6 +837,7 @@ struct edualloc_batch {
 };
 
 #define EDUALLOC_IOC_VERSION	_IOR(EDUALLOC_IOC_MAGIC, 0x00, struct edualloc_version)
+#define EDUALLOC_IOC_VERSION_V1	_IOC(_IOC_READ, EDUALLOC_IOC_MAGIC, 0x00, EDUALLOC_VERSION_SIZE_V1)
 #define EDUALLOC_IOC_CREATE	_IOWR(EDUALLOC_IOC_MAGIC, 0x01, struct edualloc_create)
 #define EDUALLOC_IOC_ATTACH	_IOWR(EDUALLOC_IOC_MAGIC, 0x02, struct edualloc_attach)
 #define EDUALLOC_IOC_DESTROY	_IOW(EDUALLOC_IOC_MAGIC, 0x03, struct edualloc_destroy)
@@ -831,7 +878,7 @@ struct edualloc_batch {
 
 static_assert(EDUALLOC_NR_ERR <= EDUALLOC_ERR_SLOTS, "edualloc ABI");
 
-static_assert(sizeof(struct edualloc_version) == 88, "edualloc ABI");
+static_assert(sizeof(struct edualloc_version) == 112, "edualloc ABI");
 static_assert(offsetof(struct edualloc_version, abi_version) == 0, "edualloc ABI");
 static_assert(offsetof(struct edualloc_version, page_size) == 4, "edualloc ABI");
 static_assert(offsetof(struct edualloc_version, features) == 8, "edualloc ABI");
@@ -848,6 +895,11 @@ static_assert(offsetof(struct edualloc_version, max_instances) == 72, "edualloc 
 static_assert(offsetof(struct edualloc_version, nr_instances) == 76, "edualloc ABI");
 static_assert(offsetof(struct edualloc_version, def_bitset_bits) == 80, "edualloc ABI");
 static_assert(offsetof(struct edualloc_version, max_bitset_bits) == 84, "edualloc ABI");
+static_assert(offsetof(struct edualloc_version, max_user_bytes) == EDUALLOC_VERSION_SIZE_V1,
+	      "edualloc ABI");
+static_assert(offsetof(struct edualloc_version, user_bytes) == 96, "edualloc ABI");
+static_assert(offsetof(struct edualloc_version, max_user_instances) == 104, "edualloc ABI");
+static_assert(offsetof(struct edualloc_version, user_instances) == 108, "edualloc ABI");
 
 static_assert(sizeof(struct edualloc_inst_info) == 96, "edualloc ABI");
 static_assert(offsetof(struct edualloc_inst_info, name) == 0, "edualloc ABI");
