@@ -11,6 +11,7 @@ for p in build-essential bc bison flex libelf-dev libssl-dev cpio kmod xz-utils 
 	 zstd rsync python3 qemu-system-x86 busybox-static sparse dwarves \
 	 linux-source-6.12 clang llvm libclang-rt-14-dev valgrind \
 	 libjemalloc-dev libmimalloc-dev dkms pkg-config gcc-multilib man-db groff-base \
+	 chromium chromium-driver python3-selenium \
 	 "linux-headers-$KV61" "linux-headers-$KV612"; do
 	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q 'ok installed' ||
 		need="$need $p"
