@@ -134,6 +134,10 @@ TRACE_EVENT(edualloc_free,
 		      __entry->reserved, __entry->offset)
 );
 
+/* The names of ops and error kinds: the uapi header's lists. */
+#define EA_TRACE_OP(NAME, name)			{ EA_OP_##NAME, #name },
+#define EA_TRACE_ERR(NAME, name, err, words)	{ EA_ERR_##NAME, #name },
+
 /*
  * edualloc_error: a refused request (err is its errno) or a corruption the
  * debug checks found (err 0: nothing was refused; offset is the first bad
@@ -160,36 +164,10 @@ TRACE_EVENT(edualloc_error,
 			   __entry->offset = ev->offset;),
 	    TP_printk("inst=%s op=%s kind=%s err=%s id=%d size=%llu offset=0x%llx",
 		      __entry->inst,
-		      __print_symbolic(__entry->op,
-				       { EA_OP_NONE, "none" },
-				       { EA_OP_CREATE, "create" },
-				       { EA_OP_ALLOC, "alloc" },
-				       { EA_OP_FREE, "free" },
-				       { EA_OP_REALLOC, "realloc" },
-				       { EA_OP_LOOKUP, "lookup" },
-				       { EA_OP_READ, "read" },
-				       { EA_OP_WRITE, "write" },
-				       { EA_OP_BIT, "bit" },
-				       { EA_OP_RESET, "reset" },
-				       { EA_OP_DESTROY, "destroy" },
-				       { EA_OP_DEBUG, "debug" }),
-		      __print_symbolic(__entry->kind,
-				       { EA_ERR_ZERO_SIZE, "zero_size" },
-				       { EA_ERR_TOO_BIG, "too_big" },
-				       { EA_ERR_NO_SPACE, "no_space" },
-				       { EA_ERR_UNKNOWN_ID, "unknown_id" },
-				       { EA_ERR_DOUBLE_FREE, "double_free" },
-				       { EA_ERR_STALE_ID, "stale_id" },
-				       { EA_ERR_BAD_OFFSET, "bad_offset" },
-				       { EA_ERR_NO_ALLOC, "no_alloc" },
-				       { EA_ERR_BAD_RANGE, "bad_range" },
-				       { EA_ERR_BAD_BIT, "bad_bit" },
-				       { EA_ERR_NO_BITSET, "no_bitset" },
-				       { EA_ERR_NO_IDS, "no_ids" },
-				       { EA_ERR_KMEM, "kmem" },
-				       { EA_ERR_REDZONE, "redzone" },
-				       { EA_ERR_USE_AFTER_FREE, "use_after_free" },
-				       { EA_ERR_FREED_ID, "freed_id" }),
+		      __print_symbolic(__entry->op, EDUALLOC_OPS(EA_TRACE_OP)
+				       { EA_NR_OPS, "?" }),
+		      __print_symbolic(__entry->kind, EDUALLOC_ERRORS(EA_TRACE_ERR)
+				       { EA_NR_ERR, "?" }),
 		      __print_symbolic(__entry->err,
 				       { 0, "0" },
 				       { -EINVAL, "EINVAL" },

@@ -176,6 +176,7 @@ host_run() {	# NAME PRELOAD PROGRAM ARGS...
 }
 host_run engine "" "$out/host/replay-engine"
 host_run glibc "" "$out/host/replay-malloc"
+host_run glibc-calloc "" "$out/host/replay-malloc" --zero
 [ -n "$JE" ] && host_run jemalloc "$JE" "$out/host/replay-malloc"
 [ -n "$MI" ] && host_run mimalloc "$MI" "$out/host/replay-malloc"
 

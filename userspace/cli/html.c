@@ -24,6 +24,10 @@
  * operation (no space) is shown as failed and the replay goes on.
  */
 #include "cli.h"
+#include "dev.h"
+#include "opts.h"
+#include "out.h"
+#include "verbs.h"
 #include "../model/model.h"
 #include "html_assets.h"
 

@@ -16,6 +16,10 @@
  * now on are taken as they come, until Ctrl-C.
  */
 #include "cli.h"
+#include "dev.h"
+#include "opts.h"
+#include "out.h"
+#include "verbs.h"
 
 #include <errno.h>
 #include <inttypes.h>

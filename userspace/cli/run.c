@@ -10,6 +10,11 @@
  * and `edualloc log` show its heap while it runs.
  */
 #include "cli.h"
+#include "dev.h"
+#include "opts.h"
+#include "out.h"
+#include "verbs.h"
+#include "dispatch.h"
 
 #include <errno.h>
 #include <inttypes.h>

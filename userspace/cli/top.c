@@ -13,6 +13,10 @@
  * and tests.
  */
 #include "cli.h"
+#include "dev.h"
+#include "opts.h"
+#include "out.h"
+#include "verbs.h"
 #include "report.h"
 
 #include <errno.h>

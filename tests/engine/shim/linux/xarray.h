@@ -213,4 +213,9 @@ static inline void *shim_xa_find(struct xarray *xa, unsigned long *index)
 	     (entry);							\
 	     (index)++, (entry) = shim_xa_find(xa, &(index)))
 
+#define xa_for_each_start(xa, index, entry, start)			\
+	for ((index) = (start), (entry) = shim_xa_find(xa, &(index));	\
+	     (entry);							\
+	     (index)++, (entry) = shim_xa_find(xa, &(index)))
+
 #endif
