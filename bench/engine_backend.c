@@ -28,6 +28,8 @@ struct engine *engine_new(uint64_t capacity, bool debug, int *err)
 		.capacity = capacity,
 		.debug = debug,
 		.quiet = true,
+		/* What libedualloc and `edualloc replay` ask for. */
+		.realloc_in_place = true,
 	};
 	struct engine *e = calloc(1, sizeof(*e));
 
@@ -113,6 +115,14 @@ uint64_t engine_peak_used(struct engine *e)
 
 	ea_get_stats(e->inst, &st);
 	return st.peak_used;
+}
+
+uint64_t engine_meta(struct engine *e)
+{
+	struct ea_stats st;
+
+	ea_get_stats(e->inst, &st);
+	return st.meta_bytes;
 }
 
 uint64_t engine_page_size(void)

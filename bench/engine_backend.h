@@ -20,7 +20,10 @@ void engine_reset(struct engine *e);
 
 /* 0 and *id, or -errno. 'addr' (may be NULL) gets the payload's address. */
 int engine_alloc(struct engine *e, uint64_t size, int *id, unsigned char **addr);
-/* Always a new ID and place; the contents kept up to the smaller size. */
+/*
+ * Always a new ID; the same place when the size class allows it (the
+ * instance reallocates in place); the contents kept up to the smaller size.
+ */
 int engine_realloc(struct engine *e, int id, uint64_t size, int *new_id,
 		   unsigned char **addr);
 int engine_free(struct engine *e, int id);
@@ -28,6 +31,8 @@ int engine_free(struct engine *e, int id);
 /* Arena pages in use plus large areas, bytes: now and the highest yet. */
 uint64_t engine_used(struct engine *e);
 uint64_t engine_peak_used(struct engine *e);
+/* Bookkeeping bytes, all outside the arena (ea_stats.meta_bytes). */
+uint64_t engine_meta(struct engine *e);
 uint64_t engine_page_size(void);
 uint64_t engine_small_max(void);
 

@@ -10,13 +10,10 @@
  *                  it is, is found at run time (mallctl, mi_version).
  *   replay-engine  the edualloc engine's userspace build (engine_backend.c).
  *
- * A trace: a header of 4 numbers (2002 driver: suggested heap size, IDs,
- * operations, weight; Autolab: weight, IDs, operations, peak bytes) or only
- * the ID and operation counts, then `a ID SIZE`, `r ID SIZE`, `f ID` lines
- * (`f -1` is free(NULL)); blank lines and `#` comments are skipped; reading
- * stops after the stated number of operations. A malformed line is refused
- * with its line number. A 0-byte `a` or `r` allocates nothing (the engine
- * refuses 0 bytes, so no allocator is asked to), and `r ID 0` frees.
+ * The traces and what is refused: userspace/common/rep.h (the loader is
+ * the one `edualloc replay` uses). A 0-byte `a` or `r` allocates nothing
+ * (the engine refuses 0 bytes, so no allocator is asked to), and `r ID 0`
+ * frees.
  *
  * For each trace:
  *  1. the verify pass: every payload is filled with a pattern of its ID
@@ -70,26 +67,14 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "rep.h"		/* the .rep loader, shared with `edualloc replay` */
+
 #ifdef REPLAY_ENGINE
 #include "engine_backend.h"
 #endif
 
 /* The lab's driver checks 8 bytes (malloc(5) may be 8-aligned only). */
 #define ALIGNMENT	8
-
-struct op {
-	char kind;		/* 'a', 'r' or 'f' */
-	int id;			/* 0..nr_ids-1; -1: free(NULL) */
-	uint64_t size;
-	unsigned long line;
-};
-
-struct trace {
-	const char *path;
-	const char *name;	/* file name without directories */
-	uint64_t nr_ids, nr_ops;
-	struct op *ops;
-};
 
 /* What a trace ID holds while it is live. */
 struct block {
@@ -103,6 +88,7 @@ struct result {
 	uint64_t allocs, reallocs, frees;
 	uint64_t payload, peak_payload;
 	uint64_t base_footprint, peak_footprint;
+	uint64_t base_meta, peak_footprint_meta;	/* with out-of-band bookkeeping */
 	uint64_t checks;
 	double seconds;		/* median speed pass */
 	unsigned int reps;
@@ -119,19 +105,9 @@ static const char *allocator = "glibc";
 
 /* ---- Memory of the driver's own: mmap, never malloc ---------------------- */
 
-static void *xmap(size_t bytes)
-{
-	void *p = mmap(NULL, bytes ? bytes : 1, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-
-	return p == MAP_FAILED ? NULL : p;
-}
-
-static void xunmap(void *p, size_t bytes)
-{
-	if (p)
-		munmap(p, bytes ? bytes : 1);
-}
+/* rep_map() and rep_unmap() (rep.h): anonymous pages. */
+#define xmap	rep_map
+#define xunmap	rep_unmap
 
 static __attribute__((format(printf, 1, 2))) int fail(const char *fmt, ...)
 {
@@ -146,189 +122,6 @@ static __attribute__((format(printf, 1, 2))) int fail(const char *fmt, ...)
 	return 1;
 }
 
-/* ---- Traces -------------------------------------------------------------------- */
-
-static bool parse_num(const char *s, long long *out)
-{
-	char *end;
-
-	errno = 0;
-	*out = strtoll(s, &end, 10);
-	return *s && !*end && !errno;
-}
-
-/* Read the whole file into an mmap'ed buffer, NUL-terminated. */
-static char *read_file(const char *path, size_t *len)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	struct stat st;
-	char *buf;
-	size_t n = 0;
-	ssize_t r;
-
-	if (fd < 0 || fstat(fd, &st)) {
-		if (fd >= 0)
-			close(fd);
-		return NULL;
-	}
-	*len = (size_t)st.st_size + 1;
-	buf = xmap(*len);
-	while (buf && n + 1 < *len && (r = read(fd, buf + n, *len - 1 - n)) > 0)
-		n += (size_t)r;
-	close(fd);
-	if (buf)
-		buf[n] = '\0';
-	return buf;
-}
-
-static int trace_load(const char *path, struct trace *t)
-{
-	size_t len;
-	char *buf = read_file(path, &len);
-	char *line, *next;
-	unsigned long line_no = 0;
-	long long header[4];
-	int nr_header = 0, rc = 0;
-	bool in_header = true;
-	uint64_t n = 0;
-
-	memset(t, 0, sizeof(*t));
-	t->path = path;
-	t->name = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
-	if (!buf)
-		return fail("%s: %s", path, strerror(errno));
-	for (line = buf; line && (in_header || n < t->nr_ops); line = next) {
-		char *w[4], *save = NULL, *tok;
-		int nw = 0;
-
-		next = strchr(line, '\n');
-		if (next)
-			*next++ = '\0';
-		line_no++;
-		for (tok = strtok_r(line, " \t\r", &save); tok;
-		     tok = strtok_r(NULL, " \t\r", &save)) {
-			if (nw == 4) {
-				nw++;
-				break;
-			}
-			w[nw++] = tok;
-		}
-		if (nw == 0 || w[0][0] == '#')
-			continue;
-
-		if (in_header) {
-			long long v;
-
-			if (parse_num(w[0], &v)) {	/* more header numbers */
-				for (int i = 0; i < nw; i++) {
-					if (i == 4 || !parse_num(w[i], &v) || v < 0 ||
-					    nr_header == 4) {
-						rc = fail("%s:%lu: the header wants 2 or 4 "
-							  "non-negative numbers", path, line_no);
-						goto out;
-					}
-					header[nr_header++] = v;
-				}
-				continue;
-			}
-			if (nr_header != 2 && nr_header != 4) {
-				rc = fail("%s:%lu: the header has %d numbers: want 4 (heap size, "
-					  "IDs, operations, weight) or 2 (IDs, operations)",
-					  path, line_no, nr_header);
-				goto out;
-			}
-			t->nr_ids = (uint64_t)header[nr_header == 4 ? 1 : 0];
-			t->nr_ops = (uint64_t)header[nr_header == 4 ? 2 : 1];
-			if (t->nr_ids > INT32_MAX || t->nr_ops > (1ULL << 32)) {
-				rc = fail("%s:%lu: %" PRIu64 " IDs and %" PRIu64 " operations: "
-					  "too many", path, line_no, t->nr_ids, t->nr_ops);
-				goto out;
-			}
-			t->ops = xmap(t->nr_ops * sizeof(*t->ops));
-			if (!t->ops) {
-				rc = fail("%s: out of memory for %" PRIu64 " operations", path,
-					  t->nr_ops);
-				goto out;
-			}
-			in_header = false;
-			if (t->nr_ops == 0)
-				break;
-		}
-
-		/* a ID SIZE | r ID SIZE | f ID */
-		struct op *op = &t->ops[n];
-		long long id, size = 0;
-		bool sized = w[0][0] == 'a' || w[0][0] == 'r';
-
-		if (strlen(w[0]) != 1 || !strchr("arf", w[0][0]) || nw != (sized ? 3 : 2) ||
-		    !parse_num(w[1], &id) || (sized && !parse_num(w[2], &size))) {
-			rc = fail("%s:%lu: expected 'a ID SIZE', 'r ID SIZE' or 'f ID'",
-				  path, line_no);
-			goto out;
-		}
-		if (id < (w[0][0] == 'f' ? -1 : 0) || (id >= 0 && (uint64_t)id >= t->nr_ids)) {
-			rc = fail("%s:%lu: ID %lld is outside 0..%" PRIu64 " (the header "
-				  "says %" PRIu64 " IDs)", path, line_no, id,
-				  t->nr_ids ? t->nr_ids - 1 : 0, t->nr_ids);
-			goto out;
-		}
-		if (size < 0 || (uint64_t)size > (1ULL << 40)) {
-			rc = fail("%s:%lu: size %lld is out of range", path, line_no, size);
-			goto out;
-		}
-		*op = (struct op){ .kind = w[0][0], .id = (int)id, .size = (uint64_t)size,
-				   .line = line_no };
-		n++;
-	}
-	if (!rc && in_header)
-		rc = fail("%s: no operations after the header", path);
-	else if (!rc && n < t->nr_ops)
-		rc = fail("%s: the header promises %" PRIu64 " operations but only %"
-			  PRIu64 " follow", path, t->nr_ops, n);
-out:
-	xunmap(buf, len);
-	if (rc) {
-		xunmap(t->ops, t->nr_ops * sizeof(*t->ops));
-		t->ops = NULL;
-	}
-	return rc;
-}
-
-/*
- * Check the sequence itself: no allocation of a live ID, no free of an ID
- * that is not live (realloc(NULL, n) and realloc(p, 0) as the passes see them).
- */
-static int trace_check(const struct trace *t)
-{
-	uint64_t *size = xmap(t->nr_ids * sizeof(*size));
-	bool *live = xmap(t->nr_ids);
-	int rc = 0;
-
-	if (!live || !size)
-		rc = fail("%s: out of memory", t->path);
-	for (uint64_t i = 0; i < t->nr_ops && !rc; i++) {
-		const struct op *op = &t->ops[i];
-		int id = op->id;
-
-		if (id < 0)
-			continue;
-		if (op->kind == 'a' && live[id])
-			rc = fail("%s:%lu: ID %d is allocated again without a free",
-				  t->path, op->line, id);
-		else if (op->kind == 'f' && !live[id])
-			rc = fail("%s:%lu: f %d frees an ID that is not allocated",
-				  t->path, op->line, id);
-		if (op->kind == 'f' || (op->kind == 'r' && live[id] && size[id] && !op->size))
-			live[id] = false;
-		else
-			live[id] = true;
-		size[id] = op->size;
-	}
-	xunmap(live, t->nr_ids);
-	xunmap(size, t->nr_ids * sizeof(*size));
-	return rc;
-}
-
 /* ---- Allocators ------------------------------------------------------------------ */
 
 #ifdef REPLAY_ENGINE
@@ -336,13 +129,13 @@ static int trace_check(const struct trace *t)
 static struct engine *eng;
 
 /* Twice the peak of reserved bytes plus 1 MiB, as `edualloc replay` sizes it. */
-static uint64_t capacity_for(const struct trace *t)
+static uint64_t capacity_for(const struct rep_trace *t)
 {
 	uint64_t *held = xmap(t->nr_ids * sizeof(*held));
 	uint64_t now = 0, peak = 0, page = engine_page_size();
 
 	for (uint64_t i = 0; held && i < t->nr_ops; i++) {
-		const struct op *op = &t->ops[i];
+		const struct rep_op *op = &t->ops[i];
 		uint64_t want = 0;
 
 		if (op->id < 0)
@@ -361,7 +154,7 @@ static uint64_t capacity_for(const struct trace *t)
 	return 2 * peak + (1 << 20);
 }
 
-static int alloc_setup(const struct trace *t)
+static int alloc_setup(const struct rep_trace *t)
 {
 	int err;
 
@@ -403,6 +196,19 @@ static uint64_t footprint_now(void)
 	return 0;	/* the engine keeps its own peak */
 }
 
+/*
+ * The second footprint: the peak of arena pages and large areas in use,
+ * plus how much the bookkeeping the engine keeps outside them grew at most
+ * (slab descriptors, the ID map, large records: ea_stats.meta_bytes, whose
+ * fixed part, the instance and its page descriptors, is in the base), so
+ * that utilization compares honestly with allocators whose headers live
+ * in their heap.
+ */
+static uint64_t meta_now(void)
+{
+	return engine_meta(eng);
+}
+
 static uint64_t footprint_peak(uint64_t sampled)
 {
 	return engine_peak_used(eng);
@@ -417,6 +223,8 @@ static void detect_allocator(void)
 {
 	allocator = opt.debug ? "edualloc-engine-debug" : "edualloc-engine";
 }
+
+#define HAVE_META 1
 
 #else /* the C library's malloc */
 
@@ -469,7 +277,7 @@ static void detect_allocator(void)
 	}
 }
 
-static int alloc_setup(const struct trace *t)
+static int alloc_setup(const struct rep_trace *t)
 {
 	return 0;
 }
@@ -575,7 +383,7 @@ static void fill(const struct block *b, int id, uint64_t from)
 		b->addr[i] = pattern(id, i);
 }
 
-static int check(const struct trace *t, const struct op *op, const struct block *b,
+static int check(const struct rep_trace *t, const struct rep_op *op, const struct block *b,
 		 int id, uint64_t n, const char *when, struct result *r)
 {
 	r->checks++;
@@ -587,7 +395,7 @@ static int check(const struct trace *t, const struct op *op, const struct block 
 	return 0;
 }
 
-static int new_block(const struct trace *t, const struct op *op, struct block *b,
+static int new_block(const struct rep_trace *t, const struct rep_op *op, struct block *b,
 		     const char *what)
 {
 	if (((uintptr_t)b->addr & (ALIGNMENT - 1)) != 0)
@@ -598,7 +406,7 @@ static int new_block(const struct trace *t, const struct op *op, struct block *b
 }
 
 /* Free what the trace left live; not timed. */
-static void drain(const struct trace *t, struct block *blocks)
+static void drain(const struct rep_trace *t, struct block *blocks)
 {
 	for (uint64_t i = 0; i < t->nr_ids; i++) {
 		if (blocks[i].live && blocks[i].size)
@@ -607,15 +415,18 @@ static void drain(const struct trace *t, struct block *blocks)
 	}
 }
 
-static int verify_pass(const struct trace *t, struct block *blocks, struct result *r)
+static int verify_pass(const struct rep_trace *t, struct block *blocks, struct result *r)
 {
 	uint64_t peak = 0, fp;
 	int rc = 0;
 
 	alloc_restart();
 	r->base_footprint = footprint_now();
+#ifdef HAVE_META
+	r->base_meta = meta_now();
+#endif
 	for (uint64_t i = 0; i < t->nr_ops && !rc; i++) {
-		const struct op *op = &t->ops[i];
+		const struct rep_op *op = &t->ops[i];
 		struct block *b = op->id >= 0 ? &blocks[op->id] : NULL;
 		uint64_t before = b && b->live ? b->size : 0;
 
@@ -666,6 +477,11 @@ static int verify_pass(const struct trace *t, struct block *blocks, struct resul
 			fp = footprint_now();
 			peak = fp > peak ? fp : peak;
 		}
+#ifdef HAVE_META
+		fp = engine_meta(eng) - r->base_meta;
+		if (fp > r->peak_footprint_meta)
+			r->peak_footprint_meta = fp;
+#endif
 	}
 	for (uint64_t i = 0; i < t->nr_ids && !rc; i++)
 		if (blocks[i].live && blocks[i].size)
@@ -673,6 +489,10 @@ static int verify_pass(const struct trace *t, struct block *blocks, struct resul
 				   "by the end of the trace", r);
 	fp = footprint_peak(peak);
 	r->peak_footprint = fp > r->base_footprint ? fp - r->base_footprint : 0;
+#ifdef HAVE_META
+	/* The exact peak in use, plus the bookkeeping's own peak growth. */
+	r->peak_footprint_meta += r->peak_footprint;
+#endif
 	drain(t, blocks);
 	return rc;
 }
@@ -681,13 +501,13 @@ static int verify_pass(const struct trace *t, struct block *blocks, struct resul
  * The requests alone. Failures are counted, not reported: the verify pass
  * has shown that the same requests succeed.
  */
-static inline __attribute__((always_inline)) uint64_t replay_ops(const struct trace *t,
+static inline __attribute__((always_inline)) uint64_t replay_ops(const struct rep_trace *t,
 								 struct block *blocks)
 {
 	uint64_t failed = 0;
 
 	for (uint64_t i = 0; i < t->nr_ops; i++) {
-		const struct op *op = &t->ops[i];
+		const struct rep_op *op = &t->ops[i];
 		struct block *b;
 
 		if (op->id < 0)
@@ -720,13 +540,13 @@ static inline __attribute__((always_inline)) uint64_t replay_ops(const struct tr
  */
 static unsigned int warmups;
 
-static __attribute__((noinline, noclone)) uint64_t replay_measured(const struct trace *t,
+static __attribute__((noinline, noclone)) uint64_t replay_measured(const struct rep_trace *t,
 							  struct block *blocks)
 {
 	return replay_ops(t, blocks);
 }
 
-static __attribute__((noinline, noclone)) uint64_t replay_warmup(const struct trace *t,
+static __attribute__((noinline, noclone)) uint64_t replay_warmup(const struct rep_trace *t,
 							struct block *blocks)
 {
 	warmups++;
@@ -750,7 +570,7 @@ static int cmp_double(const void *a, const void *b)
 
 #define MAX_REPS	201
 
-static int speed_passes(const struct trace *t, struct block *blocks, struct result *r)
+static int speed_passes(const struct rep_trace *t, struct block *blocks, struct result *r)
 {
 	static double secs[MAX_REPS];
 	double total = 0, t0;
@@ -780,9 +600,11 @@ static int speed_passes(const struct trace *t, struct block *blocks, struct resu
 	return 0;
 }
 
-static void report(const struct trace *t, const struct result *r)
+static void report(const struct rep_trace *t, const struct result *r)
 {
 	double util = r->peak_footprint ? (double)r->peak_payload / (double)r->peak_footprint : 0;
+	double util_meta = r->peak_footprint_meta ?
+		(double)r->peak_payload / (double)r->peak_footprint_meta : 0;
 	double ops_per_sec = r->seconds > 0 ? (double)t->nr_ops / r->seconds : 0;
 
 	if (opt.json) {
@@ -797,6 +619,9 @@ static void report(const struct trace *t, const struct result *r)
 			       ", \"footprint\": \"%s\"", r->allocs, r->reallocs, r->frees,
 			       r->peak_payload, r->peak_footprint, util, r->checks,
 			       footprint_doc());
+		if (opt.verify && r->peak_footprint_meta)
+			printf(", \"peak_footprint_meta\": %" PRIu64
+			       ", \"utilization_meta\": %.6f", r->peak_footprint_meta, util_meta);
 		if (opt.speed)
 			printf(", \"seconds\": %.9f, \"reps\": %u, \"ops_per_sec\": %.1f",
 			       r->seconds, r->reps, ops_per_sec);
@@ -810,6 +635,10 @@ static void report(const struct trace *t, const struct result *r)
 		printf("  peak footprint     %" PRIu64 " bytes: %s\n", r->peak_footprint,
 		       footprint_doc());
 		printf("  utilization        %.1f%%\n", 100 * util);
+		if (r->peak_footprint_meta)
+			printf("  with bookkeeping   %.1f%% (peak %" PRIu64
+			       " bytes: in use + out-of-band metadata)\n",
+			       100 * util_meta, r->peak_footprint_meta);
 		printf("  payloads           filled and checked %" PRIu64 " times: all intact\n",
 		       r->checks);
 	}
@@ -822,12 +651,11 @@ static int run_trace(const char *path)
 {
 	struct result r = { 0 };
 	struct block *blocks;
-	struct trace t;
-	int rc = trace_load(path, &t);
+	struct rep_trace t;
+	int rc = rep_load(path, &t);
 
 	if (rc)
-		return rc;
-	rc = trace_check(&t);
+		return fail("%s", t.error);
 	blocks = xmap(t.nr_ids * sizeof(*blocks));
 	if (!rc && !blocks)
 		rc = fail("%s: out of memory", path);
@@ -860,7 +688,7 @@ static int run_trace(const char *path)
 	alloc_teardown();
 out:
 	xunmap(blocks, t.nr_ids * sizeof(*blocks));
-	xunmap(t.ops, t.nr_ops * sizeof(*t.ops));
+	rep_free(&t);
 	return rc;
 }
 

@@ -14,16 +14,22 @@
 
 #include <linux/bits.h>
 #include <linux/types.h>
+#include <uapi/linux/edualloc.h>	/* the lists of errors, events, figures */
 
-#define EA_MIN_SHIFT		3	/* smallest class: 8 B */
-#define EA_MAX_SHIFT		18	/* largest class: 256 KiB */
-#define EA_NR_CLASSES		(EA_MAX_SHIFT - EA_MIN_SHIFT + 1)	/* 16 */
+/*
+ * The shapes the ABI fixes are the uapi header's; the engine's own names
+ * for them (EA_*) are the same values. Those that carry a type of their
+ * own are checked against the header where the device is built.
+ */
+#define EA_MIN_SHIFT		EDUALLOC_MIN_SHIFT	/* smallest class: 8 B */
+#define EA_MAX_SHIFT		EDUALLOC_MAX_SHIFT	/* largest class: 256 KiB */
+#define EA_NR_CLASSES		EDUALLOC_NR_CLASSES	/* MAX_SHIFT - MIN_SHIFT + 1 */
 #define EA_SMALL_MAX		BIT(EA_MAX_SHIFT)	/* 262144 */
-#define EA_CLASS_LARGE		EA_NR_CLASSES	/* class index of the large path */
+#define EA_CLASS_LARGE		EDUALLOC_CLASS_LARGE	/* class index of the large path */
 #define EA_MAX_ORDER		6	/* buddy orders 0..6: 4 KiB..256 KiB */
 #define EA_MIN_CAPACITY		(64UL * 1024)
 #define EA_MAX_ARENA		BIT_ULL(32)	/* hard limit: page indexes fit a u32 */
-#define EA_DEF_BITSET_BITS	4096
+#define EA_DEF_BITSET_BITS	EDUALLOC_DEF_BITSET_BITS
 #define EA_MAX_BITSET_BITS	BIT(20)
 
 /*
@@ -32,75 +38,34 @@
  * id lives at EA_LARGE_BASE + ((u64)id << EA_LARGE_SHIFT).
  */
 #define EA_LARGE_BASE		BIT_ULL(40)
-#define EA_LARGE_SHIFT		30	/* so a large area is < 1 GiB */
+#define EA_LARGE_SHIFT		EDUALLOC_LARGE_SHIFT	/* 30: a large area is < 1 GiB */
 
-#define EA_POISON_FREE		0x6b	/* freed slots (as the kernel's POISON_FREE) */
-#define EA_RED_ZONE		0xcc	/* slack between request and class size */
-
-/* Error kinds, each counted separately. The errno returned is beside it. */
-enum ea_err_kind {
-	EA_ERR_ZERO_SIZE,	/* -EINVAL: a 0-byte request */
-	EA_ERR_TOO_BIG,		/* -E2BIG: larger than the instance's capacity */
-	EA_ERR_NO_SPACE,	/* -ENOMEM: more than what is left */
-	EA_ERR_UNKNOWN_ID,	/* -ENOENT: an ID never issued (<= 0 or in the future) */
-	EA_ERR_DOUBLE_FREE,	/* -EALREADY: an issued ID or a slot that is already free */
-	EA_ERR_STALE_ID,	/* -ESTALE: ID and offset name different allocations */
-	EA_ERR_BAD_OFFSET,	/* -EINVAL: offset not the start of a live allocation */
-	EA_ERR_NO_ALLOC,	/* -ENOENT: offset in no live allocation (lookup) */
-	EA_ERR_BAD_RANGE,	/* -EINVAL: read/write past the allocation's size */
-	EA_ERR_BAD_BIT,		/* -EINVAL: bit index out of range */
-	EA_ERR_NO_BITSET,	/* -EOPNOTSUPP: instance made without a bitset */
-	EA_ERR_NO_IDS,		/* -ENOSPC: the ID space (1..INT_MAX) is used up */
-	EA_ERR_KMEM,		/* -ENOMEM: kernel memory for metadata failed */
-	EA_ERR_REDZONE,		/* detector: red zone overwritten (found on free) */
-	EA_ERR_USE_AFTER_FREE,	/* detector: poison overwritten (found on reuse) */
-	EA_ERR_FREED_ID,	/* -EALREADY: lookup, read, write or realloc of a freed ID */
-	EA_NR_ERR
-};
-
-/* The public operation an event belongs to (struct ea_event.op). */
-enum ea_op {
-	EA_OP_NONE,
-	EA_OP_CREATE,
-	EA_OP_ALLOC,
-	EA_OP_FREE,
-	EA_OP_REALLOC,
-	EA_OP_LOOKUP,
-	EA_OP_READ,
-	EA_OP_WRITE,
-	EA_OP_BIT,
-	EA_OP_RESET,
-	EA_OP_DESTROY,
-	EA_OP_DEBUG,
-	EA_NR_OPS
-};
+#define EA_POISON_FREE		EDUALLOC_POISON_FREE	/* freed slots: 0x6b, as POISON_FREE */
+#define EA_RED_ZONE		EDUALLOC_RED_ZONE	/* slack past the request: 0xcc */
 
 /*
- * Engine events, for the log and tracepoints (explain level). ALLOC, FREE
- * and REALLOC are emitted on success only (err 0, aux = owner for ALLOC and
- * FREE); a refused request emits EA_EV_ERROR instead, whose op says which
- * call was refused. The explain events of an operation come before its
- * ALLOC, FREE or REALLOC line.
+ * Error kinds, events and operations are the uapi header's lists
+ * (EDUALLOC_ERRORS, EDUALLOC_EVENTS, EDUALLOC_OPS), which say what each
+ * one means; EA_ERR_X is EDUALLOC_ERR_X, the index in stats.errors[].
  */
-enum ea_event_type {
-	EA_EV_ALLOC,		/* id, size, cls, offset, err */
-	EA_EV_FREE,		/* id, size, cls, offset, err */
-	EA_EV_REALLOC,		/* id (new), size, cls, offset, aux = old id, err */
-	EA_EV_CLASS,		/* size -> cls chosen, aux = bytes wasted */
-	EA_EV_FREELIST_HIT,	/* cls, offset: slot taken from a partial slab */
-	EA_EV_SLAB_REFILL,	/* cls, offset of the slab page; aux = 1: the spare */
-	EA_EV_SLAB_SPARE,	/* cls, offset: an empty slab kept as the spare */
-	EA_EV_SLAB_RELEASE,	/* cls, offset: an empty slab returned to buddy */
-	EA_EV_BUDDY_SPLIT,	/* order (of the block split), offset */
-	EA_EV_BUDDY_MERGE,	/* order (of the merged block), offset */
-	EA_EV_LARGE_MAP,	/* size (page-rounded), offset */
-	EA_EV_CORRUPT,		/* id, offset (of the first bad byte), aux = byte, err = kind */
-	EA_EV_ERROR,		/* a refused request: err = -errno, aux = enum ea_err_kind */
-	EA_EV_LEAK,		/* at destroy: id, size, cls, offset, aux = owner */
-	EA_EV_RESET,		/* aux = live allocations dropped */
-	EA_EV_UNDO,		/* id, size, cls, offset, aux = owner: an ALLOC taken back */
-	EA_NR_EVENTS
-};
+#define EA_ENUM_ERR(NAME, name, err, words)	EA_ERR_##NAME,
+#define EA_ENUM_EV(NAME, name, level)		EA_EV_##NAME,
+#define EA_ENUM_OP(NAME, name)			EA_OP_##NAME,
+
+enum ea_err_kind { EDUALLOC_ERRORS(EA_ENUM_ERR) EA_NR_ERR };
+
+/* The public operation an event belongs to (struct ea_event.op). */
+enum ea_op { EDUALLOC_OPS(EA_ENUM_OP) EA_NR_OPS };
+
+/*
+ * Engine events, for the log and tracepoints. ALLOC, FREE and REALLOC are
+ * emitted on success only (err 0, aux = owner for ALLOC and FREE); a
+ * refused request emits EA_EV_ERROR instead (err = -errno, aux = enum
+ * ea_err_kind), whose op says which call was refused; EA_EV_CORRUPT has
+ * err = the kind and aux = the bad byte. The explain events of an
+ * operation come before its ALLOC, FREE or REALLOC.
+ */
+enum ea_event_type { EDUALLOC_EVENTS(EA_ENUM_EV) EA_NR_EVENTS };
 
 struct ea_event {
 	enum ea_event_type type;
@@ -127,6 +92,29 @@ struct ea_params {
 	void *priv;
 	u32 first_id;		/* first ID to issue (0: 1); must be <= INT_MAX */
 	bool quiet;		/* no printk for corruption (tests that corrupt on purpose) */
+	/*
+	 * Free-list policy (ea_policy.h): 0 for the module parameter
+	 * buddy_policy's, else 1 + the policy's number (1: the engine's LIFO).
+	 */
+	u32 policy;
+	/*
+	 * Keep alloc_ns and free_ns (two clock reads per operation); also
+	 * on for every instance while the module parameter timing_stats is.
+	 */
+	bool timing;
+	/*
+	 * The event types @notify wants, a bitmap of EA_NR_EVENTS bits that
+	 * the caller owns and may change at any time (e.g. from the log's
+	 * verbosity and which tracepoints are enabled); the engine reads it
+	 * before it builds each event. NULL: every event.
+	 */
+	const unsigned long *events;
+	/*
+	 * ea_realloc() keeps an allocation where it is when its class does
+	 * not change (a block may also grow into free buddies or give back
+	 * its tail), instead of always moving it. Either way it gets a new ID.
+	 */
+	bool realloc_in_place;
 };
 
 struct ea_alloc_info {
@@ -139,58 +127,39 @@ struct ea_alloc_info {
 	u64 class_size;		/* bytes reserved: class size or page-rounded */
 };
 
+/*
+ * The figures: the uapi's lists (EDUALLOC_CLASS_STATS, EDUALLOC_STATS_*),
+ * which say what each one is, plus what only the engine knows.
+ */
+#define EA_STATS_FIELD(bits, name)	u##bits name;
+
 struct ea_class_stats {
-	u64 size;		/* class size in bytes */
-	u64 slabs;		/* slab pages (or buddy blocks) held, spare included */
-	u64 slots_total;	/* slabs * slots per slab */
-	u64 slots_used;		/* live allocations of this class */
-	u64 allocs;		/* successful allocations, ever */
-	u64 frees;		/* successful frees, ever */
-	u64 failures;		/* failed allocations that chose this class */
-	u64 waste;		/* sum over live: class size - requested */
+	EDUALLOC_CLASS_STATS(EA_STATS_FIELD)
 };
 
 struct ea_stats {
-	u64 capacity;		/* arena bytes (page-rounded) */
-	u64 pages_total;	/* capacity / PAGE_SIZE */
-	u64 pages_used;		/* pages_total - pages_free */
-	u64 pages_free;		/* pages in buddy free lists */
-	u64 largest_free;	/* bytes of the largest free buddy block */
-	u64 live_allocs;	/* allocs - frees (large included) */
-	u64 live_requested;	/* sum over live of the requested size */
-	u64 live_allocated;	/* sum over live of the class (or rounded) size */
-	u64 internal_frag;	/* live_allocated - live_requested */
-	u32 internal_frag_pct;	/* 100 * internal_frag / live_allocated, 0 if none */
-	/*
-	 * 100 * (1 - largest_free / min(free bytes, largest block size)),
-	 * 0 if none free: how far the largest free block falls short of the
-	 * largest the free memory could form (blocks stop at 256 KiB, so an
-	 * empty 1 MiB arena, four such blocks, reads 0, not 75).
-	 */
-	u32 external_frag_pct;
-	u64 peak_requested;	/* max ever of live_requested */
-	u64 peak_allocated;	/* max ever of live_allocated */
-	u64 used_bytes;		/* pages_used * PAGE_SIZE + large_bytes: the footprint */
-	u64 peak_used;		/* max ever of used_bytes */
-	u64 allocs;		/* successful allocations */
-	u64 frees;		/* successful frees */
-	u64 failed_allocs;	/* failed allocation requests */
-	u64 large_count;	/* live large allocations */
-	u64 large_bytes;	/* their page-rounded bytes (counted in capacity) */
-	u64 alloc_ns;		/* total ns spent in successful allocations */
-	u64 free_ns;		/* total ns spent in successful frees */
+	EDUALLOC_STATS_SCALARS(EA_STATS_FIELD)
 	u64 errors[EA_NR_ERR];	/* per error kind */
-	u64 corruptions;	/* errors[REDZONE] + errors[USE_AFTER_FREE] */
-	u32 bitset_bits;	/* 0 if none */
-	u32 next_id;		/* the ID the next allocation gets */
 	u32 debug;		/* 1 if the debug checks are on */
-	u64 avail_bytes;	/* capacity - used_bytes: room for new footprint */
-	u64 reallocs;		/* successful reallocs (each also one alloc + one free) */
+	/*
+	 * Bookkeeping bytes, all outside the arena: the instance, page
+	 * descriptors, slab descriptors, the ID map, large records, the
+	 * bitset. A second footprint, beside used_bytes, for comparing with
+	 * allocators whose headers live in the heap.
+	 */
+	u64 meta_bytes;
+	u32 timing;		/* 1 if alloc_ns and free_ns are kept, else 0 (both 0) */
+	u32 policy;		/* the free-list policy's number (ea_policy_name()) */
 	struct ea_class_stats cls[EA_NR_CLASSES];
 };
 
 /* One arena page, for the heap map. */
-enum ea_page_kind { EA_PAGE_FREE, EA_PAGE_SLAB, EA_PAGE_BLOCK, EA_PAGE_BLOCK_TAIL };
+enum ea_page_kind {
+	EA_PAGE_FREE = EDUALLOC_PAGE_FREE,
+	EA_PAGE_SLAB = EDUALLOC_PAGE_SLAB,
+	EA_PAGE_BLOCK = EDUALLOC_PAGE_BLOCK,
+	EA_PAGE_BLOCK_TAIL = EDUALLOC_PAGE_BLOCK_TAIL,
+};
 
 struct ea_page_info {
 	enum ea_page_kind kind;
@@ -226,6 +195,10 @@ struct ea_txn {
 	int old_id;		/* realloc: the allocation it replaces; else 0 */
 	int slot_prev_id;	/* a slot's previous occupant, 0 if none */
 	bool fresh_slab;	/* a slab was made for it */
+	bool in_place;		/* realloc: the allocation kept its place */
+	u32 old_owner;		/* in place: what the allocation was */
+	u64 old_size;
+	u64 old_class_size;
 };
 
 int ea_alloc_begin(struct ea_instance *inst, u64 size, u32 owner,

@@ -21,9 +21,10 @@
  *		size (64 B), with 1 K, 64 K and 1 M objects live: the cost
  *		per operation should not depend on how much is live.
  *  parts	the building blocks of an engine operation alone: a clock
- *		read, a mutex lock+unlock, an ID's xarray cycle (reserve and
- *		store a new ID, erase one) in an xarray that it leaves empty
- *		(as pair does) and in one that keeps the last 1 K IDs.
+ *		read, a mutex and a spinlock lock+unlock, an ID's xarray
+ *		cycle (reserve and store a new ID, erase one: the first
+ *		edition's ID map) in an xarray that it leaves empty (as pair
+ *		does) and in one that keeps the last 1 K IDs.
  *
  * Allocators: the engine with its debug checks off ("edualloc") and on
  * ("edualloc-debug"), each on an instance of its own; kmalloc/kfree;
@@ -102,6 +103,7 @@
 #include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
+#include <linux/spinlock.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
@@ -1204,17 +1206,19 @@ static void eb_suite_scale(void)
 
 /*
  * The building blocks of an engine operation, timed alone, so that the
- * engine's figures can be explained: each operation reads the clock twice
- * (for the alloc_ns and free_ns statistics), takes the instance mutex, and
- * keeps every live ID in an xarray (an allocation stores its ID in a slot
- * reserved ahead and reserves the next one's, a free erases it). The two
- * plain cycles show why it reserves ahead: with nothing else in the
+ * engine's figures can be explained: each operation takes the instance
+ * spinlock (a mutex in the first edition), and reads the clock twice only
+ * when its instance keeps timing statistics. The first edition kept every
+ * live ID in an xarray (an allocation stored its ID in a slot reserved
+ * ahead and reserved the next one's, a free erased it); the xarray cycles
+ * stay, to show what the two-level ID map saved: with nothing else in the
  * xarray, each erase frees the node (through RCU) and the next reserve
  * allocates it again.
  */
 enum eb_part {
 	EB_PART_CLOCK,		/* ktime_get_ns() */
 	EB_PART_MUTEX,		/* mutex_lock() + mutex_unlock() */
+	EB_PART_SPIN,		/* spin_lock() + spin_unlock(): the engine's */
 	EB_PART_XA_EMPTY,	/* xa_reserve() + xa_store() + xa_erase(), nothing else in it */
 	EB_PART_XA_LIVE,	/* the same, the freed ID 1024 below: 1 K live */
 	EB_PART_XA_AHEAD,	/* xa_store() + xa_reserve(next) + xa_erase(): the engine's */
@@ -1224,6 +1228,7 @@ enum eb_part {
 static const char * const eb_part_names[EB_NR_PARTS] = {
 	[EB_PART_CLOCK]		= "ktime_get_ns",
 	[EB_PART_MUTEX]		= "mutex_lock+unlock",
+	[EB_PART_SPIN]		= "spin_lock+unlock",
 	[EB_PART_XA_EMPTY]	= "xarray_id_cycle",
 	[EB_PART_XA_LIVE]	= "xarray_id_cycle_1k_live",
 	[EB_PART_XA_AHEAD]	= "xarray_id_cycle_ahead",
@@ -1234,6 +1239,7 @@ static noinline int eb_part_loop(enum eb_part p, struct xarray *xa,
 				 struct mutex *lock, unsigned long *next,
 				 unsigned int n, u64 *ns)
 {
+	static DEFINE_SPINLOCK(spin);	/* of nothing, as @lock */
 	u64 t0 = ktime_get_ns(), sink = 0;
 	unsigned int i;
 
@@ -1245,6 +1251,10 @@ static noinline int eb_part_loop(enum eb_part p, struct xarray *xa,
 		case EB_PART_MUTEX:
 			mutex_lock(lock);
 			mutex_unlock(lock);
+			break;
+		case EB_PART_SPIN:
+			spin_lock(&spin);
+			spin_unlock(&spin);
 			break;
 		case EB_PART_XA_AHEAD:
 			/* *next's slot was reserved by the previous round. */

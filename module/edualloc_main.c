@@ -67,6 +67,7 @@
 #include "compat.h"
 #include "ea_engine.h"
 #include "edualloc_obs.h"
+#include "edualloc_batch.h"
 
 /* Module parameters. The limits may be changed at run time by root. */
 static unsigned long shared_capacity = SZ_1M;
@@ -867,7 +868,7 @@ static void ea_create_undo(struct ea_file *f, struct ea_dev_inst *inst,
 static long ea_ioctl_create(struct ea_file *f, void __user *uarg)
 {
 	const u32 known = EDUALLOC_CREATE_DEBUG_ON | EDUALLOC_CREATE_DEBUG_OFF |
-			  EDUALLOC_CREATE_QUIET;
+			  EDUALLOC_CREATE_QUIET | EDUALLOC_CREATE_REALLOC_IN_PLACE;
 	struct edualloc_create arg;
 	struct ea_params params = {};
 	struct ea_dev_inst *inst, *old;
@@ -895,6 +896,7 @@ static long ea_ioctl_create(struct ea_file *f, void __user *uarg)
 	params.bitset_bits = arg.bitset_bits;
 	params.first_id = arg.first_id;
 	params.quiet = arg.flags & EDUALLOC_CREATE_QUIET;
+	params.realloc_in_place = arg.flags & EDUALLOC_CREATE_REALLOC_IN_PLACE;
 	params.debug = READ_ONCE(debug_checks);
 	if (arg.flags & EDUALLOC_CREATE_DEBUG_ON)
 		params.debug = true;
@@ -1462,45 +1464,15 @@ static void ea_fill_stats(struct ea_dev_inst *inst, const struct ea_stats *st,
 	out->inst_flags = ea_inst_flags(inst, true);
 	out->nr_classes = EA_NR_CLASSES;
 	ea_caller_name(inst, out->name);
-	out->capacity = st->capacity;
-	out->pages_total = st->pages_total;
-	out->pages_used = st->pages_used;
-	out->pages_free = st->pages_free;
-	out->largest_free = st->largest_free;
-	out->live_allocs = st->live_allocs;
-	out->live_requested = st->live_requested;
-	out->live_allocated = st->live_allocated;
-	out->internal_frag = st->internal_frag;
-	out->internal_frag_pct = st->internal_frag_pct;
-	out->external_frag_pct = st->external_frag_pct;
-	out->peak_requested = st->peak_requested;
-	out->peak_allocated = st->peak_allocated;
-	out->used_bytes = st->used_bytes;
-	out->peak_used = st->peak_used;
-	out->avail_bytes = st->avail_bytes;
-	out->allocs = st->allocs;
-	out->frees = st->frees;
-	out->reallocs = st->reallocs;
-	out->failed_allocs = st->failed_allocs;
-	out->large_count = st->large_count;
-	out->large_bytes = st->large_bytes;
-	out->alloc_ns = st->alloc_ns;
-	out->free_ns = st->free_ns;
+	/* The figures: the uapi's lists, field by field. */
+#define EA_COPY(bits, name)	out->name = st->name;
+	EDUALLOC_STATS_SCALARS(EA_COPY)
+#undef EA_COPY
 	for (i = 0; i < EA_NR_ERR; i++)
 		out->errors[i] = st->errors[i];
-	out->corruptions = st->corruptions;
-	out->bitset_bits = st->bitset_bits;
-	out->next_id = st->next_id;
-	for (i = 0; i < EA_NR_CLASSES; i++) {
-		out->cls[i].size = st->cls[i].size;
-		out->cls[i].slabs = st->cls[i].slabs;
-		out->cls[i].slots_total = st->cls[i].slots_total;
-		out->cls[i].slots_used = st->cls[i].slots_used;
-		out->cls[i].allocs = st->cls[i].allocs;
-		out->cls[i].frees = st->cls[i].frees;
-		out->cls[i].failures = st->cls[i].failures;
-		out->cls[i].waste = st->cls[i].waste;
-	}
+	/* Both made from EDUALLOC_CLASS_STATS: the same fields. */
+	BUILD_BUG_ON(sizeof(out->cls) != sizeof(st->cls));
+	memcpy(out->cls, st->cls, sizeof(out->cls));
 }
 
 static long ea_ioctl_stats(struct ea_file *f, void __user *uarg)
@@ -1716,6 +1688,31 @@ out:
 	return ret;
 }
 
+/* BATCH: the work is edualloc_batch.c's; here only entering the instance. */
+static long ea_ioctl_batch(struct ea_file *f, void __user *uarg)
+{
+	struct ea_dev_inst *inst;
+	struct ea_instance *ea;
+	struct ea_batch b;
+	long ret;
+	int idx;
+
+	ret = ea_batch_begin(&b, uarg);
+	if (ret)
+		goto out;
+	ea = ea_file_enter(f, &inst, &idx);
+	ret = PTR_ERR_OR_ZERO(ea);
+	if (!ret) {
+		ea_batch_run(ea, &b, ea_owner_tag());
+		ret = ea_batch_finish(&b, uarg);
+		ea_batch_settle(ea, &b, !ret);
+	}
+	ea_leave(idx);
+out:
+	ea_batch_end(&b);
+	return ret;
+}
+
 /* Commands that change an instance or the registry: a writable file's. */
 static bool ea_cmd_writes(unsigned int cmd)
 {
@@ -1727,6 +1724,7 @@ static bool ea_cmd_writes(unsigned int cmd)
 	case EDUALLOC_IOC_WRITE:
 	case EDUALLOC_IOC_REALLOC:
 	case EDUALLOC_IOC_RESET:
+	case EDUALLOC_IOC_BATCH:
 		return true;
 	}
 	return false;	/* BIT and CONFIG check their own operations */
@@ -1770,6 +1768,8 @@ static long ea_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return ea_ioctl_pages(f, uarg);
 	case EDUALLOC_IOC_ALLOCS:
 		return ea_ioctl_allocs(f, uarg);
+	case EDUALLOC_IOC_BATCH:
+		return ea_ioctl_batch(f, uarg);
 	default:
 		return -ENOTTY;
 	}
@@ -2005,43 +2005,16 @@ static struct miscdevice ea_miscdev = {
 	.fops	= &ea_fops,
 };
 
-/* The engine's constants are the ABI's: a change to one must be seen. */
+/*
+ * The engine takes the ABI's lists and most of its constants from the uapi
+ * header; those it writes with a type of its own must agree with it.
+ */
 static void __init ea_check_abi(void)
 {
-	BUILD_BUG_ON(EA_NR_CLASSES != EDUALLOC_NR_CLASSES);
-	BUILD_BUG_ON(EA_CLASS_LARGE != EDUALLOC_CLASS_LARGE);
-	BUILD_BUG_ON(EA_MIN_SHIFT != EDUALLOC_MIN_SHIFT);
-	BUILD_BUG_ON(EA_MAX_SHIFT != EDUALLOC_MAX_SHIFT);
 	BUILD_BUG_ON(EA_SMALL_MAX != EDUALLOC_SMALL_MAX);
 	BUILD_BUG_ON(EA_MIN_CAPACITY != EDUALLOC_MIN_CAPACITY);
-	BUILD_BUG_ON(EA_DEF_BITSET_BITS != EDUALLOC_DEF_BITSET_BITS);
 	BUILD_BUG_ON(EA_MAX_BITSET_BITS != EDUALLOC_MAX_BITSET_BITS);
 	BUILD_BUG_ON(EA_LARGE_BASE != EDUALLOC_LARGE_BASE);
-	BUILD_BUG_ON(EA_LARGE_SHIFT != EDUALLOC_LARGE_SHIFT);
-	BUILD_BUG_ON(EA_POISON_FREE != EDUALLOC_POISON_FREE);
-	BUILD_BUG_ON(EA_RED_ZONE != EDUALLOC_RED_ZONE);
-	BUILD_BUG_ON(EA_ERR_ZERO_SIZE != EDUALLOC_ERR_ZERO_SIZE);
-	BUILD_BUG_ON(EA_ERR_TOO_BIG != EDUALLOC_ERR_TOO_BIG);
-	BUILD_BUG_ON(EA_ERR_NO_SPACE != EDUALLOC_ERR_NO_SPACE);
-	BUILD_BUG_ON(EA_ERR_UNKNOWN_ID != EDUALLOC_ERR_UNKNOWN_ID);
-	BUILD_BUG_ON(EA_ERR_DOUBLE_FREE != EDUALLOC_ERR_DOUBLE_FREE);
-	BUILD_BUG_ON(EA_ERR_STALE_ID != EDUALLOC_ERR_STALE_ID);
-	BUILD_BUG_ON(EA_ERR_BAD_OFFSET != EDUALLOC_ERR_BAD_OFFSET);
-	BUILD_BUG_ON(EA_ERR_NO_ALLOC != EDUALLOC_ERR_NO_ALLOC);
-	BUILD_BUG_ON(EA_ERR_BAD_RANGE != EDUALLOC_ERR_BAD_RANGE);
-	BUILD_BUG_ON(EA_ERR_BAD_BIT != EDUALLOC_ERR_BAD_BIT);
-	BUILD_BUG_ON(EA_ERR_NO_BITSET != EDUALLOC_ERR_NO_BITSET);
-	BUILD_BUG_ON(EA_ERR_NO_IDS != EDUALLOC_ERR_NO_IDS);
-	BUILD_BUG_ON(EA_ERR_KMEM != EDUALLOC_ERR_KMEM);
-	BUILD_BUG_ON(EA_ERR_REDZONE != EDUALLOC_ERR_REDZONE);
-	BUILD_BUG_ON(EA_ERR_USE_AFTER_FREE != EDUALLOC_ERR_USE_AFTER_FREE);
-	BUILD_BUG_ON(EA_ERR_FREED_ID != EDUALLOC_ERR_FREED_ID);
-	BUILD_BUG_ON(EA_NR_ERR != EDUALLOC_NR_ERR);
-	BUILD_BUG_ON(EA_NR_ERR > EDUALLOC_ERR_SLOTS);
-	BUILD_BUG_ON(EA_PAGE_FREE != EDUALLOC_PAGE_FREE);
-	BUILD_BUG_ON(EA_PAGE_SLAB != EDUALLOC_PAGE_SLAB);
-	BUILD_BUG_ON(EA_PAGE_BLOCK != EDUALLOC_PAGE_BLOCK);
-	BUILD_BUG_ON(EA_PAGE_BLOCK_TAIL != EDUALLOC_PAGE_BLOCK_TAIL);
 	/* A slab's slot count fits edualloc_page.total. */
 	BUILD_BUG_ON(PAGE_SIZE / (1 << EA_MIN_SHIFT) > U16_MAX);
 }

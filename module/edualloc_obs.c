@@ -108,20 +108,14 @@ static unsigned int log_size = EA_LOG_DEF;
 module_param(log_size, uint, 0444);
 MODULE_PARM_DESC(log_size, "Records in the event log ring (16..65536, default 2048)");
 
-enum ea_verbosity {
-	EA_V_OFF,		/* log nothing */
-	EA_V_ERRORS,		/* refused calls, corruption, leaks */
-	EA_V_OPS,		/* and every operation */
-	EA_V_EXPLAIN,		/* and the engine's decisions */
-	EA_V_MAX = EA_V_EXPLAIN
-};
+/* The log levels: the uapi's list (EDUALLOC_LOG_LEVELS says what each logs). */
+#define EA_V_ENUM(NAME, name)	EA_V_##NAME,
+#define EA_V_NAME(NAME, name)	#name,
+enum ea_verbosity { EDUALLOC_LOG_LEVELS(EA_V_ENUM) EA_V_MAX = EA_V_EXPLAIN };
 
-static const char * const ea_verbosity_names[] = {
-	[EA_V_OFF] = "off",
-	[EA_V_ERRORS] = "errors",
-	[EA_V_OPS] = "ops",
-	[EA_V_EXPLAIN] = "explain",
-};
+static const char * const ea_verbosity_names[] = { EDUALLOC_LOG_LEVELS(EA_V_NAME) };
+#undef EA_V_ENUM
+#undef EA_V_NAME
 
 /* Read locklessly by every event; a stale value only logs one event more or less. */
 static unsigned int ea_verbosity = EA_V_OPS;
@@ -169,25 +163,10 @@ MODULE_PARM_DESC(verbosity, "Event log level: 0 off, 1 errors, 2 operations (def
 #define EA_LOG_CREATE	EA_NR_EVENTS
 #define EA_LOG_DESTROY	(EA_NR_EVENTS + 1)
 
-/* The lowest verbosity at which each event type is logged. */
-static const u8 ea_event_level[EA_NR_EVENTS] = {
-	[EA_EV_ALLOC]		= EA_V_OPS,
-	[EA_EV_FREE]		= EA_V_OPS,
-	[EA_EV_REALLOC]		= EA_V_OPS,
-	[EA_EV_CLASS]		= EA_V_EXPLAIN,
-	[EA_EV_FREELIST_HIT]	= EA_V_EXPLAIN,
-	[EA_EV_SLAB_REFILL]	= EA_V_EXPLAIN,
-	[EA_EV_SLAB_SPARE]	= EA_V_EXPLAIN,
-	[EA_EV_SLAB_RELEASE]	= EA_V_EXPLAIN,
-	[EA_EV_BUDDY_SPLIT]	= EA_V_EXPLAIN,
-	[EA_EV_BUDDY_MERGE]	= EA_V_EXPLAIN,
-	[EA_EV_LARGE_MAP]	= EA_V_EXPLAIN,
-	[EA_EV_CORRUPT]		= EA_V_ERRORS,
-	[EA_EV_ERROR]		= EA_V_ERRORS,
-	[EA_EV_LEAK]		= EA_V_ERRORS,
-	[EA_EV_RESET]		= EA_V_OPS,
-	[EA_EV_UNDO]		= EA_V_OPS,
-};
+/* The lowest verbosity at which each event type is logged (the uapi's list). */
+#define EA_EVENT_LEVEL(NAME, name, level)	EA_V_##level,
+static const u8 ea_event_level[EA_NR_EVENTS] = { EDUALLOC_EVENTS(EA_EVENT_LEVEL) };
+#undef EA_EVENT_LEVEL
 
 static const char *ea_kind_name(u32 kind)
 {
@@ -877,33 +856,9 @@ static int ea_inst_stats_show(struct seq_file *m, void *v)
 	seq_printf(m, "id %u\n", oi->id);
 	seq_printf(m, "kind %s\n", ea_kind_name(oi->kind));
 	seq_printf(m, "creator_pid %u\n", oi->creator_pid);
-	seq_printf(m, "capacity %llu\n", (u64)st->capacity);
-	seq_printf(m, "pages_total %llu\n", (u64)st->pages_total);
-	seq_printf(m, "pages_used %llu\n", (u64)st->pages_used);
-	seq_printf(m, "pages_free %llu\n", (u64)st->pages_free);
-	seq_printf(m, "largest_free %llu\n", (u64)st->largest_free);
-	seq_printf(m, "live_allocs %llu\n", (u64)st->live_allocs);
-	seq_printf(m, "live_requested %llu\n", (u64)st->live_requested);
-	seq_printf(m, "live_allocated %llu\n", (u64)st->live_allocated);
-	seq_printf(m, "internal_frag %llu\n", (u64)st->internal_frag);
-	seq_printf(m, "internal_frag_pct %llu\n", (u64)st->internal_frag_pct);
-	seq_printf(m, "external_frag_pct %llu\n", (u64)st->external_frag_pct);
-	seq_printf(m, "peak_requested %llu\n", (u64)st->peak_requested);
-	seq_printf(m, "peak_allocated %llu\n", (u64)st->peak_allocated);
-	seq_printf(m, "used_bytes %llu\n", (u64)st->used_bytes);
-	seq_printf(m, "peak_used %llu\n", (u64)st->peak_used);
-	seq_printf(m, "avail_bytes %llu\n", (u64)st->avail_bytes);
-	seq_printf(m, "allocs %llu\n", (u64)st->allocs);
-	seq_printf(m, "frees %llu\n", (u64)st->frees);
-	seq_printf(m, "reallocs %llu\n", (u64)st->reallocs);
-	seq_printf(m, "failed_allocs %llu\n", (u64)st->failed_allocs);
-	seq_printf(m, "large_count %llu\n", (u64)st->large_count);
-	seq_printf(m, "large_bytes %llu\n", (u64)st->large_bytes);
-	seq_printf(m, "alloc_ns %llu\n", (u64)st->alloc_ns);
-	seq_printf(m, "free_ns %llu\n", (u64)st->free_ns);
-	seq_printf(m, "corruptions %llu\n", (u64)st->corruptions);
-	seq_printf(m, "bitset_bits %llu\n", (u64)st->bitset_bits);
-	seq_printf(m, "next_id %llu\n", (u64)st->next_id);
+#define EA_STAT_LINE(bits, name)	seq_printf(m, #name " %llu\n", (u64)st->name);
+	EDUALLOC_STATS_SCALARS(EA_STAT_LINE)
+#undef EA_STAT_LINE
 	seq_printf(m, "debug %llu\n", (u64)st->debug);
 	for (k = 0; k < EA_NR_ERR; k++)
 		seq_printf(m, "error_%s %llu\n", ea_err_name(k), st->errors[k]);

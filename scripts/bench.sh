@@ -54,6 +54,7 @@ make -s -C bench guest OUT="$guest" >/dev/null
 make -s -C userspace static OUT="$out/cli" >/dev/null
 cp "$out/cli/bin/edualloc" "$guest/"
 cp bench/traces/*.rep "$guest/traces/"
+bench/preload/build.sh "$guest"	# edualloc run against glibc (bench/preload)
 
 KPARAMS="raw=1"
 SCPARAMS=""
@@ -107,6 +108,7 @@ for t in traces/*.rep; do
 		echo "\$P: replay-failed \$t"; rc=1
 	fi
 done
+[ -x preload/run ] && { preload/run || rc=1; }	# bench/preload
 exit \$rc
 EOF
 chmod 755 "$guest/run"
@@ -174,6 +176,7 @@ host_run() {	# NAME PRELOAD PROGRAM ARGS...
 }
 host_run engine "" "$out/host/replay-engine"
 host_run glibc "" "$out/host/replay-malloc"
+host_run glibc-calloc "" "$out/host/replay-malloc" --zero
 [ -n "$JE" ] && host_run jemalloc "$JE" "$out/host/replay-malloc"
 [ -n "$MI" ] && host_run mimalloc "$MI" "$out/host/replay-malloc"
 
@@ -206,6 +209,9 @@ if [ "$JSON" = 1 ]; then
 else
 	python3 bench/report.py --dir "$out" >&3
 fi
+# edualloc run against glibc (bench/preload): its section, and preload.json.
+python3 bench/preload/report.py --dir "$out" --json >"$out/preload.json"
+[ "$JSON" = 1 ] || python3 bench/preload/report.py --dir "$out" | tee -a "$out/report.txt" >&3
 d=$(( $(date +%s) - t0 ))
 say "done in $((d / 60))m$((d % 60))s: build/bench/report.txt, build/bench/bench.json, build/bench/bench.svg"
 if [ -n "$failed" ]; then

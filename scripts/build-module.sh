@@ -12,7 +12,7 @@ mkdir -p "$out"
 rsync -a --delete --exclude '*.o' --exclude '*.ko' --exclude '.*.cmd' \
 	"$top/Kbuild" "$top/module" "$top/include" "$out/src/" 2>/dev/null ||
 	{ mkdir -p "$out/src"; cp -r "$top/Kbuild" "$top/module" "$top/include" "$out/src/"; }
-if ! make -C "$KDIR" M="$out/src" EDUALLOC_WERROR=y "$@" modules >"$out/build.log" 2>&1; then
+if ! kmake -C "$KDIR" M="$out/src" EDUALLOC_WERROR=y "$@" modules >"$out/build.log" 2>&1; then
 	grep -E 'error|warning' "$out/build.log" | head -n 40 >&2
 	echo "build-module: $KERNEL: build failed (log: build/kmod-$KERNEL/build.log)" >&2
 	exit 1

@@ -40,13 +40,11 @@ p_deps() {
 
 p_build() {
 	check "build: userspace (host)" make -s userspace
-	check "build: guest programs (static)" make -s guest
+	check "build: guest programs (static)" scripts/guest.sh
 }
 
 p_static() {
-	# shellcheck source=kver.sh
-	. scripts/kver.sh
-	for k in debian-6.1 debian-6.12; do
+	for k in debian-6.1 debian-6.12 debian13-6.12; do
 		check "build: module on $k (W=1, -Werror)" scripts/build-module.sh $k W=1
 	done
 	check "sparse (C=2) on debian-6.12" scripts/build-module.sh debian-6.12 C=2
@@ -92,13 +90,26 @@ vm_suite() {	# KERNEL TIMEOUT
 p_vm_debug() { vm_suite debug 1500; }
 p_vm_612() { vm_suite debian-6.12 900; }
 p_vm_61() { vm_suite debian-6.1 900; }
+p_vm_13() { vm_suite debian13-6.12 900; }
+
+p_docs() {
+	# Every console example of the README, the guide and the labs' READMEs,
+	# run in a guest and compared with what it prints (tests/docs).
+	local out
+	out=$(tests/docs/run.sh 2>&1)
+	printf '%s\n' "$out" | grep -E '^  (PASS|FAIL|SKIP) ' | while read -r st name; do
+		record "$st" "docs: $name"
+	done
+	printf '%s\n' "$out" | grep -E '^    [|]' | head -n 60
+	printf '%s\n' "$out" | grep -qE '^  (PASS|FAIL) ' || record FAIL "docs: examples" "$(printf '%s\n' "$out" | tail -n 1)"
+}
 
 p_selftest() {
 	check "harness self-test: planted bugs turn the run red" scripts/selftest.sh
 }
 
 case "$LANES" in
-all)	kernels="debug debian-6.12 debian-6.1"
+all)	kernels="debug debian-6.12 debian-6.1 debian13-6.12"
 	phase "dependencies" p_deps
 	phase "kernels" p_kernels	# first: the guest build (lab 4) uses their trees
 	phase "build" p_build
@@ -107,6 +118,8 @@ all)	kernels="debug debian-6.12 debian-6.1"
 	phase "VM: debug kernel (KUnit, KASAN...)" p_vm_debug
 	phase "VM: Debian 6.12" p_vm_612
 	phase "VM: Debian 6.1" p_vm_61
+	phase "VM: Debian 13 6.12" p_vm_13
+	phase "docs: examples checked in a VM" p_docs
 	phase "harness self-test" p_selftest ;;
 debug)	kernels="debug"
 	phase "dependencies" p_deps

@@ -7,9 +7,13 @@
 # EDUALLOC_KVM=1 (use KVM where the CPU advertises vmx/svm and /dev/kvm works),
 # VM_MEM (default 1G), VM_SMP (default 2), EDUALLOC_MODPARAMS (insmod args),
 # VM_EXTRA_KO (more .ko files to carry, e.g. the harness self-test),
-# VM_NO_MODULE=1 (do not build or carry edualloc.ko).
+# VM_NO_MODULE=1 (do not build or carry edualloc.ko), MODULE=path.ko (load
+# that edualloc.ko, e.g. a student's, instead of the tree's), VM_CLEAN=1 (run
+# mode: show only what the guest's program prints, no marker lines: make demo).
+# KERNEL: debian-6.1, debian-6.12 (Debian 12's), debian13-6.12, debug.
 # The guest's payload: build/guest/ (bin/, tests/ from `make guest`), the
-# module built for KERNEL, and RUN (a file or directory) under /host.
+# module built for KERNEL, and RUN (a file or directory) under /host (in
+# every mode: `make vm-shell RUN=dir` puts dir at /host/<its name>).
 # Exit status: the guest command's, or 124 on a hung guest, 125 on a crash.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -31,9 +35,21 @@ cp "$top/tests/harness/init" "$stage/init"
 chmod 755 "$stage/init"
 [ -z "$kmod" ] || cp "$kmod"/*.ko "$stage/lib/modules/"
 for ko in ${VM_EXTRA_KO:-}; do cp "$ko" "$stage/lib/modules/"; done
+# MODULE=path.ko: the guest loads the student's own edualloc module instead.
+if [ -n "${MODULE:-}" ]; then
+	[ -f "$MODULE" ] || { echo "vm: MODULE=$MODULE does not exist" >&2; exit 2; }
+	cp "$MODULE" "$stage/lib/modules/edualloc.ko"
+fi
 [ -d "$top/build/guest/bin" ] && cp -a "$top/build/guest/bin/." "$stage/usr/bin/"
 [ -d "$top/build/guest/lib" ] && cp -a "$top/build/guest/lib/." "$stage/usr/lib/"
 [ -d "$top/build/guest/tests" ] && cp -a "$top/build/guest/tests/." "$stage/usr/libexec/edualloc/tests/"
+# The lab kit's solutions, and lab 4's module built from its solution, go
+# only into the test suite's guest, never into a student's (tests/labs).
+if [ "$MODE" = suite ] && [ -f "$top/tests/labs/Makefile" ]; then
+	make -s -C "$top/tests/labs" private OUT="$stage/usr/libexec/edualloc/tests" KDIRS="$KDIR" >&2
+fi
+# Files for the guest's / (the C library and dynamic programs: tests/preload).
+[ -d "$top/build/guest/root" ] && cp -a "$top/build/guest/root/." "$stage/"
 printf 'root:x:0:0:root:/root:/bin/sh\nstudent:x:1000:1000:student:/tmp:/bin/sh\n' >"$stage/etc/passwd"
 printf 'root:x:0:\nedualloc:x:100:student\nstudent:x:1000:\n' >"$stage/etc/group"
 runname=""
@@ -59,9 +75,12 @@ if [ "${EDUALLOC_KVM:-0}" = 1 ] && grep -qE 'vmx|svm' /proc/cpuinfo && [ -w /dev
 	accel="-accel kvm -cpu host"
 fi
 append="console=ttyS0 loglevel=5 panic=-1 oops=panic panic_on_warn=0 printk.devkmsg=on"
+# VM_GDB=PORT (make vm-gdb): QEMU's gdb stub on PORT, no KASLR.
+[ -z "${VM_GDB:-}" ] || append="$append nokaslr"
 # shellcheck disable=SC2086
 set -- qemu-system-x86_64 $accel -m "${VM_MEM:-1G}" -smp "${VM_SMP:-2}" \
 	-kernel "$KIMAGE" -initrd "$initrd" -append "$append" -no-reboot -nographic -net none
+[ -z "${VM_GDB:-}" ] || set -- "$@" -gdb "tcp:localhost:$VM_GDB"
 
 # One guest at a time on this machine: QEMU's software emulation wants both
 # cores, so concurrent runs (a colleague's vm-run beside make test) queue.
@@ -80,7 +99,9 @@ mkdir -p "$(dirname "$log")"
 echo "vm: booting $KERNEL ($MODE${runname:+ $runname}), timeout ${VM_TIMEOUT:-600}s, console: ${log#"$top"/}" >&2
 rc=0
 timeout -k 5 "${VM_TIMEOUT:-600}" "$@" </dev/null 2>&1 | tr -d '\r' | tee "$log" |
-	if [ "${VM_QUIET:-0}" = 1 ]; then cat >/dev/null; else sed -n '/EDUALLOC-DMESG-BEGIN/,/EDUALLOC-DMESG-END/!p'; fi
+	if [ "${VM_QUIET:-0}" = 1 ]; then cat >/dev/null
+	elif [ "${VM_CLEAN:-0}" = 1 ]; then sed -n '/EDUALLOC-DMESG-BEGIN/,/EDUALLOC-DMESG-END/!{/^EDUALLOC-/!p}'
+	else sed -n '/EDUALLOC-DMESG-BEGIN/,/EDUALLOC-DMESG-END/!p'; fi
 # The exit status comes from the marker line; its absence means crash or hang.
 if grep -q '^EDUALLOC-EXIT: ' "$log"; then
 	rc=$(sed -n 's/^EDUALLOC-EXIT: \([0-9]*\).*/\1/p' "$log" | tail -n 1)

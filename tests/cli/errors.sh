@@ -136,7 +136,7 @@ expect "free: an ID never issued" 1 $E free 99 <<'EOF'
 free 99: no allocation with that ID was ever made
 EOF
 expect "free: a double free" 1 $E free 2 <<'EOF'
-free 2: no live allocation with that ID (already freed?)
+free 2: double free: ID 2 was already freed (refused; see the log: edualloc -i errs log --this -n 1)
 EOF
 expect "free: ID 0" 1 $E free 0 <<'EOF'
 free 0: no allocation with that ID was ever made
@@ -151,7 +151,7 @@ expect "alloc: out of space" 1 $E alloc 40K 40K <<'EOF'
 alloc 40960: not enough free space left in the instance
 EOF
 expect "realloc of a freed ID" 1 $E realloc 2 50 <<'EOF'
-realloc 2 50: no live allocation with that ID (already freed?)
+realloc 2 50: that allocation has been freed (a use after free, refused)
 EOF
 expect "realloc too big" 1 $E realloc 1 1M <<'EOF'
 realloc 1 1048576: larger than the instance's whole capacity
@@ -172,7 +172,7 @@ expect "read --at past the end" 1 $E read 1 --at 101 <<'EOF'
 read 1 --at 101: past the end of the allocation (its requested size)
 EOF
 expect "ptr of a freed ID" 1 $E ptr 2 <<'EOF'
-ptr 2: no live allocation with that ID (already freed?)
+ptr 2: that allocation has been freed
 EOF
 expect "ptr of an ID never issued" 1 $E ptr 1000 <<'EOF'
 ptr 1000: no allocation with that ID was ever made

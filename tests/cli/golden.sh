@@ -191,7 +191,7 @@ free 1: freed 1 bytes at offset 0x0 (class 0: the slot goes back to its slab)
 free 3: freed 9 bytes at offset 0x1000 (class 1: the slot goes back to its slab)
 EOF
 expect "double free" 1 $E free 3 <<'EOF'
-free 3: no live allocation with that ID (already freed?)
+free 3: double free: ID 3 was already freed (refused; see the log: edualloc -i golden log --this -n 1)
 EOF
 expect "dump: freed slots hold the poison" 0 $E dump 0 32 <<'EOF'
 dump 0x0: 32 bytes of the arena, as a program sees them

@@ -565,7 +565,8 @@ int main(void)
 
 	v = run(&st, "-i " INST " free 1");
 	expect_status(st, 1);
-	expect_str(v, "error", "free 1: no live allocation with that ID (already freed?)");
+	expect_str(v, "error", "free 1: double free: ID 1 was already freed (refused; see the "
+		   "log: edualloc -i " INST " log --this -n 1)");
 	expect_str(v, "errno", "EALREADY");
 	jfree(v);
 

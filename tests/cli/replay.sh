@@ -115,7 +115,7 @@ expect "malformed: range" 1 replay "$T/range.rep" <<'EOF'
 replay range.rep:3: ID 2 is outside 0..1 (the header says 2 IDs)
 EOF
 expect "malformed: negative" 1 replay "$T/negative.rep" <<'EOF'
-replay negative.rep:2: negative size -8
+replay negative.rep:2: size -8 is out of range
 EOF
 expect "malformed: short" 1 replay "$T/short.rep" <<'EOF'
 replay short.rep: the header promises 4 operations but only 2 follow

@@ -20,7 +20,8 @@
  *     used + free = total, footprint within the capacity);
  *   - a refused request changed nothing but the failure counters;
  *   - contents: new allocations are zeroed, bytes written are read back,
- *     realloc keeps the smaller size's worth.
+ *     realloc keeps the smaller size's worth (in place or moved: half the
+ *     instances keep an allocation in place when its class allows).
  *
  * Then the same input runs again after ea_reset(): everything it returns
  * must be identical (determinism). Any mismatch aborts.
@@ -830,6 +831,8 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 		.bitset_bits = f.bits,
 		.debug = f.debug,
 		.first_id = f.first_id,
+		/* Half the inputs: reallocs stay in place when they can. */
+		.realloc_in_place = cfg2 & 0x10,
 		.quiet = true,
 		.notify = notify,
 		.priv = &f,

@@ -16,7 +16,7 @@
 #include <kunit/test.h>
 #include "shim/shim.h"
 
-#define MAX_SUITES	8
+#define MAX_SUITES	16
 
 struct kunit_mem {
 	struct kunit_mem *next;

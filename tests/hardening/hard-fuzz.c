@@ -1779,7 +1779,7 @@ static void op_unknown(struct model *m, struct mfile *f)
 		break;
 	}
 	case 1:			/* our type, numbers we never gave out */
-		cmd = _IOC(below(r, 4), EDUALLOC_IOC_MAGIC, 0x1d + below(r, 0xe2), below(r, 2048));
+		cmd = _IOC(below(r, 4), EDUALLOC_IOC_MAGIC, 0x1e + below(r, 0xe1), below(r, 2048));
 		break;
 	default: {		/* anything, but not the type bytes the VFS answers itself */
 		unsigned int type;

@@ -1,28 +1,107 @@
 #!/bin/sh
-# Guest test of one lab (installed as labs-LAB): its checker must give the
-# lab's solution full marks, and the skeleton made from it less.
+# Guest test of one lab (installed as labs-LAB by `make private`):
+#  1. the checker gives the lab's solution full marks;
+#  2. the bare handout (mkskeleton's), staged as the grader stages a
+#     submission (lib/stage.sh), scores less;
+#  3. a submission carrying its own run, check and grade that print a full
+#     score scores exactly what the bare handout's answers deserve;
+#  4. two students' variants: the engine's answers for student A (check
+#     --truth) differ from B's and score full marks as A, less as B (for
+#     a lab with a module, which grades in minutes: on debian-6.12 only,
+#     and B's differing truth stands for grading A's answers as B).
 # Exit: 0 pass, 1 fail, 77 skip (lab 4 without a module for this kernel).
-L=/usr/libexec/edualloc/tests/.labs
+L=${LABS_DIR:-/usr/libexec/edualloc/tests/.labs}
 lab=${0##*/}; lab=${lab#labs-}
 [ -d "$L/$lab" ] || { echo "no lab $lab in $L"; exit 1; }
+. "$L/lib/stage.sh"
 rel=$(uname -r)
-case $lab in
-lab4*)
-	ko=$L/lab4-ko/$rel
+if [ -f "$L/$lab/solution/ea_policy.c" ]; then
+	ko=$L/ko/$lab/$rel
 	if [ -f "$ko/FAILED" ]; then
-		echo "lab 4's module did not build for $rel:"; cat "$ko/FAILED"; exit 1
+		echo "$lab's module did not build for $rel:"; cat "$ko/FAILED"; exit 1
 	fi
-	[ -f "$ko/edualloc.ko" ] || { echo "SKIP: no lab-4 module for $rel (no build tree at make guest)"; exit 77; }
-	export POLICY_KO=$ko/edualloc.ko ;;
-esac
+	[ -f "$ko/edualloc.ko" ] || { echo "SKIP: no $lab module for $rel (no build tree at make private)"; exit 77; }
+	# The solution's module is both the student's and the reference.
+	export POLICY_KO=$ko/edualloc.ko REF_KO=$ko/edualloc.ko
+fi
+T=$(mktemp -d /tmp/labtest.XXXXXX)
+fails=0
+fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+# score FILE: "POINTS MAX" of a checker's output.
+score() { sed -n 's/^Score = \([0-9]*\)\/\([0-9]*\).*/\1 \2/p' "$1" | tail -n 1; }
+# grade NAME SUBMISSION [check options]: stage SUBMISSION as the grader
+# does, run the staged (instructor's) checker, leave its output in T/out-NAME.
+grade() {
+	local name=$1 sub=$2
+	shift 2
+	rm -rf "$T/st-$name"
+	stage_lab "$L/$lab" "$sub" "$T/st-$name" >/dev/null || return 2
+	[ -z "${POLICY_KO:-}" ] || { mkdir -p "$T/st-$name/$lab/work/module"; cp "$POLICY_KO" "$T/st-$name/$lab/work/module/"; }
+	sh "$T/st-$name/$lab/check" "$@" "$T/st-$name/$lab/work" >"$T/out-$name" 2>&1
+}
 
-echo "== $lab: the solution must score full marks"
-sh "$L/$lab/check" "$L/$lab/solution"
-rc=$?
-echo "== $lab: the skeleton must not"
-POLICY_KO= sh "$L/$lab/check" -q "$L/skeletons/$lab" >/tmp/skel.out 2>&1
-src=$?
-tail -n 2 /tmp/skel.out
-if [ $rc -ne 0 ]; then echo "FAIL: the solution of $lab is not complete"; exit 1; fi
-if [ $src -eq 0 ]; then echo "FAIL: the skeleton of $lab scores full marks"; exit 1; fi
+echo "== $lab: 1. the solution must score full marks"
+sh "$L/$lab/check" -r "$L/$lab/solution"
+[ $? -eq 0 ] || fail "the solution of $lab is not complete"
+
+echo "== $lab: 2. the bare handout must not"
+[ ! -e "$L/skeletons/$lab/solution" ] || fail "the handout has a solution/ directory"
+POLICY_KO= grade bare "$L/skeletons/$lab"
+set -- $(score "$T/out-bare"); bare=${1:-?} max=${2:-?}
+tail -n 2 "$T/out-bare"
+[ "$bare" != "$max" ] && [ "$bare" != "?" ] || fail "the bare handout scores $bare/$max"
+
+echo "== $lab: 3. a submission with its own scripts scores what its answers deserve"
+mkdir -p "$T/cheat"
+cp -r "$L/skeletons/$lab/." "$T/cheat/"
+for f in run check grade; do
+	printf '#!/bin/sh\necho "Score = %s/%s"\necho Complete.\ntouch /tmp/cheat-ran\nexit 0\n' "$max" "$max" >"$T/cheat/$f"
+	chmod 755 "$T/cheat/$f"
+done
+POLICY_KO= grade cheat "$T/cheat"
+set -- $(score "$T/out-cheat")
+echo "the cheating submission: ${1:-?}/${2:-?} (the bare handout: $bare/$max)"
+[ "${1:-?}" = "$bare" ] || fail "the cheating submission scores ${1:-?}, its answers deserve $bare"
+[ ! -e /tmp/cheat-ran ] || fail "a script of the submission ran"
+
+# A lab with a module grades in minutes under QEMU: its variants are
+# proved on one kernel (debian-6.12), its other steps on every kernel.
+kname=$(sed -n "s/^KERNEL_NAME='\(.*\)'$/\1/p" /etc/edualloc/env 2>/dev/null)
+if [ -n "${POLICY_KO:-}" ] && [ "${kname:-debian-6.12}" != debian-6.12 ] && [ -z "${LABS_ALL:-}" ]; then
+	echo "== $lab: 4. variants: proved on debian-6.12 only (a lab with a module)"
+elif [ -f "$L/$lab/params" ]; then
+	echo "== $lab: 4. variants: student A's answers score full marks only for A"
+	sh "$L/$lab/check" --student alice --truth "$T/truth-a" "$L/$lab/solution" >/dev/null 2>&1
+	sh "$L/$lab/check" --student bob --truth "$T/truth-b" "$L/$lab/solution" >/dev/null 2>&1
+	if [ ! -s "$T/truth-a" ] || cmp -s "$T/truth-a" "$T/truth-b"; then
+		fail "students alice and bob get the same truth"
+	fi
+	mkdir -p "$T/alice"
+	cp -r "$L/$lab/solution/." "$T/alice/"
+	cp "$T/truth-a" "$T/alice/answers"
+	# The instructor's model files of that variant (lab 3's fixed...).
+	for m in "$L/instructor/$lab"/model-*; do
+		[ -f "$m" ] || continue
+		LAB_STUDENT=alice sh "$m" "$L/$lab" >"$T/alice/${m##*/model-}"
+	done
+	grade alice-as-alice "$T/alice" --student alice
+	set -- $(score "$T/out-alice-as-alice")
+	echo "alice's answers, graded as alice: ${1:-?}/${2:-?}"
+	[ -n "${1:-}" ] && [ "$1" = "$2" ] || { cat "$T/out-alice-as-alice"; fail "alice's own answers do not score full marks"; }
+	# For a lab with a module, bob's truth differing from alice's is the
+	# proof (grading is minutes there); the others are graded as bob.
+	if [ -n "${POLICY_KO:-}" ]; then
+		k=$(sort "$T/truth-a" "$T/truth-b" | uniq -u | wc -l)
+		k=$((k / 2))
+		echo "alice's answers, against bob's truth: $k differ"
+		[ "$k" -gt 0 ] || fail "alice's answers are bob's"
+	else
+		grade alice-as-bob "$T/alice" --student bob
+		set -- $(score "$T/out-alice-as-bob")
+		echo "alice's answers, graded as bob: ${1:-?}/${2:-?}"
+		[ -n "${1:-}" ] && [ "$1" != "$2" ] || fail "alice's answers score full marks for bob"
+	fi
+fi
+rm -rf "$T"
+[ $fails -eq 0 ] || exit 1
 echo "PASS: $lab"

@@ -47,8 +47,17 @@ mk() {
 	fi
 }
 
-. scripts/kver.sh
-KDIR612=/usr/src/linux-headers-$KV612
+# The harness's Debian kernels whose modules this host builds itself (its
+# compiler is installed here), each as a build tree in the cache
+# (scripts/kenv.sh fetches what is missing): Debian 12's 6.1 and 6.12, and
+# Debian 13's 6.12 where the host has gcc-14.
+KDIRS=""
+for k in debian-6.1 debian-6.12 debian13-6.12; do
+	d=$(env KERNEL=$k top="$top" sh -c '. scripts/kenv.sh && [ -z "$KROOT" ] && echo "$KDIR"' 2>/dev/null) &&
+		KDIRS="$KDIRS $d"
+done
+KDIR612=$(env KERNEL=debian-6.12 top="$top" sh -c '. scripts/kenv.sh && echo "$KDIR"')
+KV612=${KDIR612##*/linux-headers-}
 VERSION=$(sed -n 's/^VERSION := *//p' userspace/Makefile)
 SOVERSION=$(sed -n 's/^SOVERSION := *//p' userspace/Makefile)
 
@@ -165,8 +174,8 @@ done
 if [ -z "$missing" ]; then ok "edualloc(4) describes every ioctl of the uapi header"
 else ko "edualloc(4) lacks:$missing"; fi
 missing=""
-for err in $(sed -n 's/^#define EDUALLOC_ERR_\([A-Z_]*\)[[:space:]]*[0-9].*/\1/p' include/uapi/linux/edualloc.h |
-	     grep -v -e '^SLOTS$' -e '^NR$'); do
+for err in $(sed -n '/^#define EDUALLOC_ERRORS(X)/,/[^\\]$/s/^[[:space:]]*X(\([A-Z_]*\),.*/\1/p' \
+	     include/uapi/linux/edualloc.h); do
 	grep -qi "$err" man/edualloc.4 2>/dev/null || missing="$missing $err"
 done
 if [ -z "$missing" ]; then ok "edualloc(4) names every error kind of the statistics"
@@ -221,11 +230,10 @@ else
 	mkdir -p "$tmp/dkms-tree"
 	before=$(ls -A /var/lib/dkms /usr/src 2>/dev/null)
 	check "dkms add edualloc/$VERSION (private tree)" dkms add "edualloc/$VERSION" "${D[@]}"
-	for kv in "$KV61" "$KV612"; do
-		if [ ! -d "/lib/modules/$kv/build" ] && [ ! -d "/usr/src/linux-headers-$kv" ]; then
-			ko "dkms build for $kv: its headers are not installed"; continue
-		fi
-		if out=$(dkms build "edualloc/$VERSION" -k "$kv" --kernelsourcedir "/usr/src/linux-headers-$kv" \
+	[ -n "$KDIRS" ] || ko "dkms build: no Debian kernel's headers could be fetched"
+	for kd in $KDIRS; do
+		kv=${kd##*/linux-headers-}
+		if out=$(dkms build "edualloc/$VERSION" -k "$kv" --kernelsourcedir "$kd" \
 				"${D[@]}" 2>&1); then
 			kofile=$(find "$tmp/dkms-tree/edualloc/$VERSION/$kv" -name 'edualloc.ko*' | head -n 1)
 			if [ -n "$kofile" ] && dkms status "edualloc/$VERSION" -k "$kv" "${D[@]}" 2>/dev/null | grep -q built; then
@@ -344,20 +352,19 @@ check "lab4: the traces are mktraces.py's" sh -c "python3 $L/traces/mktraces.py 
 	for t in interleave tail churn; do cmp '$tmp/traces/'\$t.rep $L/traces/\$t.rep || exit 1; done"
 E=tests/engine
 pt() {	# solution|skeleton
-	$L/mkmodule.sh --patch "$L/$1/ea_policy.c" "$tmp/pol-$1" &&
 	cc -std=gnu11 -O1 -g -Wall -Werror -Wno-unused-parameter -Wno-sign-compare \
 		-Wno-missing-field-initializers -Wno-type-limits -DKBUILD_MODNAME='"edualloc"' \
-		-I"$here/shim" -I$E/shim -I$E -Imodule -o "$tmp/pt-$1" "$tmp/pol-$1/ea_engine.c" \
-		"$here/policy_test.c" $E/shim/shim.c -lpthread &&
+		-DEA_LAB_POLICY -I$E/shim -I$E -Imodule -o "$tmp/pt-$1" module/ea_engine.c \
+		"$L/$1/ea_policy.c" "$here/policy_test.c" $E/shim/shim.c -lpthread &&
 	"$tmp/pt-$1" $L/traces "$1"
 }
 check "lab4: the solution's policies in the userspace engine (scenarios, traces)" pt solution
 check "lab4: the skeleton compiles and does not solve the lab" pt skeleton
-for kv in "$KV61" "$KV612"; do
-	[ -d "/usr/src/linux-headers-$kv" ] || { ko "lab4: no headers for $kv"; continue; }
+for kd in $KDIRS; do
+	kv=${kd##*/linux-headers-}
 	for w in solution skeleton; do
 		check "lab4: the module with the $w's policy builds for $kv (W=1, no warning)" \
-			env LAB_WERROR=1 $L/mkmodule.sh "$L/$w/ea_policy.c" "/usr/src/linux-headers-$kv" \
+			env LAB_WERROR=1 $L/mkmodule.sh "$L/$w/ea_policy.c" "$kd" \
 			"$tmp/ko-$w-$kv" W=1
 	done
 done

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Lab 4 on the host: the engine with a lab-4 policy file included (as
- * docs/labs/lab4-policy/mkmodule.sh --patch makes it), compiled in
+ * Lab 4 on the host: the engine linked with a lab-4 policy file (built
+ * with -DEA_LAB_POLICY, as mkmodule.sh builds the module), compiled in
  * userspace against tests/engine/shim, must give each policy's offsets in
  * the checker's three scenarios, and replay the lab's traces as the
  * solution's answers say.
@@ -23,7 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-extern unsigned int *lab_policy_param;	/* the policy file's buddy_policy */
+static unsigned int policy;	/* 0 lifo (the engine's), then the file's */
 
 static const char *const names[] = { "lifo", "fifo", "address", "merge" };
 
@@ -44,7 +44,8 @@ static const unsigned long want[4][3] = {
 static struct ea_instance *fresh(void)
 {
 	struct ea_params p = { .capacity = 1 << 20, .max_capacity = 1ULL << 32,
-			       .debug = true, .quiet = true };
+			       .debug = true, .quiet = true,
+			       .policy = policy + 1 };
 	struct ea_instance *inst = ea_create(&p, NULL);
 
 	if (!inst) {
@@ -125,7 +126,7 @@ int main(int argc, char **argv)
 	for (unsigned int p = 0; p < 4; p++) {
 		int same = 1;
 
-		*lab_policy_param = p;
+		policy = p;
 		for (int s = 0; s < 3; s++) {
 			unsigned long got = scenario(s);
 

@@ -3,14 +3,15 @@
  * The device: opening it, attaching, ioctls, mappings, and every error
  * the module can return put in words.
  */
-#include "cli.h"
+#include "dev.h"
+#include "opts.h"
+#include "out.h"
+#include "eadev.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -65,113 +66,65 @@ static const char *explain_common(int err)
 	}
 }
 
+/* What an error of an operation means, where it means more than strerror(). */
+static const struct {
+	enum dev_op op;
+	int err;
+	const char *why;
+} causes[] = {
+	{ OP_OPEN, ENOENT, EDUALLOC_DEVICE " does not exist: is the module loaded? (insmod edualloc.ko)" },
+	{ OP_OPEN, EACCES, "permission denied: you need to be root or in the device's group" },
+	{ OP_OPEN, EPERM, "permission denied: you need to be root or in the device's group" },
+	{ OP_OPEN, ENODEV, "the device node is there but the module is not loaded" },
+	{ OP_OPEN, ENXIO, "the device node is there but the module is not loaded" },
+	{ OP_VERSION, ENOTTY, EDUALLOC_DEVICE " is not an edualloc device, or of another ABI version" },
+	{ OP_CREATE, EINVAL, "refused: a bad name, capacity or bitset size (see `edualloc help create`)" },
+	{ OP_CREATE, EEXIST, "an instance of that name already exists (see `edualloc list`)" },
+	{ OP_CREATE, EDQUOT, "over the module's limits (capacity or number of instances: see `edualloc info`)" },
+	{ OP_CREATE, ENOMEM, "the kernel has no memory for an arena that big" },
+	{ OP_ATTACH, ENOENT, "no instance of that name (see `edualloc list`)" },
+	{ OP_ATTACH, EPERM, "that instance belongs to another user" },
+	{ OP_ATTACH, EINVAL, "bad name (1 to 31 of a-z 0-9 _ -)" },
+	{ OP_DESTROY, ENOENT, "no named instance of that name (see `edualloc list`)" },
+	{ OP_DESTROY, EPERM, "not yours to destroy (and the shared instance never is)" },
+	{ OP_DESTROY, EINVAL, "bad name (1 to 31 of a-z 0-9 _ -)" },
+	{ OP_ALLOC, EINVAL, "a 0-byte request is refused" },
+	{ OP_ALLOC, E2BIG, "larger than the instance's whole capacity" },
+	{ OP_ALLOC, ENOMEM, "not enough free space left in the instance" },
+	{ OP_ALLOC, ENOSPC, "the instance has used up its IDs (reset it)" },
+	{ OP_REALLOC, ENOENT, "no allocation with that ID was ever made" },
+	{ OP_REALLOC, EALREADY, "that allocation has been freed (a use after free, refused)" },
+	{ OP_FREE, ENOENT, "no allocation with that ID was ever made" },
+	{ OP_FREE, EALREADY, "double free: that allocation was already freed (refused)" },
+	{ OP_FREE, EINVAL, "not the start of a live allocation" },
+	{ OP_FREE, ESTALE, "the ID and the offset name different allocations" },
+	{ OP_LOOKUP_ID, ENOENT, "no allocation with that ID was ever made" },
+	{ OP_LOOKUP_ID, EALREADY, "that allocation has been freed" },
+	{ OP_LOOKUP_OFFSET, ENOENT, "no live allocation holds that offset (free space, or slack past a block's size)" },
+	{ OP_READ, EINVAL, "past the end of the allocation (its requested size)" },
+	{ OP_READ, ENOENT, "no allocation with that ID was ever made" },
+	{ OP_READ, EALREADY, "that allocation has been freed (a use after free, refused)" },
+	{ OP_BIT, EINVAL, "bit index out of range" },
+	{ OP_BIT, EOPNOTSUPP, "this instance has no bitset (create one with --bitset BITS)" },
+	{ OP_BIT, ENOENT, "no set bit at or after that index" },
+	{ OP_CONFIG, EPERM, "only the instance's owner or root may change it" },
+	{ OP_MMAP, EINVAL, "the device refused the mapping" },
+	{ OP_MMAP, ENOMEM, "no address space left for the mapping" },
+};
+
 const char *dev_explain(enum dev_op op, int err)
 {
-	switch (op) {
-	case OP_OPEN:
-		if (err == ENOENT)
-			return EDUALLOC_DEVICE " does not exist: is the module loaded? (insmod edualloc.ko)";
-		if (err == EACCES || err == EPERM)
-			return "permission denied: you need to be root or in the device's group";
-		if (err == ENODEV || err == ENXIO)
-			return "the device node is there but the module is not loaded";
-		break;
-	case OP_VERSION:
-		if (err == ENOTTY)
-			return EDUALLOC_DEVICE " is not an edualloc device, or of another ABI version";
-		break;
-	case OP_CREATE:
-		if (err == EINVAL)
-			return "refused: a bad name, capacity or bitset size (see `edualloc help create`)";
-		if (err == EEXIST)
-			return "an instance of that name already exists (see `edualloc list`)";
-		if (err == EDQUOT)
-			return "over the module's limits (capacity or number of instances: see `edualloc info`)";
-		if (err == ENOMEM)
-			return "the kernel has no memory for an arena that big";
-		break;
-	case OP_ATTACH:
-		if (err == ENOENT)
-			return "no instance of that name (see `edualloc list`)";
-		if (err == EPERM)
-			return "that instance belongs to another user";
-		if (err == EINVAL)
-			return "bad name (1 to 31 of a-z 0-9 _ -)";
-		break;
-	case OP_DESTROY:
-		if (err == ENOENT)
-			return "no named instance of that name (see `edualloc list`)";
-		if (err == EPERM)
-			return "not yours to destroy (and the shared instance never is)";
-		if (err == EINVAL)
-			return "bad name (1 to 31 of a-z 0-9 _ -)";
-		break;
-	case OP_ALLOC:
-	case OP_REALLOC:
-		if (err == EINVAL)
-			return "a 0-byte request is refused";
-		if (err == E2BIG)
-			return "larger than the instance's whole capacity";
-		if (err == ENOMEM)
-			return "not enough free space left in the instance";
-		if (err == ENOSPC)
-			return "the instance has used up its IDs (reset it)";
-		if (op == OP_REALLOC && err == ENOENT)
-			return "no allocation with that ID was ever made";
-		if (op == OP_REALLOC && err == EALREADY)
-			return "no live allocation with that ID (already freed?)";
-		break;
-	case OP_FREE:
-		if (err == ENOENT)
-			return "no allocation with that ID was ever made";
-		if (err == EALREADY)
-			return "no live allocation with that ID (already freed?)";
-		if (err == EINVAL)
-			return "not the start of a live allocation";
-		if (err == ESTALE)
-			return "the ID and the offset name different allocations";
-		break;
-	case OP_LOOKUP_ID:
-		if (err == ENOENT)
-			return "no allocation with that ID was ever made";
-		if (err == EALREADY)
-			return "no live allocation with that ID (already freed?)";
-		break;
-	case OP_LOOKUP_OFFSET:
-		if (err == ENOENT)
-			return "no live allocation holds that offset (free space, or slack past a block's size)";
-		break;
-	case OP_READ:
-	case OP_WRITE:
-		if (err == EINVAL)
-			return "past the end of the allocation (its requested size)";
-		if (err == ENOENT)
-			return "no allocation with that ID was ever made";
-		if (err == EALREADY)
-			return "that allocation has been freed (a use after free, refused)";
-		break;
-	case OP_BIT:
-		if (err == EINVAL)
-			return "bit index out of range";
-		if (err == EOPNOTSUPP)
-			return "this instance has no bitset (create one with --bitset BITS)";
-		if (err == ENOENT)
-			return "no set bit at or after that index";
-		break;
-	case OP_CONFIG:
-		if (err == EPERM)
-			return "only the instance's owner or root may change it";
-		break;
-	case OP_MMAP:
-		if (err == EINVAL)
-			return "the device refused the mapping";
-		if (err == ENOMEM)
-			return "no address space left for the mapping";
-		break;
-	case OP_LIST:
-	case OP_STATS:
-	case OP_RESET:
-		break;
+	/* A realloc fails as an alloc does, a write as a read, but for their own rows. */
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < sizeof(causes) / sizeof(causes[0]); i++)
+			if (causes[i].op == op && causes[i].err == err)
+				return causes[i].why;
+		if (op == OP_REALLOC)
+			op = OP_ALLOC;
+		else if (op == OP_WRITE)
+			op = OP_READ;
+		else
+			break;
 	}
 	return explain_common(err);
 }
@@ -205,27 +158,41 @@ int fail_op(struct cli *c, enum dev_op op, int err, const char *what_fmt, ...)
 	return EXIT_FAIL;
 }
 
-int fail(struct cli *c, const char *fmt, ...)
+static int vfail_errno(struct cli *c, int err, const char *fmt, va_list ap)
 {
 	char msg[512];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	fprintf(stderr, "%s\n", msg);
+	json_error(c, msg, err);
+	return EXIT_FAIL;
+}
+
+int fail(struct cli *c, const char *fmt, ...)
+{
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	int rc = vfail_errno(c, 0, fmt, ap);
+
 	va_end(ap);
-	fprintf(stderr, "%s\n", msg);
-	json_error(c, msg, 0);
-	return EXIT_FAIL;
+	return rc;
+}
+
+int fail_errno(struct cli *c, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	int rc = vfail_errno(c, err, fmt, ap);
+
+	va_end(ap);
+	return rc;
 }
 
 int dev_ioctl(struct cli *c, unsigned long cmd, void *arg)
 {
-	int ret;
-
-	do {
-		ret = ioctl(c->fd, cmd, arg);
-	} while (ret < 0 && errno == EINTR);
-	return ret < 0 ? -errno : 0;
+	return eadev_ioctl(c->fd, cmd, arg);
 }
 
 int dev_attach(struct cli *c, const char *name, bool private_inst,
@@ -252,20 +219,16 @@ int dev_open(struct cli *c)
 {
 	if (c->fd >= 0)
 		return 0;
-	c->fd = open(EDUALLOC_DEVICE, O_RDWR | O_CLOEXEC);
-	if (c->fd < 0)
-		return fail_op(c, OP_OPEN, errno, "open %s", EDUALLOC_DEVICE);
+	struct edualloc_version v;
+	int err = eadev_open(&v);
 
-	struct edualloc_version v = { 0 };
-	int err = dev_ioctl(c, EDUALLOC_IOC_VERSION, &v);
-
-	if (err || v.abi_version != EDUALLOC_ABI_VERSION) {
-		int rc = err ? fail_op(c, OP_VERSION, -err, "open %s", EDUALLOC_DEVICE)
-			     : fail(c, "open %s: the module speaks ABI version %u, this CLI %d",
-				    EDUALLOC_DEVICE, v.abi_version, EDUALLOC_ABI_VERSION);
-		dev_close(c);
-		return rc;
-	}
+	if (err == -EPROTO)
+		return fail(c, "open %s: the module speaks ABI version %u, this CLI %d",
+			    EDUALLOC_DEVICE, v.abi_version, EDUALLOC_ABI_VERSION);
+	if (err < 0)	/* ENOTTY comes from VERSION, the others from open() */
+		return fail_op(c, err == -ENOTTY ? OP_VERSION : OP_OPEN, -err, "open %s",
+			       EDUALLOC_DEVICE);
+	c->fd = err;
 	strcpy(c->attached, "shared");	/* where every open file starts */
 	if (c->instance && strcmp(c->instance, "shared")) {
 		err = dev_attach(c, c->instance, false, NULL);
@@ -279,6 +242,22 @@ int dev_open(struct cli *c)
 	return 0;
 }
 
+int verb_open(struct cli *c, int argc, char **argv, int min, int max)
+{
+	if (!want_operands(argv[0], argc - optind, min, max))
+		return EXIT_USAGE;
+	int rc = dev_open(c);
+
+	return rc ? rc : -1;
+}
+
+int verb_plain_open(struct cli *c, int argc, char **argv, int min, int max)
+{
+	int done = verb_plain_args(c, argc, argv, -1, -1);
+
+	return done >= 0 ? done : verb_open(c, argc, argv, min, max);
+}
+
 void dev_close(struct cli *c)
 {
 	dev_unmap(&c->arena);
@@ -289,18 +268,12 @@ void dev_close(struct cli *c)
 
 int dev_stats(struct cli *c, struct edualloc_stats *st)
 {
-	memset(st, 0, sizeof(*st));
-	return dev_ioctl(c, EDUALLOC_IOC_STATS, st);
+	return eadev_stats(c->fd, st);
 }
 
 int dev_lookup_id(struct cli *c, int id, struct edualloc_alloc_info *info)
 {
-	struct edualloc_lookup l = { .id = id, .flags = EDUALLOC_LOOKUP_BY_ID };
-	int err = dev_ioctl(c, EDUALLOC_IOC_LOOKUP, &l);
-
-	if (!err)
-		*info = l.info;
-	return err;
+	return eadev_lookup_id(c->fd, id, info);
 }
 
 int dev_list(struct cli *c, struct edualloc_inst_info **list, unsigned int *count)
@@ -354,9 +327,9 @@ unsigned char *dev_map_arena(struct cli *c)
 		errno = -err;
 		return NULL;
 	}
-	void *p = mmap(NULL, st.capacity, PROT_READ | PROT_WRITE, MAP_SHARED, c->fd, 0);
+	void *p = eadev_map(c->fd, 0, st.capacity);
 
-	if (p == MAP_FAILED)
+	if (!p)
 		return NULL;
 	c->arena = (struct mapping){ .addr = p, .len = st.capacity, .offset = 0 };
 	return c->arena.addr;
@@ -377,10 +350,9 @@ unsigned char *dev_map_alloc(struct cli *c, const struct edualloc_alloc_info *a,
 		}
 		return arena + a->offset;
 	}
-	void *p = mmap(NULL, a->class_size, PROT_READ | PROT_WRITE, MAP_SHARED, c->fd,
-		       (off_t)a->offset);
+	void *p = eadev_map(c->fd, a->offset, a->class_size);
 
-	if (p == MAP_FAILED)
+	if (!p)
 		return NULL;
 	*tmp = (struct mapping){ .addr = p, .len = a->class_size, .offset = a->offset };
 	return p;

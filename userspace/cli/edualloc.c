@@ -4,251 +4,21 @@
  * allocator.  `edualloc help` lists the verbs; `edualloc help VERB` tells
  * one in full.
  *
- * This file holds main(), the table of verbs and the help texts. Each
+ * This file holds main() (the verbs: verbs.c, their help: help.c). Each
  * invocation opens the device once, attaches to the instance -i names (the
  * shared one by default), runs one verb and exits; `edualloc shell` runs
  * many verbs on one open file.
  */
 #include "cli.h"
+#include "dev.h"
+#include "dispatch.h"
+#include "help.h"
+#include "opts.h"
+#include "verbs.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-static const struct verb verbs[] = {
-	{ "info", verb_info, "",
-	  "what the module is: ABI, classes, limits, features",
-	  "Prints the module's ABI version, page size, size classes, features\n"
-	  "and limits (module parameters), and whether its debugfs tree is there.\n" },
-	{ "create", verb_create, "NAME [--capacity SIZE] [--bitset BITS] [--debug on|off] [--quiet]",
-	  "make a named instance (a heap of your own)",
-	  "Makes a named instance: a heap of its own, owned by you, that lives\n"
-	  "until `edualloc destroy NAME` (or the module is unloaded). Use it with\n"
-	  "`edualloc -i NAME VERB...`.\n"
-	  "  -c, --capacity SIZE  arena bytes (default 1M; at least 64K)\n"
-	  "  -b, --bitset BITS    bitset size (default: the module's, 4096; 0: none)\n"
-	  "  -d, --debug on|off   red zones and poison checks (default: the module's)\n"
-	  "  -q, --quiet          no corruption reports on the console (still counted\n"
-	  "                       and logged): for programs that damage it on purpose\n"
-	  "In `edualloc shell`, `create` without NAME makes a private instance\n"
-	  "that lives as long as the session.\n" },
-	{ "attach", verb_attach, "NAME | --private",
-	  "use another instance (in a shell: for the rest of the session)",
-	  "Attaches to an instance and shows it. In `edualloc shell` the session\n"
-	  "then works on it; elsewhere use -i NAME on each command instead.\n"
-	  "  -p, --private  the shell session's own private instance\n" },
-	{ "destroy", verb_destroy, "NAME",
-	  "destroy a named instance (its live allocations are reported as leaks)",
-	  "Destroys a named instance you own. Allocations still live are leaks:\n"
-	  "the module logs each one (see `edualloc log`).\n" },
-	{ "list", verb_list, "",
-	  "all instances, with owner, capacity and use",
-	  "Lists every instance: shared, named and private (\"pid<P>.<N>\").\n"
-	  "'*' marks the one this command is attached to.\n" },
-	{ "alloc", verb_alloc, "SIZE...",
-	  "allocate SIZE bytes (e.g. 64, 4K, 300K); prints the ID and offset",
-	  "Allocates each SIZE and prints its ID, offset, size class and slot.\n"
-	  "Sizes take K, M suffixes (powers of 1024). Up to 256K a request gets a\n"
-	  "slot of a size class (8, 16, 32 ... 256K bytes); above, pages of its own.\n" },
-	{ "free", verb_free, "ID...",
-	  "free allocations by ID (double frees are caught)",
-	  "Frees each ID. A double free is refused and explained. With the debug\n"
-	  "checks on, a damaged red zone (a heap overflow) is reported: the block\n"
-	  "is freed, and the command fails to make you look.\n" },
-	{ "realloc", verb_realloc, "ID SIZE",
-	  "resize an allocation (it moves: new ID and offset, contents kept)",
-	  "Moves allocation ID to a new one of SIZE bytes, keeping the contents\n"
-	  "up to the smaller size. The old ID is freed.\n" },
-	{ "id", verb_id, "OFFSET",
-	  "which allocation holds this offset (offset -> ID)",
-	  "Looks up the live allocation whose requested bytes hold OFFSET (decimal\n"
-	  "or 0x hex) and prints its ID and where OFFSET falls inside it.\n" },
-	{ "ptr", verb_ptr, "ID",
-	  "where allocation ID lives (ID -> offset)",
-	  "Prints the offset of allocation ID in the instance, which is also its\n"
-	  "mmap offset: a program that maps the arena finds it at arena + offset.\n" },
-	{ "write", verb_write, "ID TEXT [--hex] [--at POS] [--mmap]",
-	  "write bytes into an allocation (checked, or through the mapping)",
-	  "Writes TEXT (its bytes, without a NUL) into allocation ID.\n"
-	  "  -x, --hex      TEXT is hex bytes: \"48 65 6c 6c 6f\" or 48656c6c6f\n"
-	  "  -a, --at POS   start at byte POS (default 0)\n"
-	  "  -m, --mmap     write through the mmap'd memory, as a C program's pointer\n"
-	  "                 does: no bounds check, so you can overflow into the red\n"
-	  "                 zone (and `free` will catch it). The default uses the\n"
-	  "                 device's WRITE, which refuses bytes past the size.\n" },
-	{ "read", verb_read, "ID [--all] [--at POS] [--len N]",
-	  "hexdump an allocation, with its red zone",
-	  "Shows allocation ID as a hexdump: the requested bytes, then '|' and the\n"
-	  "red zone up to the end of its slot (0xcc when intact). Damage there is\n"
-	  "pointed out.\n"
-	  "  -A, --all      every byte (default: the first 4 KiB of a big block)\n"
-	  "  -a, --at POS   from byte POS\n"
-	  "  -n, --len N    N bytes\n" },
-	{ "dump", verb_dump, "OFFSET [LEN]",
-	  "hexdump raw arena memory (free slots show the 0x6b poison)",
-	  "Shows LEN bytes (default 64) of the arena from OFFSET through the\n"
-	  "mapping, whatever lives there: freed slots hold 0x6b, the poison.\n" },
-	{ "bit", verb_bit, "set|clear|get N | find [FROM] | clear-all",
-	  "the instance's bitset",
-	  "  bit set N       set bit N         bit get N    print bit N\n"
-	  "  bit clear N     clear bit N       bit find [FROM]  first set bit >= FROM\n"
-	  "  bit clear-all   clear every bit\n" },
-	{ "stats", verb_stats, "[--times]",
-	  "the instance's statistics (the seed's print_stats, as a table)",
-	  "Memory usage, peak, live and total allocations, fragmentation, errors\n"
-	  "caught, and the size classes in use.\n"
-	  "  -t, --times    also the average time per alloc and free\n" },
-	{ "classes", verb_classes, "[--all]",
-	  "the size-class table (slabs, slots, allocs, frees, waste)",
-	  "One line per size class: slabs held, slots used/total, allocations,\n"
-	  "frees, failures and the bytes wasted inside slots.\n"
-	  "  -A, --all      every class, not only those used\n" },
-	{ "map", verb_map, "[--width N]",
-	  "a picture of the arena, one cell per page",
-	  "Draws the arena, as debugfs's instances/NAME/map does (the PAGES ioctl):\n"
-	  "one cell per page, a letter per size class, '.' for free pages. In\n"
-	  "colour on a terminal.\n"
-	  "  -w, --width N  cells per line (default: fit the terminal, at most 64)\n"
-	  "  -r, --raw      the debugfs file as it is\n" },
-	{ "log", verb_log, "[-f] [-n N] | log level [0-3|off|errors|ops|explain]",
-	  "the module's event log (from debugfs), and its verbosity",
-	  "Prints the event log: one line per event of every instance.\n"
-	  "  -f, --follow   keep printing new events (Ctrl-C stops)\n"
-	  "  -n, --lines N  only the last N lines\n"
-	  "  -I, --this     only events of the attached instance\n"
-	  "`log level` shows the verbosity; `log level N` sets it (root):\n"
-	  "0 off, 1 errors, 2 every operation, 3 explain (the allocator's decisions).\n" },
-	{ "check", verb_check, "",
-	  "validate the instance's bookkeeping (VALIDATE)",
-	  "Asks the module to check every page, slab, free list and counter of\n"
-	  "the instance against the others.\n" },
-	{ "reset", verb_reset, "",
-	  "drop every allocation: the instance is as new (IDs from 1 again)",
-	  "Frees every allocation at once (no leak report), zeroes the statistics\n"
-	  "and the bitset. IDs start again from the first.\n" },
-	{ "shell", verb_shell, "[SCRIPT] [-x]",
-	  "run verbs from SCRIPT or stdin, on one instance for the whole session",
-	  "Reads one verb per line (as on the command line, without `edualloc`),\n"
-	  "from SCRIPT or standard input, on one open file: a private instance\n"
-	  "made with `create` lives as long as the session. '#' starts a comment;\n"
-	  "`quit` ends. The prompt appears only on a terminal.\n"
-	  "  -x, --echo     print each line before running it\n"
-	  "  -e, --errexit  stop at the first failing line\n"
-	  "Exit status: 0 if every line succeeded, else that of the last failure.\n" },
-	{ "replay", verb_replay, "TRACE [--capacity SIZE] [--no-verify]",
-	  "replay a CS:APP malloc-lab trace (.rep) and measure it",
-	  "Replays TRACE on a fresh private instance: a header (suggested heap,\n"
-	  "ID count, op count, weight; or only ID and op counts), then lines\n"
-	  "`a ID SIZE`, `r ID SIZE`, `f ID`. Stops after the stated op count.\n"
-	  "Payloads are filled and checked, as the malloc lab's driver does.\n"
-	  "Prints utilization (peak live payload / peak footprint) and speed.\n"
-	  "  -c, --capacity SIZE  the instance's capacity (default: from the trace)\n"
-	  "  -V, --no-verify      do not fill and check payloads\n"
-	  "With -i NAME it replays on that instance instead.\n" },
-	{ "help", verb_help, "[VERB]",
-	  "this list, or one verb in full",
-	  "" },
-};
-
-#define NR_VERBS (sizeof(verbs) / sizeof(verbs[0]))
-
-const struct verb *verb_find(const char *name)
-{
-	for (size_t i = 0; i < NR_VERBS; i++)
-		if (!strcmp(verbs[i].name, name))
-			return &verbs[i];
-	return NULL;
-}
-
-void verb_usage_hint(const char *verb)
-{
-	if (verb && verb_find(verb))
-		fprintf(stderr, "usage: edualloc %s %s  (see: edualloc help %s)\n", verb,
-			verb_find(verb)->usage, verb);
-	else
-		fprintf(stderr, "see: edualloc help\n");
-}
-
-int verb_run(struct cli *c, int argc, char **argv)
-{
-	const struct verb *v = verb_find(argv[0]);
-
-	if (!v) {
-		fprintf(stderr, "%s: no such verb\n", argv[0]);
-		fprintf(stderr, "see: edualloc help\n");
-		return EXIT_USAGE;
-	}
-	optind = 0;	/* getopt starts afresh on this argv (glibc) */
-	return v->run(c, argc, argv);
-}
-
-static void print_overview(FILE *f)
-{
-	fprintf(f,
-		"usage: edualloc [-i NAME] [--json] [--color=WHEN] VERB [ARGS...]\n"
-		"\n"
-		"A command line for /dev/edualloc, the teaching allocator in the kernel.\n"
-		"Every command works on one instance (a heap): the shared one, which\n"
-		"everybody sees, unless -i NAME picks a named one.\n"
-		"\n"
-		"Verbs:\n");
-	for (size_t i = 0; i < NR_VERBS; i++)
-		fprintf(f, "  %-9s %s\n", verbs[i].name, verbs[i].summary);
-	fprintf(f,
-		"\n"
-		"Options (before or after the verb):\n"
-		"  -i, --instance NAME  work on instance NAME (default: shared)\n"
-		"      --json           reports as one JSON object per line\n"
-		"      --color[=WHEN]   always, never or auto (default: on a terminal)\n"
-		"  -h, --help           help; `edualloc help VERB` for one verb\n"
-		"  -V, --version        the CLI's version\n"
-		"\n"
-		"Exit status: 0 success, 1 the operation failed (the message says why),\n"
-		"2 a usage error.\n"
-		"\n"
-		"Start with:  edualloc alloc 64; edualloc stats; edualloc map\n");
-}
-
-static void print_verb_help(FILE *f, const struct verb *v)
-{
-	fprintf(f, "usage: edualloc %s%s%s\n\n%s.\n", v->name, *v->usage ? " " : "", v->usage,
-		v->summary);
-	if (*v->help)
-		fprintf(f, "\n%s", v->help);
-	fprintf(f, "\nEvery verb also takes --json, --color[=WHEN], -i NAME and --help.\n");
-}
-
-int verb_help(struct cli *c, int argc, char **argv)
-{
-	static const struct option opts[] = { COMMON_OPTIONS, { 0 } };
-	int opt = verb_getopt(c, argc, argv, COMMON_SHORT, opts);
-
-	if (opt != -1)
-		return opt_done(opt);
-	if (!want_operands("help", argc - optind, 0, 1))
-		return EXIT_USAGE;
-	if (optind == argc) {
-		print_overview(stdout);
-		return 0;
-	}
-	const struct verb *v = verb_find(argv[optind]);
-
-	if (!v)
-		return usage_error("help", "no verb '%s'", argv[optind]);
-	print_verb_help(stdout, v);
-	return 0;
-}
-
-/* `edualloc VERB --help` lands here through verb_getopt(). */
-void print_help_for(const char *verb)
-{
-	const struct verb *v = verb_find(verb);
-
-	if (v)
-		print_verb_help(stdout, v);
-	else
-		print_overview(stdout);
-}
 
 int main(int argc, char **argv)
 {
@@ -257,7 +27,10 @@ int main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ 0 },
 	};
-	struct cli c = { .fd = -1, .color = color_wanted("auto", NULL) };
+	struct cli c = {
+		.fd = -1, .color = color_wanted("auto", NULL),
+		.verbs = verb_table, .nr_verbs = verb_table_len,
+	};
 	int opt;
 
 	/* Global options stop at the verb ('+'): the verb parses the rest. */
@@ -268,7 +41,7 @@ int main(int argc, char **argv)
 			return 0;
 		}
 		if (opt == 'h') {
-			print_overview(stdout);
+			help_overview(stdout, c.verbs, c.nr_verbs);
 			return 0;
 		}
 		if (opt == '?') {
@@ -280,7 +53,7 @@ int main(int argc, char **argv)
 			return EXIT_USAGE;
 	}
 	if (optind == argc) {
-		print_overview(stderr);
+		help_overview(stderr, c.verbs, c.nr_verbs);
 		return EXIT_USAGE;
 	}
 

@@ -4,6 +4,10 @@
  * list, reset, check.
  */
 #include "cli.h"
+#include "dev.h"
+#include "opts.h"
+#include "out.h"
+#include "verbs.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -24,96 +28,104 @@ static const struct {
 };
 #define NR_FEATURES (sizeof(features) / sizeof(features[0]))
 
+/* What `info` shows: the module (VERSION), the attached instance, debugfs. */
+struct info_result {
+	struct edualloc_version v;
+	struct edualloc_stats st;
+	bool debugfs;
+};
+
+static void print_info_json(const struct info_result *r)
+{
+	const struct edualloc_version *v = &r->v;
+	struct json j;
+
+	json_begin(&j, stdout);
+	json_str(&j, "device", EDUALLOC_DEVICE);
+	json_u64(&j, "abi_version", v->abi_version);
+	json_u64(&j, "page_size", v->page_size);
+	json_array(&j, "features");
+	for (size_t i = 0; i < NR_FEATURES; i++)
+		if (v->features & features[i].bit)
+			json_str(&j, NULL, features[i].name);
+	json_end(&j);
+	json_u64(&j, "features_mask", v->features);
+	json_u64(&j, "nr_classes", v->nr_classes);
+	json_u64(&j, "smallest_class", 1ULL << v->min_shift);
+	json_u64(&j, "largest_class", 1ULL << v->max_shift);
+	json_u64(&j, "large_base", v->large_base);
+	json_u64(&j, "large_shift", v->large_shift);
+	json_u64(&j, "min_capacity", v->min_capacity);
+	json_u64(&j, "max_capacity", v->max_capacity);
+	json_u64(&j, "max_total_bytes", v->max_total_bytes);
+	json_u64(&j, "total_bytes", v->total_bytes);
+	json_u64(&j, "max_instances", v->max_instances);
+	json_u64(&j, "max_user_instances", v->max_user_instances);
+	json_u64(&j, "user_instances", v->user_instances);
+	json_u64(&j, "max_user_bytes", v->max_user_bytes);
+	json_u64(&j, "user_bytes", v->user_bytes);
+	json_u64(&j, "nr_instances", v->nr_instances);
+	json_u64(&j, "def_bitset_bits", v->def_bitset_bits);
+	json_u64(&j, "max_bitset_bits", v->max_bitset_bits);
+	json_bool(&j, "debugfs", r->debugfs);
+	json_strn(&j, "attached", r->st.name, strnlen(r->st.name, sizeof(r->st.name)));
+	json_end(&j);
+}
+
+static void print_info_text(const struct info_result *r)
+{
+	const struct edualloc_version *v = &r->v;
+	char a[32], b[32], d[32], e[32];
+
+	printf("edualloc module, ABI version %u (this CLI: %s)\n", v->abi_version, EDUALLOC_VERSION);
+	printf("  device          %s\n", EDUALLOC_DEVICE);
+	printf("  page size       %u bytes\n", v->page_size);
+	printf("  size classes    %u, from %s to %s (larger requests get pages of their own)\n",
+	       v->nr_classes, human_size(1ULL << v->min_shift, a, sizeof(a)),
+	       human_size(1ULL << v->max_shift, b, sizeof(b)));
+	printf("  features       ");
+	for (size_t i = 0; i < NR_FEATURES; i++)
+		if (v->features & features[i].bit)
+			printf(" %s", features[i].name);
+	printf("\n");
+	printf("  instances       %u of at most %u\n", v->nr_instances, v->max_instances);
+	printf("  arena bytes     %s in all, of at most %s (at most %s per instance, at least %s)\n",
+	       human_size(v->total_bytes, a, sizeof(a)), human_size(v->max_total_bytes, b, sizeof(b)),
+	       human_size(v->max_capacity, d, sizeof(d)), human_size(v->min_capacity, e, sizeof(e)));
+	printf("  your uid        %u of at most %u instances, %s of at most %s (bookkeeping included)\n",
+	       v->user_instances, v->max_user_instances, human_size(v->user_bytes, a, sizeof(a)),
+	       human_size(v->max_user_bytes, b, sizeof(b)));
+	printf("  bitset          %u bits by default, at most %u\n", v->def_bitset_bits,
+	       v->max_bitset_bits);
+	printf("  debugfs         %s%s\n", DEBUGFS_DIR,
+	       r->debugfs ? "" : " (absent: mount debugfs as root)");
+	printf("  attached to     \"%.*s\" (%s, %s)\n", EDUALLOC_NAME_MAX, r->st.name,
+	       r->st.kind == EDUALLOC_KIND_SHARED ? "shared" :
+	       r->st.kind == EDUALLOC_KIND_NAMED ? "named" : "private",
+	       human_size(r->st.capacity, a, sizeof(a)));
+}
+
 int verb_info(struct cli *c, int argc, char **argv)
 {
-	static const struct option opts[] = { COMMON_OPTIONS, { 0 } };
-	int opt = verb_getopt(c, argc, argv, COMMON_SHORT, opts);
+	int done = verb_plain_open(c, argc, argv, 0, 0);
 
-	if (opt != -1)
-		return opt_done(opt);
-	if (!want_operands(argv[0], argc - optind, 0, 0))
-		return EXIT_USAGE;
-	int rc = dev_open(c);
+	if (done >= 0)
+		return done;
 
-	if (rc)
-		return rc;
-
-	struct edualloc_version v = { 0 };
-	struct edualloc_stats st;
-	int err = dev_ioctl(c, EDUALLOC_IOC_VERSION, &v);
+	struct info_result r = { .v = { 0 } };
+	struct stat sb;
+	int err = dev_ioctl(c, EDUALLOC_IOC_VERSION, &r.v);
 
 	if (err)
 		return fail_op(c, OP_VERSION, -err, "info");
-	err = dev_stats(c, &st);
+	err = dev_stats(c, &r.st);
 	if (err)
 		return fail_op(c, OP_STATS, -err, "info: instance '%s'", c->attached);
-
-	struct stat sb;
-	bool debugfs = stat(DEBUGFS_DIR, &sb) == 0;
-	uint64_t smallest = 1ULL << v.min_shift, largest = 1ULL << v.max_shift;
-
-	if (c->json) {
-		struct json j;
-
-		json_begin(&j, stdout);
-		json_str(&j, "device", EDUALLOC_DEVICE);
-		json_u64(&j, "abi_version", v.abi_version);
-		json_u64(&j, "page_size", v.page_size);
-		json_array(&j, "features");
-		for (size_t i = 0; i < NR_FEATURES; i++)
-			if (v.features & features[i].bit)
-				json_str(&j, NULL, features[i].name);
-		json_end(&j);
-		json_u64(&j, "features_mask", v.features);
-		json_u64(&j, "nr_classes", v.nr_classes);
-		json_u64(&j, "smallest_class", smallest);
-		json_u64(&j, "largest_class", largest);
-		json_u64(&j, "large_base", v.large_base);
-		json_u64(&j, "large_shift", v.large_shift);
-		json_u64(&j, "min_capacity", v.min_capacity);
-		json_u64(&j, "max_capacity", v.max_capacity);
-		json_u64(&j, "max_total_bytes", v.max_total_bytes);
-		json_u64(&j, "total_bytes", v.total_bytes);
-		json_u64(&j, "max_instances", v.max_instances);
-		json_u64(&j, "nr_instances", v.nr_instances);
-		json_u64(&j, "max_user_instances", v.max_user_instances);
-		json_u64(&j, "user_instances", v.user_instances);
-		json_u64(&j, "max_user_bytes", v.max_user_bytes);
-		json_u64(&j, "user_bytes", v.user_bytes);
-		json_u64(&j, "def_bitset_bits", v.def_bitset_bits);
-		json_u64(&j, "max_bitset_bits", v.max_bitset_bits);
-		json_bool(&j, "debugfs", debugfs);
-		json_strn(&j, "attached", st.name, strnlen(st.name, sizeof(st.name)));
-		json_end(&j);
-		return 0;
-	}
-
-	char a[32], b[32], d[32], e[32];
-
-	printf("edualloc module, ABI version %u (this CLI: %s)\n", v.abi_version, EDUALLOC_VERSION);
-	printf("  device          %s\n", EDUALLOC_DEVICE);
-	printf("  page size       %u bytes\n", v.page_size);
-	printf("  size classes    %u, from %s to %s (larger requests get pages of their own)\n",
-	       v.nr_classes, human_size(smallest, a, sizeof(a)), human_size(largest, b, sizeof(b)));
-	printf("  features       ");
-	for (size_t i = 0; i < NR_FEATURES; i++)
-		if (v.features & features[i].bit)
-			printf(" %s", features[i].name);
-	printf("\n");
-	printf("  instances       %u of at most %u\n", v.nr_instances, v.max_instances);
-	printf("  arena bytes     %s in all, of at most %s (at most %s per instance, at least %s)\n",
-	       human_size(v.total_bytes, a, sizeof(a)), human_size(v.max_total_bytes, b, sizeof(b)),
-	       human_size(v.max_capacity, d, sizeof(d)), human_size(v.min_capacity, e, sizeof(e)));
-	printf("  your uid        %u of at most %u instances, %s of at most %s (bookkeeping included)\n",
-	       v.user_instances, v.max_user_instances, human_size(v.user_bytes, a, sizeof(a)),
-	       human_size(v.max_user_bytes, b, sizeof(b)));
-	printf("  bitset          %u bits by default, at most %u\n", v.def_bitset_bits,
-	       v.max_bitset_bits);
-	printf("  debugfs         %s%s\n", DEBUGFS_DIR, debugfs ? "" : " (absent: mount debugfs as root)");
-	printf("  attached to     \"%.*s\" (%s, %s)\n", EDUALLOC_NAME_MAX, st.name,
-	       st.kind == EDUALLOC_KIND_SHARED ? "shared" :
-	       st.kind == EDUALLOC_KIND_NAMED ? "named" : "private",
-	       human_size(st.capacity, a, sizeof(a)));
+	r.debugfs = stat(DEBUGFS_DIR, &sb) == 0;
+	if (c->json)
+		print_info_json(&r);
+	else
+		print_info_text(&r);
 	return 0;
 }
 
@@ -288,13 +300,10 @@ static bool find_inst(struct cli *c, const char *name, struct edualloc_inst_info
 
 int verb_destroy(struct cli *c, int argc, char **argv)
 {
-	static const struct option opts[] = { COMMON_OPTIONS, { 0 } };
-	int opt = verb_getopt(c, argc, argv, COMMON_SHORT, opts);
+	int done = verb_plain_args(c, argc, argv, 1, 1);
 
-	if (opt != -1)
-		return opt_done(opt);
-	if (!want_operands(argv[0], argc - optind, 1, 1))
-		return EXIT_USAGE;
+	if (done >= 0)
+		return done;
 	const char *name = argv[optind];
 	struct edualloc_destroy d = { 0 };
 
@@ -339,17 +348,10 @@ int verb_destroy(struct cli *c, int argc, char **argv)
 
 int verb_list(struct cli *c, int argc, char **argv)
 {
-	static const struct option opts[] = { COMMON_OPTIONS, { 0 } };
-	int opt = verb_getopt(c, argc, argv, COMMON_SHORT, opts);
+	int done = verb_plain_open(c, argc, argv, 0, 0);
 
-	if (opt != -1)
-		return opt_done(opt);
-	if (!want_operands(argv[0], argc - optind, 0, 0))
-		return EXIT_USAGE;
-	int rc = dev_open(c);
-
-	if (rc)
-		return rc;
+	if (done >= 0)
+		return done;
 
 	struct edualloc_inst_info *list;
 	unsigned int count;
@@ -395,17 +397,10 @@ int verb_list(struct cli *c, int argc, char **argv)
 
 int verb_reset(struct cli *c, int argc, char **argv)
 {
-	static const struct option opts[] = { COMMON_OPTIONS, { 0 } };
-	int opt = verb_getopt(c, argc, argv, COMMON_SHORT, opts);
+	int done = verb_plain_open(c, argc, argv, 0, 0);
 
-	if (opt != -1)
-		return opt_done(opt);
-	if (!want_operands(argv[0], argc - optind, 0, 0))
-		return EXIT_USAGE;
-	int rc = dev_open(c);
-
-	if (rc)
-		return rc;
+	if (done >= 0)
+		return done;
 
 	struct edualloc_stats st;
 	struct edualloc_reset r = { 0 };
@@ -434,17 +429,10 @@ int verb_reset(struct cli *c, int argc, char **argv)
 
 int verb_check(struct cli *c, int argc, char **argv)
 {
-	static const struct option opts[] = { COMMON_OPTIONS, { 0 } };
-	int opt = verb_getopt(c, argc, argv, COMMON_SHORT, opts);
+	int done = verb_plain_open(c, argc, argv, 0, 0);
 
-	if (opt != -1)
-		return opt_done(opt);
-	if (!want_operands(argv[0], argc - optind, 0, 0))
-		return EXIT_USAGE;
-	int rc = dev_open(c);
-
-	if (rc)
-		return rc;
+	if (done >= 0)
+		return done;
 
 	struct edualloc_validate v = { 0 };
 	int err = dev_ioctl(c, EDUALLOC_IOC_VALIDATE, &v);

@@ -9,6 +9,10 @@
  * of its format is a change in one place.
  */
 #include "cli.h"
+#include "dev.h"
+#include "opts.h"
+#include "out.h"
+#include "verbs.h"
 #include "report.h"
 
 #include <errno.h>
@@ -28,33 +32,8 @@ static void json_stats(struct json *j, const struct edualloc_stats *st)
 	json_u64(j, "inst_id", st->inst_id);
 	json_str(j, "kind", eau_kind_name(st->kind));
 	json_bool(j, "debug", st->inst_flags & EDUALLOC_INST_DEBUG);
-	json_u64(j, "capacity", st->capacity);
-	json_u64(j, "pages_total", st->pages_total);
-	json_u64(j, "pages_used", st->pages_used);
-	json_u64(j, "pages_free", st->pages_free);
-	json_u64(j, "largest_free", st->largest_free);
-	json_u64(j, "live_allocs", st->live_allocs);
-	json_u64(j, "live_requested", st->live_requested);
-	json_u64(j, "live_allocated", st->live_allocated);
-	json_u64(j, "internal_frag", st->internal_frag);
-	json_u64(j, "internal_frag_pct", st->internal_frag_pct);
-	json_u64(j, "external_frag_pct", st->external_frag_pct);
-	json_u64(j, "peak_requested", st->peak_requested);
-	json_u64(j, "peak_allocated", st->peak_allocated);
-	json_u64(j, "used_bytes", st->used_bytes);
-	json_u64(j, "peak_used", st->peak_used);
-	json_u64(j, "avail_bytes", st->avail_bytes);
-	json_u64(j, "allocs", st->allocs);
-	json_u64(j, "frees", st->frees);
-	json_u64(j, "reallocs", st->reallocs);
-	json_u64(j, "failed_allocs", st->failed_allocs);
-	json_u64(j, "large_count", st->large_count);
-	json_u64(j, "large_bytes", st->large_bytes);
-	json_u64(j, "alloc_ns", st->alloc_ns);
-	json_u64(j, "free_ns", st->free_ns);
-	json_u64(j, "corruptions", st->corruptions);
-	json_u64(j, "bitset_bits", st->bitset_bits);
-	json_u64(j, "next_id", st->next_id);
+#define JSON_FIELD(bits, name)	json_u64(j, #name, st->name);
+	EDUALLOC_STATS_SCALARS(JSON_FIELD)
 	json_object(j, "errors");
 	for (unsigned int k = 0; k < EDUALLOC_ERR_SLOTS; k++) {
 		char key[24];
@@ -81,97 +60,86 @@ static void json_classes(struct json *j, const struct edualloc_stats *st, bool a
 			continue;
 		json_object(j, NULL);
 		json_u64(j, "class", k);
-		json_u64(j, "size", cs->size);
-		json_u64(j, "slabs", cs->slabs);
-		json_u64(j, "slots_used", cs->slots_used);
-		json_u64(j, "slots_total", cs->slots_total);
-		json_u64(j, "allocs", cs->allocs);
-		json_u64(j, "frees", cs->frees);
-		json_u64(j, "failures", cs->failures);
-		json_u64(j, "waste", cs->waste);
+#define JSON_CLASS_FIELD(bits, name)	json_u64(j, #name, cs->name);
+		EDUALLOC_CLASS_STATS(JSON_CLASS_FIELD)
 		json_end(j);
 	}
 	json_end(j);
 }
 
-int verb_stats(struct cli *c, int argc, char **argv)
+/*
+ * The start of stats and classes: the common options and one flag of
+ * their own (--LONG, -SHORT), no operand, then the figures. -1 to go on,
+ * else the exit status the verb returns.
+ */
+static int stats_begin(struct cli *c, int argc, char **argv, const char *flag_long,
+		       char flag_short, bool *flag, struct edualloc_stats *st)
 {
-	static const struct option opts[] = {
-		{ "times", no_argument, NULL, 't' },
+	const struct option opts[] = {
+		{ flag_long, no_argument, NULL, flag_short },
 		COMMON_OPTIONS, { 0 },
 	};
-	bool times = false;
+	char shortopts[sizeof(COMMON_SHORT) + 1];
 	int opt;
 
-	while ((opt = verb_getopt(c, argc, argv, COMMON_SHORT "t", opts)) != -1) {
-		if (opt != 't')
+	snprintf(shortopts, sizeof(shortopts), "%s%c", COMMON_SHORT, flag_short);
+	while ((opt = verb_getopt(c, argc, argv, shortopts, opts)) != -1) {
+		if (opt != flag_short)
 			return opt_done(opt);
-		times = true;
+		*flag = true;
 	}
-	if (!want_operands(argv[0], argc - optind, 0, 0))
-		return EXIT_USAGE;
-	int rc = dev_open(c);
+	int done = verb_open(c, argc, argv, 0, 0);
 
-	if (rc)
-		return rc;
+	if (done >= 0)
+		return done;
+	int err = dev_stats(c, st);
 
+	return err ? fail_op(c, OP_STATS, -err, "%s %s", argv[0], c->attached) : -1;
+}
+
+/* stats --json (every figure) and classes --json (the instance's name only). */
+static void print_stats_json(const char *op, const struct edualloc_stats *st, bool figures,
+			     bool all_classes)
+{
+	struct json j;
+
+	json_begin(&j, stdout);
+	json_str(&j, "op", op);
+	if (figures)
+		json_stats(&j, st);
+	else
+		json_strn(&j, "instance", st->name, strnlen(st->name, sizeof(st->name)));
+	json_classes(&j, st, all_classes);
+	json_end(&j);
+}
+
+/* stats [--times] and classes [--all]: the same figures, two views. */
+static int stats_or_classes(struct cli *c, int argc, char **argv, bool classes)
+{
 	struct edualloc_stats st;
-	int err = dev_stats(c, &st);
+	bool flag = false;	/* --times, or --all */
+	int done = stats_begin(c, argc, argv, classes ? "all" : "times", classes ? 'A' : 't',
+			       &flag, &st);
 
-	if (err)
-		return fail_op(c, OP_STATS, -err, "stats %s", c->attached);
-	if (c->json) {
-		struct json j;
-
-		json_begin(&j, stdout);
-		json_str(&j, "op", "stats");
-		json_stats(&j, &st);
-		json_classes(&j, &st, false);
-		json_end(&j);
-		return 0;
-	}
-	eau_print_stats(stdout, &st, times);
+	if (done >= 0)
+		return done;
+	if (c->json)
+		print_stats_json(classes ? "classes" : "stats", &st, !classes, classes && flag);
+	else if (classes)
+		eau_print_classes(stdout, &st, flag);
+	else
+		eau_print_stats(stdout, &st, flag);
 	return 0;
+}
+
+int verb_stats(struct cli *c, int argc, char **argv)
+{
+	return stats_or_classes(c, argc, argv, false);
 }
 
 int verb_classes(struct cli *c, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "all", no_argument, NULL, 'A' },
-		COMMON_OPTIONS, { 0 },
-	};
-	bool all = false;
-	int opt;
-
-	while ((opt = verb_getopt(c, argc, argv, COMMON_SHORT "A", opts)) != -1) {
-		if (opt != 'A')
-			return opt_done(opt);
-		all = true;
-	}
-	if (!want_operands(argv[0], argc - optind, 0, 0))
-		return EXIT_USAGE;
-	int rc = dev_open(c);
-
-	if (rc)
-		return rc;
-
-	struct edualloc_stats st;
-	int err = dev_stats(c, &st);
-
-	if (err)
-		return fail_op(c, OP_STATS, -err, "classes %s", c->attached);
-	if (c->json) {
-		struct json j;
-
-		json_begin(&j, stdout);
-		json_str(&j, "op", "classes");
-		json_strn(&j, "instance", st.name, strnlen(st.name, sizeof(st.name)));
-		json_classes(&j, &st, all);
-		json_end(&j);
-		return 0;
-	}
-	eau_print_classes(stdout, &st, all);
-	return 0;
+	return stats_or_classes(c, argc, argv, true);
 }
 
 /* ---- reading debugfs files ------------------------------------------------ */
@@ -507,12 +475,10 @@ int verb_map(struct cli *c, int argc, char **argv)
 			return opt_done(opt);
 		}
 	}
-	if (!want_operands(argv[0], argc - optind, 0, 0))
-		return EXIT_USAGE;
-	int rc = dev_open(c);
+	int done = verb_open(c, argc, argv, 0, 0);
 
-	if (rc)
-		return rc;
+	if (done >= 0)
+		return done;
 
 	struct edualloc_stats st;
 	int err = dev_stats(c, &st);
@@ -556,7 +522,8 @@ int verb_map(struct cli *c, int argc, char **argv)
 
 #define LOG_MAX_COLS 16
 
-static const char *const level_names[] = { "off", "errors", "ops", "explain" };
+#define LEVEL_NAME(NAME, name)	#name,
+static const char *const level_names[] = { EDUALLOC_LOG_LEVELS(LEVEL_NAME) };
 
 /* The log's columns, from its last '#' header line. */
 struct log_columns {
@@ -609,95 +576,143 @@ struct log_view {
 	uint64_t last_seq;	/* the newest seq printed */
 };
 
-static int log_print(struct cli *c, struct log_view *v, const char *path)
+/* One reading of the log file: its lines, headers, and the records to show. */
+struct log_snapshot {
+	char *text;		/* the file, cut into lines in place */
+	char **lines;
+	size_t nr, first_rec;	/* lines; the first that is a record */
+	const char *summary;	/* the first '#' line ("# log size=..."), or NULL */
+	const char *header;	/* the last '#' line: the column names, or NULL */
+	struct log_columns cols;
+	char header_copy[512];	/* what cols points into */
+	bool *show;		/* per line: a record to print */
+};
+
+static void log_snapshot_free(struct log_snapshot *s)
 {
-	char *text = read_debugfs(c, "log", path);
+	free(s->show);
+	free(s->lines);
+	free(s->text);
+}
 
-	if (!text)
-		return EXIT_FAIL;
+/* Cut s->text into lines. */
+static bool log_lines(struct log_snapshot *s)
+{
+	size_t cap = 64;
 
-	/* Lines, as pointers into text. */
-	size_t nr = 0, cap = 64;
-	char **lines = malloc(cap * sizeof(*lines));
-
-	for (char *save = NULL, *l = strtok_r(text, "\n", &save); l && lines;
+	s->lines = malloc(cap * sizeof(*s->lines));
+	for (char *save = NULL, *l = strtok_r(s->text, "\n", &save); l && s->lines;
 	     l = strtok_r(NULL, "\n", &save)) {
-		if (nr == cap) {
-			char **more = realloc(lines, 2 * cap * sizeof(*lines));
+		if (s->nr == cap) {
+			char **more = realloc(s->lines, 2 * cap * sizeof(*s->lines));
 
 			if (!more) {
-				free(lines);
-				lines = NULL;
+				free(s->lines);
+				s->lines = NULL;
 				break;
 			}
-			lines = more;
+			s->lines = more;
 			cap *= 2;
 		}
-		lines[nr++] = l;
+		s->lines[s->nr++] = l;
 	}
-	if (!lines) {
-		free(text);
-		return fail(c, "log: out of memory");
-	}
+	return s->lines != NULL;
+}
 
-	/* Keep the headers aside, and which records to show. */
-	char *summary = NULL, *header = NULL, header_copy[512] = "";
-	struct log_columns cols = { .n = 0, .seq = -1, .instance = -1 };
-	size_t first_rec = nr;
-
-	for (size_t i = 0; i < nr; i++) {
-		if (lines[i][0] != '#') {
-			if (first_rec == nr)
-				first_rec = i;
-			continue;
-		}
-		if (!summary)
-			summary = lines[i];
-		header = lines[i];
-	}
-	if (header) {
-		snprintf(header_copy, sizeof(header_copy), "%s", header);
-		log_find_columns(header_copy, &cols);
-	}
-
-	/* Which records pass the filters; -n keeps the last N of those. */
+/* Which records pass v's filters; -n keeps the last N of those. */
+static void log_choose(struct log_snapshot *s, struct log_view *v)
+{
 	char *words[LOG_MAX_COLS];
-	bool *show = calloc(nr ? nr : 1, sizeof(*show));
 	size_t passing = 0;
 
-	if (!show) {
-		free(lines);
-		free(text);
-		return fail(c, "log: out of memory");
-	}
-
-	for (size_t i = first_rec; i < nr; i++) {
-		if (lines[i][0] == '#')
+	for (size_t i = s->first_rec; i < s->nr; i++) {
+		if (s->lines[i][0] == '#')
 			continue;
 		char copy[512];
 
-		snprintf(copy, sizeof(copy), "%s", lines[i]);
+		snprintf(copy, sizeof(copy), "%s", s->lines[i]);
 		int n = split_words(copy, words, LOG_MAX_COLS);
-		uint64_t seq = cols.seq >= 0 && cols.seq < n ? strtoull(words[cols.seq], NULL, 10) : 0;
+		int seq_col = s->cols.seq, inst_col = s->cols.instance;
+		uint64_t seq = seq_col >= 0 && seq_col < n ? strtoull(words[seq_col], NULL, 10) : 0;
 
 		if (v->follow && v->last_seq && seq <= v->last_seq)
 			continue;
-		if (v->only_this && cols.instance >= 0 &&
-		    (cols.instance >= n || strcmp(words[cols.instance], v->instance)))
+		if (v->only_this && inst_col >= 0 &&
+		    (inst_col >= n || strcmp(words[inst_col], v->instance)))
 			continue;
-		show[i] = true;
+		s->show[i] = true;
 		passing++;
 		if (seq > v->last_seq)
 			v->last_seq = seq;
 	}
 	size_t skip = v->last_n && passing > v->last_n ? passing - v->last_n : 0;
-	struct json j;	/* without --follow: one object, the records in an array */
 
-	if (c->json && !v->follow) {
+	for (size_t i = s->first_rec; i < s->nr && skip; i++)
+		if (s->show[i]) {	/* not among the last N */
+			s->show[i] = false;
+			skip--;
+		}
+}
+
+/* Read the log and choose what to show: 0, or the exit status of a failure. */
+static int log_read(struct cli *c, struct log_view *v, const char *path,
+		    struct log_snapshot *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->cols = (struct log_columns){ .n = 0, .seq = -1, .instance = -1 };
+	s->text = read_debugfs(c, "log", path);
+	if (!s->text)
+		return EXIT_FAIL;
+	if (!log_lines(s))
+		return fail(c, "log: out of memory");
+
+	/* Keep the headers aside. */
+	s->first_rec = s->nr;
+	for (size_t i = 0; i < s->nr; i++) {
+		if (s->lines[i][0] != '#') {
+			if (s->first_rec == s->nr)
+				s->first_rec = i;
+			continue;
+		}
+		if (!s->summary)
+			s->summary = s->lines[i];
+		s->header = s->lines[i];
+	}
+	if (s->header) {
+		snprintf(s->header_copy, sizeof(s->header_copy), "%s", s->header);
+		log_find_columns(s->header_copy, &s->cols);
+	}
+	s->show = calloc(s->nr ? s->nr : 1, sizeof(*s->show));
+	if (!s->show)
+		return fail(c, "log: out of memory");
+	log_choose(s, v);
+	return 0;
+}
+
+static void print_log_text(const struct log_snapshot *s, const struct log_view *v)
+{
+	if (v->headers) {
+		if (s->summary && s->summary != s->header)
+			printf("%s\n", s->summary);
+		if (s->header)
+			printf("%s\n", s->header);
+	}
+	for (size_t i = s->first_rec; i < s->nr; i++)
+		if (s->show[i])
+			printf("%s\n", s->lines[i]);
+}
+
+/* Without --follow one object, the records in an array; with it, one per record. */
+static void print_log_json(const struct log_snapshot *s, const struct log_view *v)
+{
+	char *words[LOG_MAX_COLS];
+	struct json j;
+
+	if (!v->follow) {
 		unsigned long long size = 0, held = 0, lost = 0, next = 0, level = 0;
 
-		if (summary)
-			sscanf(summary, "# log size=%llu held=%llu lost=%llu next=%llu verbosity=%llu",
+		if (s->summary)
+			sscanf(s->summary, "# log size=%llu held=%llu lost=%llu next=%llu verbosity=%llu",
 			       &size, &held, &lost, &next, &level);
 		json_begin(&j, stdout);
 		json_str(&j, "op", "log");
@@ -708,48 +723,43 @@ static int log_print(struct cli *c, struct log_view *v, const char *path)
 		json_u64(&j, "verbosity", level);
 		json_array(&j, "records");
 	}
-	if (!c->json && v->headers) {
-		if (summary && summary != header)
-			printf("%s\n", summary);
-		if (header)
-			printf("%s\n", header);
-	}
-	for (size_t i = first_rec; i < nr; i++) {
-		if (!show[i])
+	for (size_t i = s->first_rec; i < s->nr; i++) {
+		if (!s->show[i])
 			continue;
-		if (skip) {	/* not among the last N */
-			skip--;
-			continue;
-		}
-		if (!c->json) {
-			printf("%s\n", lines[i]);
-			continue;
-		}
 		char copy[512];
 
-		snprintf(copy, sizeof(copy), "%s", lines[i]);
+		snprintf(copy, sizeof(copy), "%s", s->lines[i]);
 		int n = split_words(copy, words, LOG_MAX_COLS);
 
-		if (v->follow) {	/* one object per record and line */
+		if (v->follow) {
 			json_begin(&j, stdout);
 			json_str(&j, "op", "log");
 			json_array(&j, "records");
-			json_log_record(&j, &cols, words, n);
+		}
+		json_log_record(&j, &s->cols, words, n);
+		if (v->follow) {
 			json_end(&j);
 			json_end(&j);
-		} else {
-			json_log_record(&j, &cols, words, n);
 		}
 	}
-	if (c->json && !v->follow) {
+	if (!v->follow) {
 		json_end(&j);	/* records */
 		json_end(&j);
 	}
+}
+
+static int log_print(struct cli *c, struct log_view *v, const char *path)
+{
+	struct log_snapshot s;
+	int rc = log_read(c, v, path, &s);
+
+	if (!rc && c->json)
+		print_log_json(&s, v);
+	else if (!rc)
+		print_log_text(&s, v);
 	fflush(stdout);
-	free(show);
-	free(lines);
-	free(text);
-	return 0;
+	log_snapshot_free(&s);
+	return rc;
 }
 
 static volatile sig_atomic_t interrupted;

@@ -2,7 +2,8 @@
 /*
  * Parsing: the options every verb shares, usage errors, numbers and sizes.
  */
-#include "cli.h"
+#include "help.h"
+#include "opts.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -73,7 +74,7 @@ int verb_getopt(struct cli *c, int argc, char **argv, const char *shortopts,
 		case -1:
 			return -1;
 		case 'h':
-			print_help_for(argv[0]);
+			help_verb(stdout, argv[0]);
 			return OPT_DONE_HELP;
 		case '?':
 			if (optopt && optopt < 0x100)
@@ -97,6 +98,18 @@ int verb_getopt(struct cli *c, int argc, char **argv, const char *shortopts,
 	}
 }
 
+int verb_plain_args(struct cli *c, int argc, char **argv, int min, int max)
+{
+	static const struct option opts[] = { COMMON_OPTIONS, { 0 } };
+	int opt = verb_getopt(c, argc, argv, COMMON_SHORT, opts);
+
+	if (opt != -1)
+		return opt_done(opt);
+	if (!want_operands(argv[0], argc - optind, min, max))
+		return EXIT_USAGE;
+	return -1;
+}
+
 int opt_done(int opt)
 {
 	return opt == OPT_DONE_HELP ? 0 : EXIT_USAGE;
@@ -111,7 +124,7 @@ int usage_error(const char *verb, const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
-	verb_usage_hint(verb);
+	help_usage_hint(verb);
 	return EXIT_USAGE;
 }
 

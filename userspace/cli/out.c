@@ -3,7 +3,7 @@
  * Output helpers: a small JSON writer, terminal colours and a hexdump that
  * shows red zones.
  */
-#include "cli.h"
+#include "out.h"
 
 #include <ctype.h>
 #include <inttypes.h>

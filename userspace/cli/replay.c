@@ -1,29 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * edualloc replay TRACE: run a CS:APP malloc-lab trace through the device.
+ * edualloc replay TRACE: run a CS:APP malloc-lab trace (.rep, read by
+ * ../common/rep.c, which says what it holds) through the device.
  *
- * A trace (.rep) is a header of numbers, then one request per line:
- *
- *	20000		suggested heap size   (or, in some copies: weight)
- *	3		number of IDs
- *	5		number of operations
- *	1		weight                (or: peak live bytes)
- *	a 0 512		allocate 512 bytes as ID 0
- *	r 0 1024	resize ID 0 to 1024 bytes
- *	a 1 128
- *	f 0		free ID 0             (f -1: free(NULL), nothing to do)
- *	f 1
- *
- * Some copies carry only the ID and operation counts. We stop after the
- * stated number of operations. As the lab's driver does, every payload is
- * filled with a pattern when allocated and checked on realloc and free: a
- * block that overlaps another, or loses bytes in a move, is caught.
+ * As the lab's driver does, every payload is filled with a pattern when
+ * allocated and checked on realloc and free: a block that overlaps
+ * another, or loses bytes in a move, is caught.
  *
  * Utilization = peak live payload / peak footprint, where the footprint is
  * what the allocator holds: arena pages in use plus large allocations
  * (STATS peak_used, exact on a fresh instance).
  */
 #include "cli.h"
+#include "dev.h"
+#include "opts.h"
+#include "out.h"
+#include "verbs.h"
+#include "eadev.h"
+#include "rep.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -32,19 +26,6 @@
 #include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
-
-struct trace_op {
-	char kind;		/* 'a', 'r' or 'f' */
-	int id;			/* trace ID, 0..nr_ids-1 (-1: free(NULL)) */
-	uint64_t size;
-	unsigned long line;
-};
-
-struct trace {
-	const char *path;
-	uint64_t nr_ids, nr_ops;
-	struct trace_op *ops;	/* nr_ops of them */
-};
 
 /* What a trace ID holds while it is live. */
 struct block {
@@ -58,118 +39,6 @@ struct block {
 static unsigned char pattern(int id, uint64_t i)
 {
 	return (unsigned char)((uint64_t)(id + 1) * 0x9e3779b1u + i * 7 + (i >> 8));
-}
-
-static bool parse_long(const char *s, long long *out)
-{
-	char *end;
-
-	errno = 0;
-	*out = strtoll(s, &end, 10);
-	return *s && !*end && !errno;
-}
-
-/* Load and check the whole trace; on a bad line say where and why. */
-static int trace_load(struct cli *c, const char *path, struct trace *t)
-{
-	FILE *f = fopen(path, "r");
-
-	if (!f)
-		return fail(c, "replay %s: %s", path, strerror(errno));
-
-	char *line = NULL;
-	size_t cap = 0;
-	unsigned long line_no = 0;
-	long long header[4];
-	int nr_header = 0;
-	bool in_header = true;
-	uint64_t n = 0;
-	int rc = 0;
-
-	memset(t, 0, sizeof(*t));
-	t->path = path;
-	while (getline(&line, &cap, f) >= 0 && (in_header || n < t->nr_ops)) {
-		char *w[5], *save = NULL;
-		int nw = 0;
-
-		line_no++;
-		for (char *tok = strtok_r(line, " \t\r\n", &save); tok && nw < 5;
-		     tok = strtok_r(NULL, " \t\r\n", &save))
-			w[nw++] = tok;
-		if (nw == 0 || w[0][0] == '#')
-			continue;
-
-		if (in_header) {
-			long long v;
-
-			if (parse_long(w[0], &v)) {	/* more header numbers */
-				for (int i = 0; i < nw; i++) {
-					if (!parse_long(w[i], &v) || v < 0 || nr_header == 4) {
-						rc = fail(c, "replay %s:%lu: the header wants 2 or 4 "
-							  "non-negative numbers", path, line_no);
-						goto out;
-					}
-					header[nr_header++] = v;
-				}
-				continue;
-			}
-			if (nr_header != 2 && nr_header != 4) {
-				rc = fail(c, "replay %s:%lu: the header has %d numbers: want 4 (heap "
-					  "size, IDs, operations, weight) or 2 (IDs, operations)",
-					  path, line_no, nr_header);
-				goto out;
-			}
-			t->nr_ids = (uint64_t)header[nr_header == 4 ? 1 : 0];
-			t->nr_ops = (uint64_t)header[nr_header == 4 ? 2 : 1];
-			t->ops = calloc(t->nr_ops ? t->nr_ops : 1, sizeof(*t->ops));
-			if (!t->ops) {
-				rc = fail(c, "replay %s: out of memory for %" PRIu64 " operations",
-					  path, t->nr_ops);
-				goto out;
-			}
-			in_header = false;
-			if (t->nr_ops == 0)
-				break;
-		}
-
-		/* a ID SIZE | r ID SIZE | f ID */
-		struct trace_op *op = &t->ops[n];
-		long long id, size = 0;
-		bool sized = w[0][0] == 'a' || w[0][0] == 'r';
-
-		if (strlen(w[0]) != 1 || !strchr("arf", w[0][0]) || nw != (sized ? 3 : 2) ||
-		    !parse_long(w[1], &id) || (sized && !parse_long(w[2], &size))) {
-			rc = fail(c, "replay %s:%lu: expected 'a ID SIZE', 'r ID SIZE' or 'f ID'",
-				  path, line_no);
-			goto out;
-		}
-		if (id < (w[0][0] == 'f' ? -1 : 0) || (id >= 0 && (uint64_t)id >= t->nr_ids)) {
-			rc = fail(c, "replay %s:%lu: ID %lld is outside 0..%" PRIu64
-				  " (the header says %" PRIu64 " IDs)", path, line_no, id,
-				  t->nr_ids ? t->nr_ids - 1 : 0, t->nr_ids);
-			goto out;
-		}
-		if (size < 0) {
-			rc = fail(c, "replay %s:%lu: negative size %lld", path, line_no, size);
-			goto out;
-		}
-		*op = (struct trace_op){ .kind = w[0][0], .id = (int)id, .size = (uint64_t)size,
-					 .line = line_no };
-		n++;
-	}
-	if (!rc && in_header)
-		rc = fail(c, "replay %s: no operations after the header", path);
-	else if (!rc && n < t->nr_ops)
-		rc = fail(c, "replay %s: the header promises %" PRIu64 " operations but only %"
-			  PRIu64 " follow", path, t->nr_ops, n);
-out:
-	free(line);
-	fclose(f);
-	if (rc) {
-		free(t->ops);
-		t->ops = NULL;
-	}
-	return rc;
 }
 
 /* What the allocator holds for 'size' bytes: a class slot or whole pages. */
@@ -188,7 +57,7 @@ static uint64_t reserved_for(uint64_t size, uint64_t page)
  * A capacity that holds the trace: twice the peak of reserved bytes (slabs
  * are partly empty, blocks split) plus a margin, within the module's limits.
  */
-static uint64_t capacity_for(const struct trace *t, const struct edualloc_version *v)
+static uint64_t capacity_for(const struct rep_trace *t, const struct edualloc_version *v)
 {
 	uint64_t *held = calloc(t->nr_ids ? t->nr_ids : 1, sizeof(*held));
 	uint64_t now = 0, peak = 0;
@@ -196,7 +65,7 @@ static uint64_t capacity_for(const struct trace *t, const struct edualloc_versio
 	if (!held)
 		return v->max_capacity;
 	for (uint64_t i = 0; i < t->nr_ops; i++) {
-		const struct trace_op *op = &t->ops[i];
+		const struct rep_op *op = &t->ops[i];
 		uint64_t want = op->kind == 'f' ? 0 : reserved_for(op->size, v->page_size);
 
 		if (op->id < 0)
@@ -220,7 +89,7 @@ static uint64_t capacity_for(const struct trace *t, const struct edualloc_versio
 
 struct replay {
 	struct cli *c;
-	const struct trace *t;
+	const struct rep_trace *t;
 	struct block *blocks;
 	bool verify;
 	uint64_t payload, peak_payload;
@@ -252,7 +121,7 @@ static void fill(const struct block *b, int id, uint64_t from)
 
 /* Check the first n payload bytes; report the first bad one. */
 static int check(struct replay *r, const struct block *b, int id, uint64_t n,
-		 const struct trace_op *op, const char *when)
+		 const struct rep_op *op, const char *when)
 {
 	if (!r->verify)
 		return 0;
@@ -265,7 +134,7 @@ static int check(struct replay *r, const struct block *b, int id, uint64_t n,
 	return 0;
 }
 
-static int do_alloc(struct replay *r, const struct trace_op *op, struct block *b)
+static int do_alloc(struct replay *r, const struct rep_op *op, struct block *b)
 {
 	*b = (struct block){ .live = true };
 	if (op->size == 0)
@@ -290,16 +159,15 @@ static int do_alloc(struct replay *r, const struct trace_op *op, struct block *b
 	return 0;
 }
 
-static int do_free(struct replay *r, const struct trace_op *op, struct block *b)
+static int do_free(struct replay *r, const struct rep_op *op, struct block *b)
 {
 	int rc = check(r, b, op->id, b->info.size, op, "before its free");
 
 	if (rc)
 		return rc;
 	if (b->info.id) {
-		struct edualloc_free f = { .id = b->info.id, .flags = EDUALLOC_FREE_BY_ID };
 		double t0 = now_seconds();
-		int err = dev_ioctl(r->c, EDUALLOC_IOC_FREE, &f);
+		int err = eadev_free_id(r->c->fd, b->info.id);
 
 		dev_unmap(&b->own);
 		r->seconds += now_seconds() - t0;
@@ -312,7 +180,7 @@ static int do_free(struct replay *r, const struct trace_op *op, struct block *b)
 	return 0;
 }
 
-static int do_realloc(struct replay *r, const struct trace_op *op, struct block *b)
+static int do_realloc(struct replay *r, const struct rep_op *op, struct block *b)
 {
 	if (!b->live || !b->info.id) {	/* realloc(NULL, n) is malloc(n) */
 		r->reallocs++;
@@ -351,28 +219,22 @@ static int do_realloc(struct replay *r, const struct trace_op *op, struct block 
 static int run_ops(struct replay *r)
 {
 	for (uint64_t i = 0; i < r->t->nr_ops; i++) {
-		const struct trace_op *op = &r->t->ops[i];
+		const struct rep_op *op = &r->t->ops[i];
 		struct block *b = op->id >= 0 ? &r->blocks[op->id] : NULL;
 		uint64_t before = b && b->live ? b->info.size : 0;
 		int rc = 0;
 
+		/* rep_load() checked the order: no 'a' of a live ID, no 'f' of a dead one. */
 		switch (op->kind) {
 		case 'a':
-			if (b->live)
-				return fail(r->c, "replay %s:%lu: ID %d is allocated again without a "
-					    "free", r->t->path, op->line, op->id);
 			rc = do_alloc(r, op, b);
 			break;
 		case 'r':
 			rc = do_realloc(r, op, b);
 			break;
 		case 'f':
-			if (!b)
-				break;	/* free(NULL) */
-			if (!b->live)
-				return fail(r->c, "replay %s:%lu: f %d frees an ID that is not "
-					    "allocated", r->t->path, op->line, op->id);
-			rc = do_free(r, op, b);
+			if (b)	/* else free(NULL) */
+				rc = do_free(r, op, b);
 			break;
 		}
 		if (rc)
@@ -441,6 +303,8 @@ int verb_replay(struct cli *c, int argc, char **argv)
 	bool verify = true;
 	int opt;
 
+	if (replay_visual_wanted(argc, argv))	/* html.c */
+		return verb_replay_visual(c, argc, argv);
 	while ((opt = verb_getopt(c, argc, argv, COMMON_SHORT "c:V", opts)) != -1) {
 		switch (opt) {
 		case 'c':
@@ -457,8 +321,8 @@ int verb_replay(struct cli *c, int argc, char **argv)
 	if (!want_operands(argv[0], argc - optind, 1, 1))
 		return EXIT_USAGE;
 
-	struct trace t;
-	int rc = trace_load(c, argv[optind], &t);
+	struct rep_trace t;
+	int rc = rep_load(argv[optind], &t) ? fail(c, "replay %s", t.error) : 0;
 
 	if (rc)
 		return rc;
@@ -514,6 +378,6 @@ int verb_replay(struct cli *c, int argc, char **argv)
 		dev_close(dc);
 	}
 	free(r.blocks);
-	free(t.ops);
+	rep_free(&t);
 	return rc;
 }

@@ -4,6 +4,10 @@
  * (`create` without a name) lives for the whole session.
  */
 #include "cli.h"
+#include "dev.h"
+#include "dispatch.h"
+#include "opts.h"
+#include "verbs.h"
 
 #include <errno.h>
 #include <stdlib.h>

@@ -14,13 +14,12 @@
  * is where it mapped things: the arena, and one mapping per large block.
  */
 #include "edualloc.h"
+#include "eadev.h"
 #include "report.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdbool.h>
 #include <stdint.h>
-#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -43,15 +42,18 @@ struct allocator {
 	size_t max_large;	/* room in 'large' */
 };
 
-/* Run an ioctl; on failure return -1 with errno set, as ioctl() does. */
+/* Our functions' convention: 0, or -1 with errno set (as ioctl() does). */
+static int set_errno(int err)
+{
+	if (!err)
+		return 0;
+	errno = -err;
+	return -1;
+}
+
 static int dev_ioctl(const allocator_t *a, unsigned long cmd, void *arg)
 {
-	int ret;
-
-	do {
-		ret = ioctl(a->fd, cmd, arg);
-	} while (ret < 0 && errno == EINTR);
-	return ret < 0 ? -1 : 0;
+	return set_errno(eadev_ioctl(a->fd, cmd, arg));
 }
 
 /* Is p inside the arena? Then *offset is its offset there. */
@@ -100,9 +102,9 @@ static void *map_large(allocator_t *a, const struct edualloc_alloc_info *info)
 		a->large = more;
 		a->max_large = max;
 	}
-	void *addr = mmap(NULL, info->class_size, PROT_READ | PROT_WRITE, MAP_SHARED,
-			  a->fd, (off_t)info->offset);
-	if (addr == MAP_FAILED)
+	void *addr = eadev_map(a->fd, info->offset, info->class_size);
+
+	if (!addr)
 		return NULL;
 	a->large[a->nr_large++] = (struct large_block){
 		.id = info->id, .offset = info->offset, .addr = addr, .len = info->class_size,
@@ -113,11 +115,7 @@ static void *map_large(allocator_t *a, const struct edualloc_alloc_info *info)
 /* Give back an allocation we cannot use, keeping the caller's errno. */
 static void undo_alloc(allocator_t *a, int id)
 {
-	int saved = errno;
-	struct edualloc_free f = { .id = id, .flags = EDUALLOC_FREE_BY_ID };
-
-	dev_ioctl(a, EDUALLOC_IOC_FREE, &f);
-	errno = saved;
+	eadev_free_id(a->fd, id);	/* errno untouched */
 }
 
 /* The user's pointer for an allocation the kernel just described. */
@@ -145,17 +143,12 @@ allocator_t *allocator_create(size_t capacity, int use_bitset)
 
 	if (!a)
 		return NULL;
-	a->fd = open(EDUALLOC_DEVICE, O_RDWR | O_CLOEXEC);
-	if (a->fd < 0)
+	struct edualloc_version v;
+
+	a->fd = eadev_open(&v);	/* EPROTO: a module of another ABI version */
+	if (a->fd < 0) {
+		set_errno(a->fd);
 		goto fail_free;
-
-	struct edualloc_version v = { 0 };
-
-	if (dev_ioctl(a, EDUALLOC_IOC_VERSION, &v) < 0)
-		goto fail_close;
-	if (v.abi_version != EDUALLOC_ABI_VERSION) {
-		errno = EPROTO;		/* a module of another ABI version */
-		goto fail_close;
 	}
 
 	/* Friendlier than the seed: too small a capacity gets the minimum. */
@@ -163,6 +156,9 @@ allocator_t *allocator_create(size_t capacity, int use_bitset)
 
 	if (c.capacity < v.min_capacity)
 		c.capacity = v.min_capacity;
+	/* Reallocs that stay in place when they can, where the module can. */
+	if (v.features & EDUALLOC_FEAT_REALLOC_IN_PLACE)
+		c.flags |= EDUALLOC_CREATE_REALLOC_IN_PLACE;
 	if (use_bitset) {	/* as the seed: one bit per byte of capacity */
 		uint64_t bits = c.capacity;
 
@@ -172,8 +168,8 @@ allocator_t *allocator_create(size_t capacity, int use_bitset)
 		goto fail_close;
 
 	a->capacity = c.info.capacity;
-	a->arena = mmap(NULL, a->capacity, PROT_READ | PROT_WRITE, MAP_SHARED, a->fd, 0);
-	if (a->arena == MAP_FAILED)
+	a->arena = eadev_map(a->fd, 0, a->capacity);
+	if (!a->arena)
 		goto fail_close;	/* closing destroys the private instance */
 	return a;
 
@@ -303,11 +299,11 @@ void *allocator_get_ptr(allocator_t *alloc, int id)
 		errno = EINVAL;
 		return NULL;
 	}
-	struct edualloc_lookup l = { .id = id, .flags = EDUALLOC_LOOKUP_BY_ID };
+	struct edualloc_alloc_info info;
 
-	if (dev_ioctl(alloc, EDUALLOC_IOC_LOOKUP, &l) < 0)
+	if (set_errno(eadev_lookup_id(alloc->fd, id, &info)))
 		return NULL;	/* ENOENT: never issued; EALREADY: freed */
-	return pointer_for(alloc, &l.info);
+	return pointer_for(alloc, &info);
 }
 
 void *allocator_realloc(allocator_t *alloc, void *ptr, size_t size)
@@ -353,9 +349,9 @@ int allocator_print_stats(allocator_t *alloc)
 		errno = EINVAL;
 		return -1;
 	}
-	struct edualloc_stats st = { 0 };
+	struct edualloc_stats st;
 
-	if (dev_ioctl(alloc, EDUALLOC_IOC_STATS, &st) < 0)
+	if (set_errno(eadev_stats(alloc->fd, &st)))
 		return -1;
 	fputc('\n', stdout);
 	eau_print_stats(stdout, &st, false);

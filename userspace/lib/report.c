@@ -9,44 +9,12 @@
 
 #include <inttypes.h>
 
-static const char *const error_kind_names[EDUALLOC_ERR_SLOTS] = {
-	[EDUALLOC_ERR_ZERO_SIZE]	= "zero-size request",
-	[EDUALLOC_ERR_TOO_BIG]		= "larger than the capacity",
-	[EDUALLOC_ERR_NO_SPACE]		= "out of space",
-	[EDUALLOC_ERR_UNKNOWN_ID]	= "unknown ID",
-	[EDUALLOC_ERR_DOUBLE_FREE]	= "double free",
-	[EDUALLOC_ERR_STALE_ID]		= "ID and offset disagree",
-	[EDUALLOC_ERR_BAD_OFFSET]	= "not the start of an allocation",
-	[EDUALLOC_ERR_NO_ALLOC]		= "offset in no allocation",
-	[EDUALLOC_ERR_BAD_RANGE]	= "read/write out of bounds",
-	[EDUALLOC_ERR_BAD_BIT]		= "bit index out of range",
-	[EDUALLOC_ERR_NO_BITSET]	= "no bitset",
-	[EDUALLOC_ERR_NO_IDS]		= "IDs used up",
-	[EDUALLOC_ERR_KMEM]		= "kernel memory ran out",
-	[EDUALLOC_ERR_REDZONE]		= "red zone overwritten",
-	[EDUALLOC_ERR_USE_AFTER_FREE]	= "use after free",
-	[EDUALLOC_ERR_FREED_ID]		= "freed ID used",
-};
-
-/* The module's own short names (the log's kind=...), for JSON keys. */
-static const char *const error_kind_keys[EDUALLOC_ERR_SLOTS] = {
-	[EDUALLOC_ERR_ZERO_SIZE]	= "zero_size",
-	[EDUALLOC_ERR_TOO_BIG]		= "too_big",
-	[EDUALLOC_ERR_NO_SPACE]		= "no_space",
-	[EDUALLOC_ERR_UNKNOWN_ID]	= "unknown_id",
-	[EDUALLOC_ERR_DOUBLE_FREE]	= "double_free",
-	[EDUALLOC_ERR_STALE_ID]		= "stale_id",
-	[EDUALLOC_ERR_BAD_OFFSET]	= "bad_offset",
-	[EDUALLOC_ERR_NO_ALLOC]		= "no_alloc",
-	[EDUALLOC_ERR_BAD_RANGE]	= "bad_range",
-	[EDUALLOC_ERR_BAD_BIT]		= "bad_bit",
-	[EDUALLOC_ERR_NO_BITSET]	= "no_bitset",
-	[EDUALLOC_ERR_NO_IDS]		= "no_ids",
-	[EDUALLOC_ERR_KMEM]		= "kmem",
-	[EDUALLOC_ERR_REDZONE]		= "redzone",
-	[EDUALLOC_ERR_USE_AFTER_FREE]	= "use_after_free",
-	[EDUALLOC_ERR_FREED_ID]		= "freed_id",
-};
+/* The uapi header's list: the module's short names (the log's kind=, the
+ * JSON keys) and the words of the reports. */
+#define NAME_ROW(NAME, name, err, words)	[EDUALLOC_ERR_##NAME] = #name,
+#define WORDS_ROW(NAME, name, err, words)	[EDUALLOC_ERR_##NAME] = words,
+static const char *const error_kind_keys[EDUALLOC_ERR_SLOTS] = { EDUALLOC_ERRORS(NAME_ROW) };
+static const char *const error_kind_names[EDUALLOC_ERR_SLOTS] = { EDUALLOC_ERRORS(WORDS_ROW) };
 
 const char *eau_error_kind_key(unsigned int kind)
 {

@@ -13,9 +13,22 @@
 # comments). A number may be decimal or 0x hex, with a %, B, K or KiB after
 # it; a word is compared without case. A missing answer scores nothing.
 #
-#   check [-q] [DIR]   DIR: the directory with the answers and scripts to
-#                      grade (default: the check's own directory); -q: do not
-#                      show the engine's value next to a wrong answer
+#   check [-r] [--student ID] [--json] [--truth FILE] [DIR]
+#     DIR            the directory with the answers and scripts to grade
+#                    (default: the check's own directory)
+#     -r, --reveal   show the engine's value next to a wrong answer (by
+#                    default a wrong answer shows only what was written: the
+#                    predictions stay predictions); -q is the default, kept
+#                    for old scripts
+#     --student ID   the variant of student ID: the lab's `params` derive
+#                    its parameters (sizes, sequences...) from ID; without
+#                    it, the parameters the README shows
+#     --json         after the score, the results in the autograder format
+#                    {"score": S, "tests": [{"name", "score", "max_score",
+#                    "output"}]} between the lines EDUALLOC-LAB-JSON-BEGIN
+#                    and EDUALLOC-LAB-JSON-END
+#     --truth FILE   write KEY=VALUE for every question, the engine's value
+#                    (the model answers of this variant, for the instructor)
 
 LAB_DEBUGFS=/sys/kernel/debug/edualloc
 LAB_POINTS=0
@@ -23,19 +36,29 @@ LAB_MAX=0
 LAB_BONUS=0
 LAB_BONUS_MAX=0
 LAB_N=0
-LAB_HIDE=0
+LAB_HIDE=1
+LAB_STUDENT=""
+LAB_JSON=0
+LAB_TRUTH=""
 LAB_INSTANCES=""
 LAB_VERBOSITY=""
 LAB_TMP=""
 LAB_RESTORE_KO=""
 
-# lab_init TITLE [check's arguments...]
+# lab_init TITLE [check's arguments...]: parse the options, source the
+# lab's `params` (the variant's parameters), and start the report.
 lab_init() {
 	LAB_TITLE=$1; shift
 	while [ $# -gt 0 ]; do
 		case $1 in
 		-q)	LAB_HIDE=1 ;;
-		-h|--help) echo "usage: check [-q] [DIR]  (DIR: what to grade; default: this directory)"; exit 2 ;;
+		-r|--reveal) LAB_HIDE=0 ;;
+		--student) [ $# -ge 2 ] || lab_usage; LAB_STUDENT=$2; shift ;;
+		--student=*) LAB_STUDENT=${1#--student=} ;;
+		--json)	LAB_JSON=1 ;;
+		--truth) [ $# -ge 2 ] || lab_usage; LAB_TRUTH=$2; shift ;;
+		-h|--help) lab_usage ;;
+		-*)	lab_usage ;;
 		*)	break ;;
 		esac
 		shift
@@ -47,8 +70,11 @@ lab_init() {
 	LAB_TMP=$(mktemp -d /tmp/lab.XXXXXX)
 	trap lab_cleanup EXIT
 	trap 'exit 130' INT TERM
+	[ -z "$LAB_TRUTH" ] || : >"$LAB_TRUTH"
+	: >"$LAB_TMP/results"
+	[ ! -f "$LAB_HERE/params" ] || . "$LAB_HERE/params"
 	echo "$LAB_TITLE"
-	echo "Grading: $LAB_DIR"
+	echo "Grading: $LAB_DIR${LAB_STUDENT:+ (student $LAB_STUDENT)}"
 	if [ ! -c /dev/edualloc ]; then
 		echo "check: /dev/edualloc is missing: is the module loaded? (make vm-run loads it)" >&2
 		exit 1
@@ -56,6 +82,11 @@ lab_init() {
 	[ -f "$ANSWERS" ] || echo "(no answers file in $LAB_DIR: every question scores 0)"
 	echo
 	printf '  %3s %8s  %s\n' "#" points check
+}
+
+lab_usage() {
+	echo "usage: check [-r] [--student ID] [--json] [--truth FILE] [DIR]  (DIR: what to grade; default: this directory)" >&2
+	exit 2
 }
 
 lab_cleanup() {
@@ -109,6 +140,7 @@ lab_line() {
 	LAB_N=$((LAB_N + 1))
 	dots=$(printf '%s ' "$4" | cut -c1-52)
 	printf '  %3d %4s/%-3s %-52s %s\n' "$LAB_N" "$2" "$3" "$dots" "$5"
+	[ -z "$LAB_TMP" ] || printf '%s\t%s\t%s\t%s\n' "$LAB_N. $4" "$2" "$3" "$5" >>"$LAB_TMP/results"
 }
 
 # q POINTS TITLE KEY TRUTH: a prediction or a measurement, against the engine.
@@ -116,6 +148,7 @@ q() {
 	local pts=$1 title=$2 key=$3 truth=$4 a
 	LAB_MAX=$((LAB_MAX + pts))
 	a=$(ans "$key")
+	[ -z "$LAB_TRUTH" ] || printf '%s=%s\n' "$key" "$truth" >>"$LAB_TRUTH"
 	if [ -z "$a" ]; then
 		lab_line "$pts" 0 "$pts" "$title" "no answer ($key=)"
 	elif [ "$(norm "$a")" = "$(norm "$truth")" ]; then
@@ -139,6 +172,13 @@ task() {
 	fi
 }
 
+# partial POINTS GOT TITLE [WHY]: GOT of POINTS (a score on a scale).
+partial() {
+	LAB_MAX=$((LAB_MAX + $1))
+	LAB_POINTS=$((LAB_POINTS + $2))
+	lab_line "$1" "$2" "$1" "$3" "${4:-ok}"
+}
+
 # bonus POINTS TITLE OK [WHY]: as task, outside the score that must be full.
 bonus() {
 	LAB_BONUS_MAX=$((LAB_BONUS_MAX + $1))
@@ -155,6 +195,31 @@ section() {
 	echo "  --- $1"
 }
 
+# json_str TEXT: TEXT as a JSON string.
+json_str() {
+	printf '%s' "$1" | awk 'BEGIN { ORS = "" } {
+		gsub(/\\/, "\\\\"); gsub(/"/, "\\\""); gsub(/\t/, "\\t")
+		gsub(/[\001-\037]/, " ")
+		if (NR > 1) printf "\\n"
+		printf "%s", $0
+	} BEGIN { printf "\"" } END { printf "\"" }'
+}
+
+# lab_json: the results in the autograder format, between marker lines.
+lab_json() {
+	local sep="" name got max out
+	echo "EDUALLOC-LAB-JSON-BEGIN"
+	printf '{"score": %d, "max_score": %d, "tests": [' \
+		"$((LAB_POINTS + LAB_BONUS))" "$LAB_MAX"
+	while IFS='	' read -r name got max out; do
+		printf '%s\n  {"name": %s, "score": %d, "max_score": %d, "output": %s}' \
+			"$sep" "$(json_str "$name")" "$got" "$max" "$(json_str "$out")"
+		sep=,
+	done <"$LAB_TMP/results"
+	printf '\n]}\n'
+	echo "EDUALLOC-LAB-JSON-END"
+}
+
 lab_done() {
 	echo
 	if [ "$LAB_BONUS_MAX" -gt 0 ]; then
@@ -162,12 +227,39 @@ lab_done() {
 	else
 		echo "Score = $LAB_POINTS/$LAB_MAX"
 	fi
+	[ "$LAB_JSON" = 0 ] || lab_json
 	if [ "$LAB_POINTS" -eq "$LAB_MAX" ]; then
 		echo "Complete."
 		exit 0
 	fi
 	echo "Not complete yet: $((LAB_MAX - LAB_POINTS)) points to go."
 	exit 1
+}
+
+# --- variants -----------------------------------------------------------
+# A lab's `params` (sourced by lab_init, and on the host by the handout
+# maker) sets the variant's parameters: the README's values when
+# LAB_STUDENT is empty, else values drawn with rnd from a seed made of the
+# student's ID. The same ID gives the same values in dash, bash and busybox.
+
+# lab_seed SALT: seed the generator with the student's ID and SALT.
+lab_seed() {
+	LAB_RNG=$((0x$(printf '%s/%s' "$LAB_STUDENT" "$1" | md5sum | cut -c1-7)))
+}
+
+# rnd VAR N [BASE]: VAR = a number from BASE to BASE + N - 1 (BASE: 0).
+rnd() {
+	LAB_RNG=$(( (LAB_RNG * 1103515245 + 12345) % 2147483648 ))
+	eval "$1=\$(( (LAB_RNG / 65536) % $2 + ${3:-0} ))"
+}
+
+# pick VAR WORD...: VAR = one of the words.
+pick() {
+	local v=$1 i
+	shift
+	rnd i $#
+	shift "$i"
+	eval "$v=\$1"
 }
 
 # --- the device ---------------------------------------------------------

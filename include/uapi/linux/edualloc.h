@@ -155,11 +155,13 @@
 #define EDUALLOC_FEAT_FAIL_NTH	(1ULL << 8)	/* CONFIG fail_nth */
 #define EDUALLOC_FEAT_PAGES	(1ULL << 9)	/* PAGES */
 #define EDUALLOC_FEAT_ALLOCS	(1ULL << 10)	/* ALLOCS */
-#define EDUALLOC_FEAT_STRICT	(1ULL << 11)	/* unused input fields must be zero */
-#define EDUALLOC_FEAT_USERS	(1ULL << 12)	/* per-uid limits (VERSION), write and admin rules */
-#define EDUALLOC_FEAT_REFAULT	(1ULL << 13)	/* MADV_DONTNEED'd pages fault back in */
+#define EDUALLOC_FEAT_BATCH	(1ULL << 11)	/* BATCH */
+#define EDUALLOC_FEAT_REALLOC_IN_PLACE (1ULL << 12) /* CREATE_REALLOC_IN_PLACE */
+#define EDUALLOC_FEAT_STRICT	(1ULL << 13)	/* unused input fields must be zero */
+#define EDUALLOC_FEAT_USERS	(1ULL << 14)	/* per-uid limits (VERSION), write and admin rules */
+#define EDUALLOC_FEAT_REFAULT	(1ULL << 15)	/* MADV_DONTNEED'd pages fault back in */
 #define EDUALLOC_FEATURES_V1	0x1ffULL	/* the first module's set */
-#define EDUALLOC_FEATURES	0x3fffULL	/* everything this header describes */
+#define EDUALLOC_FEATURES	0xffffULL	/* everything this header describes */
 
 /* Sizes and shapes of the allocator (they match the module's engine). */
 #define EDUALLOC_NAME_MAX	32	/* bytes, with the NUL: names are 1..31 chars */
@@ -176,24 +178,111 @@
 #define EDUALLOC_POISON_FREE	0x6b
 #define EDUALLOC_RED_ZONE	0xcc
 
-/* Indices into edualloc_stats.errors[]: each kind of refused request. */
-#define EDUALLOC_ERR_ZERO_SIZE		0	/* -EINVAL: a 0-byte request */
-#define EDUALLOC_ERR_TOO_BIG		1	/* -E2BIG: larger than the capacity */
-#define EDUALLOC_ERR_NO_SPACE		2	/* -ENOMEM: more than what is left */
-#define EDUALLOC_ERR_UNKNOWN_ID		3	/* -ENOENT: an ID never issued */
-#define EDUALLOC_ERR_DOUBLE_FREE	4	/* -EALREADY: already freed */
-#define EDUALLOC_ERR_STALE_ID		5	/* -ESTALE: ID and offset disagree */
-#define EDUALLOC_ERR_BAD_OFFSET		6	/* -EINVAL: not the start of an allocation */
-#define EDUALLOC_ERR_NO_ALLOC		7	/* -ENOENT: offset in no allocation */
-#define EDUALLOC_ERR_BAD_RANGE		8	/* -EINVAL: past the allocation's size */
-#define EDUALLOC_ERR_BAD_BIT		9	/* -EINVAL: bit index out of range */
-#define EDUALLOC_ERR_NO_BITSET		10	/* -EOPNOTSUPP: made without a bitset */
-#define EDUALLOC_ERR_NO_IDS		11	/* -ENOSPC: IDs 1..INT_MAX used up */
-#define EDUALLOC_ERR_KMEM		12	/* -ENOMEM: kernel memory ran out */
-#define EDUALLOC_ERR_REDZONE		13	/* detector: red zone overwritten */
-#define EDUALLOC_ERR_USE_AFTER_FREE	14	/* detector: freed memory written */
-#define EDUALLOC_ERR_FREED_ID		15	/* -EALREADY: use of a freed ID */
-#define EDUALLOC_NR_ERR			16
+/*
+ * The lists below are the one source of their facts: the module's engine
+ * and log, libedualloc and the CLI all expand them (X-macros), so a new
+ * entry is one line here. Each list is LIST(X) and calls X once per entry,
+ * in order.
+ *
+ * Error kinds, each counted in edualloc_stats.errors[] at its index:
+ *	X(NAME, name, errno, "words")
+ * EDUALLOC_ERR_NAME is the index; 'name' is what the event log and debugfs
+ * print (kind=double_free, error_double_free); errno is what the request
+ * fails with (the two detectors refuse nothing: EFAULT stands for them);
+ * "words" is how reports put it. New kinds are appended (the indices are
+ * ABI).
+ */
+#define EDUALLOC_ERRORS(X)						\
+	X(ZERO_SIZE,	 zero_size,	 EINVAL,     "zero-size request")	\
+	X(TOO_BIG,	 too_big,	 E2BIG,	     "larger than the capacity") \
+	X(NO_SPACE,	 no_space,	 ENOMEM,     "out of space")		\
+	X(UNKNOWN_ID,	 unknown_id,	 ENOENT,     "unknown ID")		\
+	X(DOUBLE_FREE,	 double_free,	 EALREADY,   "double free")		\
+	X(STALE_ID,	 stale_id,	 ESTALE,     "ID and offset disagree")	\
+	X(BAD_OFFSET,	 bad_offset,	 EINVAL,     "not the start of an allocation") \
+	X(NO_ALLOC,	 no_alloc,	 ENOENT,     "offset in no allocation")	\
+	X(BAD_RANGE,	 bad_range,	 EINVAL,     "read/write out of bounds") \
+	X(BAD_BIT,	 bad_bit,	 EINVAL,     "bit index out of range")	\
+	X(NO_BITSET,	 no_bitset,	 EOPNOTSUPP, "no bitset")		\
+	X(NO_IDS,	 no_ids,	 ENOSPC,     "IDs used up")		\
+	X(KMEM,		 kmem,		 ENOMEM,     "kernel memory ran out")	\
+	X(REDZONE,	 redzone,	 EFAULT,     "red zone overwritten")	\
+	X(USE_AFTER_FREE, use_after_free, EFAULT,    "use after free")		\
+	X(FREED_ID,	 freed_id,	 EALREADY,   "freed ID used")
+
+/*
+ * What each kind means:
+ *  ZERO_SIZE	a 0-byte request
+ *  TOO_BIG	larger than the instance's capacity
+ *  NO_SPACE	more than what is left
+ *  UNKNOWN_ID	an ID never issued (<= 0 or not yet)
+ *  DOUBLE_FREE	an issued ID, or a slot, that is already free
+ *  STALE_ID	ID and offset name different allocations
+ *  BAD_OFFSET	an offset that is not the start of a live allocation
+ *  NO_ALLOC	an offset in no live allocation (LOOKUP)
+ *  BAD_RANGE	READ or WRITE past the allocation's requested size
+ *  BAD_BIT	a bit index out of range
+ *  NO_BITSET	the instance was made without a bitset
+ *  NO_IDS	the IDs 1..INT_MAX are used up
+ *  KMEM	kernel memory for the bookkeeping ran out
+ *  REDZONE	detector: a red zone was overwritten (found on free)
+ *  USE_AFTER_FREE detector: freed memory was written (found on reuse)
+ *  FREED_ID	LOOKUP, READ, WRITE or REALLOC of a freed ID
+ */
+#define __EDUALLOC_ERR_INDEX(NAME, name, err, words) EDUALLOC_ERR_##NAME,
+
+enum edualloc_err_kind {
+	EDUALLOC_ERRORS(__EDUALLOC_ERR_INDEX)
+	EDUALLOC_NR_ERR
+};
+
+#undef __EDUALLOC_ERR_INDEX
+
+/*
+ * The event log (debugfs, see edualloc(4)): what the module's records and
+ * tracepoints name. Not ioctl ABI, but the names are the log's format.
+ *
+ * Log levels, from 0 (the "verbosity" file and module parameter):
+ *	X(NAME, name)
+ */
+#define EDUALLOC_LOG_LEVELS(X)						\
+	X(OFF,		off)		/* log nothing */		\
+	X(ERRORS,	errors)		/* refused calls, corruption, leaks */ \
+	X(OPS,		ops)		/* and every operation */	\
+	X(EXPLAIN,	explain)	/* and the allocator's decisions */
+
+/*
+ * Event types, in the order the engine numbers them, with the lowest log
+ * level that records them:
+ *	X(NAME, name, LEVEL)
+ * ALLOC, FREE and REALLOC are successes; a refused request is an ERROR
+ * (its op says which call). The explain events of an operation come
+ * before its ALLOC, FREE or REALLOC record.
+ */
+#define EDUALLOC_EVENTS(X)						\
+	X(ALLOC,	alloc,		OPS)	/* id, size, cls, offset */ \
+	X(FREE,		free,		OPS)	/* id, size, cls, offset */ \
+	X(REALLOC,	realloc,	OPS)	/* the new one; aux = old id */ \
+	X(CLASS,	class,		EXPLAIN) /* size -> cls; aux = bytes wasted */ \
+	X(FREELIST_HIT,	freelist_hit,	EXPLAIN) /* a slot from a partial slab */ \
+	X(SLAB_REFILL,	slab_refill,	EXPLAIN) /* a new slab; aux = 1: the spare */ \
+	X(SLAB_SPARE,	slab_spare,	EXPLAIN) /* an empty slab kept as the spare */ \
+	X(SLAB_RELEASE,	slab_release,	EXPLAIN) /* an empty slab back to buddy */ \
+	X(BUDDY_SPLIT,	buddy_split,	EXPLAIN) /* order of the block split */ \
+	X(BUDDY_MERGE,	buddy_merge,	EXPLAIN) /* order of the merged block */ \
+	X(LARGE_MAP,	large_map,	EXPLAIN) /* size (page-rounded), offset */ \
+	X(CORRUPT,	corrupt,	ERRORS)	/* id, first bad byte; kind */ \
+	X(ERROR,	error,		ERRORS)	/* a refused request; kind, errno */ \
+	X(LEAK,		leak,		ERRORS)	/* at destroy: a live allocation */ \
+	X(RESET,	reset,		OPS)	/* aux = live allocations dropped */ \
+	X(UNDO,		undo,		OPS)	/* an ALLOC taken back (EFAULT) */
+
+/* The public operations an event belongs to (the log's op=): X(NAME, name) */
+#define EDUALLOC_OPS(X)							\
+	X(NONE, none) X(CREATE, create) X(ALLOC, alloc) X(FREE, free)	\
+	X(REALLOC, realloc) X(LOOKUP, lookup) X(READ, read)		\
+	X(WRITE, write) X(BIT, bit) X(RESET, reset) X(DESTROY, destroy)	\
+	X(DEBUG, debug)
 #define EDUALLOC_ERR_SLOTS		32	/* size of errors[]: room for more */
 
 /* Instance kinds (edualloc_inst_info.kind, edualloc_stats.kind). */
@@ -269,6 +358,13 @@ struct edualloc_inst_info {
  *		default for the debug checks; EDUALLOC_CREATE_QUIET keeps
  *		corruption reports off the console (they are still counted
  *		and logged), for programs that damage the arena on purpose.
+ *		EDUALLOC_CREATE_REALLOC_IN_PLACE: REALLOC keeps an
+ *		allocation where it is when its size class does not change
+ *		(a large one: when its page-rounded size does not; a block of
+ *		a page or more also grows into free buddy blocks or gives back
+ *		its tail), instead of always moving it; it still gets a new ID
+ *		(and a large one a new offset, which names the ID). What
+ *		libedualloc asks for; the default keeps the first contract.
  * Errors:
  *	-EINVAL	bad name, capacity below EDUALLOC_MIN_CAPACITY, bitset_bits
  *		above the maximum, first_id above INT_MAX, unknown flags,
@@ -282,6 +378,7 @@ struct edualloc_inst_info {
 #define EDUALLOC_CREATE_DEBUG_ON	(1U << 0)
 #define EDUALLOC_CREATE_DEBUG_OFF	(1U << 1)
 #define EDUALLOC_CREATE_QUIET		(1U << 2)
+#define EDUALLOC_CREATE_REALLOC_IN_PLACE	(1U << 4)
 
 struct edualloc_create {
 	char name[EDUALLOC_NAME_MAX];	/* in */
@@ -485,16 +582,66 @@ struct edualloc_bit {
 	__u32 flags;		/* in: must be 0 */
 };
 
+/*
+ * The figures of EDUALLOC_IOC_STATS, as lists: the struct below, the
+ * engine's own statistics, the device's copy, debugfs's stats file and the
+ * CLI's JSON are all made from them. The order is the ABI's.
+ *	X(bits, name)	a __u<bits> field
+ *
+ * One size class:
+ */
+#define EDUALLOC_CLASS_STATS(X)						\
+	X(64, size)		/* class size in bytes */		\
+	X(64, slabs)		/* slab pages (or buddy blocks) held */	\
+	X(64, slots_total)	/* slots in those slabs */		\
+	X(64, slots_used)	/* live allocations of this class */	\
+	X(64, allocs)		/* successful allocations, ever */	\
+	X(64, frees)		/* successful frees, ever */		\
+	X(64, failures)		/* failed allocations that chose this class */ \
+	X(64, waste)		/* sum over live: class size - requested */
+
+/* The instance's counters, before errors[]: */
+#define EDUALLOC_STATS_COUNTERS(X)					\
+	X(64, capacity)		/* arena bytes */			\
+	X(64, pages_total)	/* capacity / page size */		\
+	X(64, pages_used)	/* pages_total - pages_free */		\
+	X(64, pages_free)	/* pages in the buddy free lists */	\
+	X(64, largest_free)	/* bytes of the largest free block */	\
+	X(64, live_allocs)	/* allocs - frees */			\
+	X(64, live_requested)	/* bytes asked for by live allocations */ \
+	X(64, live_allocated)	/* bytes reserved for them */		\
+	X(64, internal_frag)	/* live_allocated - live_requested */	\
+	X(32, internal_frag_pct) /* 100 * internal_frag / live_allocated, 0 if none */ \
+	/* 100 * (1 - largest_free / min(free bytes, 256 KiB)), 0 if none free */ \
+	X(32, external_frag_pct)						\
+	X(64, peak_requested)	/* highest live_requested */		\
+	X(64, peak_allocated)	/* highest live_allocated */		\
+	X(64, used_bytes)	/* pages used + large bytes: the footprint */ \
+	X(64, peak_used)	/* highest used_bytes */		\
+	X(64, avail_bytes)	/* capacity - used_bytes */		\
+	X(64, allocs)		/* successful allocations */		\
+	X(64, frees)		/* successful frees */			\
+	X(64, reallocs)		/* successful reallocs (each one alloc + one free too) */ \
+	X(64, failed_allocs)	/* refused allocation requests */	\
+	X(64, large_count)	/* live large allocations */		\
+	X(64, large_bytes)	/* their page-rounded bytes */		\
+	X(64, alloc_ns)		/* time spent in successful allocations */ \
+	X(64, free_ns)		/* time spent in successful frees */
+
+/* ... and after it: */
+#define EDUALLOC_STATS_MORE(X)						\
+	X(64, corruptions)	/* red zone + use-after-free detections */ \
+	X(32, bitset_bits)	/* 0 if none */				\
+	X(32, next_id)		/* the ID the next allocation gets */
+
+/* Every scalar figure, in order: what a report of them all walks. */
+#define EDUALLOC_STATS_SCALARS(X) EDUALLOC_STATS_COUNTERS(X) EDUALLOC_STATS_MORE(X)
+
+#define __EDUALLOC_FIELD(bits, name) __u##bits name;
+
 /* One size class, in EDUALLOC_IOC_STATS. */
 struct edualloc_class_stats {
-	__u64 size;		/* class size in bytes */
-	__u64 slabs;		/* slab pages (or buddy blocks) held */
-	__u64 slots_total;	/* slots in those slabs */
-	__u64 slots_used;	/* live allocations of this class */
-	__u64 allocs;		/* successful allocations, ever */
-	__u64 frees;		/* successful frees, ever */
-	__u64 failures;		/* failed allocations that chose this class */
-	__u64 waste;		/* sum over live: class size - requested */
+	EDUALLOC_CLASS_STATS(__EDUALLOC_FIELD)
 };
 
 /*
@@ -511,36 +658,17 @@ struct edualloc_stats {
 	__u32 inst_flags;		/* EDUALLOC_INST_* */
 	__u32 nr_classes;		/* EDUALLOC_NR_CLASSES */
 	char name[EDUALLOC_NAME_MAX];
-	__u64 capacity;			/* arena bytes */
-	__u64 pages_total;		/* capacity / page size */
-	__u64 pages_used;		/* pages_total - pages_free */
-	__u64 pages_free;		/* pages in the buddy free lists */
-	__u64 largest_free;		/* bytes of the largest free block */
-	__u64 live_allocs;		/* allocs - frees */
-	__u64 live_requested;		/* bytes asked for by live allocations */
-	__u64 live_allocated;		/* bytes reserved for them */
-	__u64 internal_frag;		/* live_allocated - live_requested */
-	__u32 internal_frag_pct;	/* 100 * internal_frag / live_allocated */
-	__u32 external_frag_pct;	/* 100 * (1 - largest_free / free bytes) */
-	__u64 peak_requested;		/* highest live_requested */
-	__u64 peak_allocated;		/* highest live_allocated */
-	__u64 used_bytes;		/* pages used + large bytes: the footprint */
-	__u64 peak_used;		/* highest used_bytes */
-	__u64 avail_bytes;		/* capacity - used_bytes */
-	__u64 allocs;			/* successful allocations */
-	__u64 frees;			/* successful frees */
-	__u64 reallocs;			/* successful reallocs (each one alloc + one free too) */
-	__u64 failed_allocs;		/* refused allocation requests */
-	__u64 large_count;		/* live large allocations */
-	__u64 large_bytes;		/* their page-rounded bytes */
-	__u64 alloc_ns;			/* time spent in successful allocations */
-	__u64 free_ns;			/* time spent in successful frees */
+
+	/* capacity ... free_ns: EDUALLOC_STATS_COUNTERS */
+	EDUALLOC_STATS_COUNTERS(__EDUALLOC_FIELD)
 	__u64 errors[EDUALLOC_ERR_SLOTS];	/* by EDUALLOC_ERR_* */
-	__u64 corruptions;		/* red zone + use-after-free detections */
-	__u32 bitset_bits;		/* 0 if none */
-	__u32 next_id;			/* the ID the next allocation gets */
+
+	/* corruptions, bitset_bits, next_id: EDUALLOC_STATS_MORE */
+	EDUALLOC_STATS_MORE(__EDUALLOC_FIELD)
 	struct edualloc_class_stats cls[EDUALLOC_NR_CLASSES];
 };
+
+#undef __EDUALLOC_FIELD
 
 /*
  * EDUALLOC_IOC_RESET: make the attached instance as new: every
@@ -652,6 +780,58 @@ struct edualloc_allocs {
 	__u64 total;		/* out */
 };
 
+/*
+ * EDUALLOC_IOC_BATCH: many allocations and frees in one call, for
+ * allocators layered on top (libedualloc-preload.so keeps a cache per
+ * thread and takes and returns slots in batches). Each entry is exactly
+ * an ALLOC or a FREE of the attached instance, counted, logged and
+ * traced as one; they are carried out in order, every one of them
+ * (a failing entry does not stop the others).
+ *  entries	user pointer to struct edualloc_batch_entry[count].
+ *  count	1..EDUALLOC_BATCH_MAX.
+ *  done	out: entries that succeeded (err 0).
+ *  failed	out: entries that failed (err < 0); done + failed = count.
+ * An entry:
+ *  op		EDUALLOC_BATCH_ALLOC: allocate 'size' bytes; out: id,
+ *		offset, cls, as ALLOC's info.
+ *		EDUALLOC_BATCH_FREE: free by 'id' (> 0), or, with id 0, by
+ *		'offset' (the allocation's first byte); both given (id > 0
+ *		and offset non-zero) must agree, as FREE with both flags.
+ *		'size' must be 0; out: cls of what was freed.
+ *  err		out: 0, or the error ALLOC or FREE would have returned
+ *		(-EINVAL, -E2BIG, -ENOMEM, -ENOSPC, -ENOENT, -EALREADY,
+ *		-ESTALE).
+ * Errors of the call (the instance is then unchanged):
+ *	-EINVAL	count 0 or above EDUALLOC_BATCH_MAX; non-zero flags; an
+ *		entry with an unknown op, or a FREE with a non-zero size.
+ *	-EFAULT	the entries cannot be read or written. Writability is
+ *		checked before anything is done; if the results still
+ *		cannot be written back (another thread unmapped them in
+ *		between), the batch's allocations are taken back uncounted,
+ *		as ALLOC's are, and its frees stand.
+ *	-ENOMEM	kernel memory for the copy of the entries.
+ */
+#define EDUALLOC_BATCH_MAX	256
+#define EDUALLOC_BATCH_ALLOC	1
+#define EDUALLOC_BATCH_FREE	2
+
+struct edualloc_batch_entry {
+	__u32 op;		/* in: EDUALLOC_BATCH_* */
+	__s32 err;		/* out */
+	__u64 size;		/* in: ALLOC's bytes; FREE: 0 */
+	__u64 offset;		/* ALLOC: out; FREE: in */
+	__s32 id;		/* ALLOC: out; FREE: in */
+	__u32 cls;		/* out */
+};
+
+struct edualloc_batch {
+	__u64 entries;		/* in: user pointer to struct edualloc_batch_entry[count] */
+	__u32 count;		/* in */
+	__u32 flags;		/* in: must be 0 */
+	__u32 done;		/* out */
+	__u32 failed;		/* out */
+};
+
 #define EDUALLOC_IOC_VERSION	_IOR(EDUALLOC_IOC_MAGIC, 0x00, struct edualloc_version)
 #define EDUALLOC_IOC_VERSION_V1	_IOC(_IOC_READ, EDUALLOC_IOC_MAGIC, 0x00, EDUALLOC_VERSION_SIZE_V1)
 #define EDUALLOC_IOC_CREATE	_IOWR(EDUALLOC_IOC_MAGIC, 0x01, struct edualloc_create)
@@ -671,6 +851,7 @@ struct edualloc_allocs {
 #define EDUALLOC_IOC_VALIDATE	_IOWR(EDUALLOC_IOC_MAGIC, 0x1a, struct edualloc_validate)
 #define EDUALLOC_IOC_PAGES	_IOWR(EDUALLOC_IOC_MAGIC, 0x1b, struct edualloc_pages)
 #define EDUALLOC_IOC_ALLOCS	_IOWR(EDUALLOC_IOC_MAGIC, 0x1c, struct edualloc_allocs)
+#define EDUALLOC_IOC_BATCH	_IOWR(EDUALLOC_IOC_MAGIC, 0x1d, struct edualloc_batch)
 /* 0x20..0x2f: reserved for the event log and tracing controls. */
 
 /*
@@ -690,6 +871,8 @@ struct edualloc_allocs {
 #endif
 
 #ifdef __EDUALLOC_CHECK_LAYOUT
+
+static_assert(EDUALLOC_NR_ERR <= EDUALLOC_ERR_SLOTS, "edualloc ABI");
 
 static_assert(sizeof(struct edualloc_version) == 112, "edualloc ABI");
 static_assert(offsetof(struct edualloc_version, abi_version) == 0, "edualloc ABI");
@@ -885,6 +1068,21 @@ static_assert(offsetof(struct edualloc_allocs, flags) == 12, "edualloc ABI");
 static_assert(offsetof(struct edualloc_allocs, start_id) == 16, "edualloc ABI");
 static_assert(offsetof(struct edualloc_allocs, count) == 20, "edualloc ABI");
 static_assert(offsetof(struct edualloc_allocs, total) == 24, "edualloc ABI");
+
+static_assert(sizeof(struct edualloc_batch_entry) == 32, "edualloc ABI");
+static_assert(offsetof(struct edualloc_batch_entry, op) == 0, "edualloc ABI");
+static_assert(offsetof(struct edualloc_batch_entry, err) == 4, "edualloc ABI");
+static_assert(offsetof(struct edualloc_batch_entry, size) == 8, "edualloc ABI");
+static_assert(offsetof(struct edualloc_batch_entry, offset) == 16, "edualloc ABI");
+static_assert(offsetof(struct edualloc_batch_entry, id) == 24, "edualloc ABI");
+static_assert(offsetof(struct edualloc_batch_entry, cls) == 28, "edualloc ABI");
+
+static_assert(sizeof(struct edualloc_batch) == 24, "edualloc ABI");
+static_assert(offsetof(struct edualloc_batch, entries) == 0, "edualloc ABI");
+static_assert(offsetof(struct edualloc_batch, count) == 8, "edualloc ABI");
+static_assert(offsetof(struct edualloc_batch, flags) == 12, "edualloc ABI");
+static_assert(offsetof(struct edualloc_batch, done) == 16, "edualloc ABI");
+static_assert(offsetof(struct edualloc_batch, failed) == 20, "edualloc ABI");
 #undef __EDUALLOC_CHECK_LAYOUT
 #endif /* __EDUALLOC_CHECK_LAYOUT */
 

@@ -11,6 +11,7 @@ unsigned long shim_alloc_calls;
 long shim_live_objects;
 bool shim_warn_soft;
 unsigned long shim_warnings;
+__thread int shim_atomic_depth;
 
 bool shim_should_fail(void)
 {

@@ -18,7 +18,13 @@ extern long shim_live_objects;
 extern bool shim_warn_soft;
 extern unsigned long shim_warnings;
 
+/* Spinlocks this thread holds: what may sleep must not run under one. */
+extern __thread int shim_atomic_depth;
+
 bool shim_should_fail(void);
+/* As the kernel's might_sleep(): a warning (abort) under a spinlock. */
+#define shim_might_sleep() \
+	do { if (shim_atomic_depth) shim_warn(__FILE__, __LINE__, "sleeping function called under a spinlock"); } while (0)
 void shim_warn(const char *file, int line, const char *cond);
 
 #endif

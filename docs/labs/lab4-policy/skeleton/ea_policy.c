@@ -2,45 +2,56 @@
 /*
  * Lab 4: the order of the buddy allocator's free lists.
  *
- * mkmodule.sh includes this file into a copy of module/ea_engine.c, just
- * before ea_buddy_add(), and makes ea_buddy_add() end with
+ * The engine's buddy allocator (module/ea_buddy.c) always takes the
+ * *first* block of a free list, so the place where a freed block is put
+ * decides when it is used again: that is the whole policy. A policy is a
+ * table of operations (struct ea_policy_ops, module/ea_policy.h); this file
+ * defines three and lists them in ea_lab_policies[], where the engine finds
+ * them. mkmodule.sh builds it into the module beside the engine, unchanged.
  *
- *	ea_policy_buddy_add(inst, page, order);
+ * Each buddy_add() operation gets the free list of the block's order
+ * (@list), the block's link (@node), its first page (@page) and its order,
+ * and must put @node on @list. Every free block goes through it: the upper
+ * halves of a split, and the blocks that frees give back, after they have
+ * merged as far as they can. What you may use besides <linux/list.h>
+ * (list_add(), list_add_tail(), list_for_each()):
  *
- * instead of the engine's own `list_add(&pg->buddy, &inst->free_area[order])`.
- * Every free block goes through here: the upper halves of a split, and
- * the blocks that frees give back, after they have merged as far as they
- * can. ea_buddy_alloc() always takes the *first* block of a list, so the
- * place where a block is put decides when it is used again: that is the
- * whole policy.
+ *	ea_policy_page(inst, pos)	  the first page of the block linked by pos
+ *	ea_policy_is_free(inst, p, o)	  is there a whole free block of order o
+ *					  at page p?
+ *	ea_policy_nr_pages(inst)	  pages in the arena
  *
- * What you may use (all in ea_engine.c, above this point):
- *	inst->pages[i]		the descriptor of arena page i (struct ea_page):
- *				.buddy links it on a free list, .kind is
- *				EA_PAGE_FREE for free pages, .head says it is the
- *				first page of a free block, .order that block's order
- *	inst->free_area[o]	the list of free blocks of order o
- *	inst->nr_pages		pages in the arena
- *	list_add(), list_add_tail(), list_for_each_entry()  (<linux/list.h>)
- *
- * The policy is a module parameter, so one module can be measured with
- * each:  echo 2 > /sys/module/edualloc/parameters/buddy_policy
- * (it applies to blocks freed from then on: make a fresh instance after
- * changing it).
+ * The policies are numbered after the engine's own LIFO (0): fifo is 1,
+ * address 2, merge 3. Choose one for the instances created from then on:
+ *	echo 2 > /sys/module/edualloc/parameters/buddy_policy
  */
-#include <linux/moduleparam.h>
+#include <linux/bits.h>
+#include <linux/list.h>
 
-enum ea_buddy_policy {
-	EA_POLICY_LIFO,		/* the engine's: the block freed last is used first */
-	EA_POLICY_FIFO,		/* the block freed first is used first */
-	EA_POLICY_ADDRESS,	/* the block at the lowest address is used first */
-	EA_POLICY_MERGE_LIKELY,	/* Linux's: to the tail if it may merge soon */
-};
+#include "ea_policy.h"
 
-static unsigned int buddy_policy;
-module_param(buddy_policy, uint, 0644);
-MODULE_PARM_DESC(buddy_policy,
-		 "Lab 4: buddy free-list order: 0 LIFO, 1 FIFO, 2 address-ordered, 3 merge-likely to the tail");
+/* FIFO: the block freed first is used first. */
+static void fifo_add(const struct ea_instance *inst, struct list_head *list,
+		     struct list_head *node, unsigned int page,
+		     unsigned int order)
+{
+	/* TODO 1: the block waits behind every block already on the list */
+	list_add(node, list);
+}
+
+/*
+ * Address-ordered: the list is kept sorted by page, so the block at the
+ * lowest address is used first. (list_for_each() leaves its cursor on the
+ * list head when it runs off the end, so list_add_tail(node, pos) is right
+ * in both cases.)
+ */
+static void address_add(const struct ea_instance *inst, struct list_head *list,
+			struct list_head *node, unsigned int page,
+			unsigned int order)
+{
+	/* TODO 2: keep the list sorted: the block goes before the first block above it */
+	list_add(node, list);
+}
 
 /*
  * Is the block of 2^order pages at @page likely to merge soon? Linux asks
@@ -49,34 +60,40 @@ MODULE_PARM_DESC(buddy_policy,
  * would form) is free, then the moment @page's buddy is freed, two merges
  * follow, so @page had better not be handed out in the meantime.
  */
-static bool ea_policy_merge_likely(struct ea_instance *inst, unsigned int page,
-				   unsigned int order)
+static bool merge_likely(const struct ea_instance *inst, unsigned int page,
+			 unsigned int order)
 {
 	/* TODO 3: the parent block and its buddy; is that buddy a free block of order + 1? */
 	return false;
 }
 
-/* Put the free block of 2^@order pages that starts at @page on its free list. */
-static void ea_policy_buddy_add(struct ea_instance *inst, unsigned int page,
-				unsigned int order)
+/* As LIFO, but a block that may soon merge waits at the tail. */
+static void merge_add(const struct ea_instance *inst, struct list_head *list,
+		      struct list_head *node, unsigned int page,
+		      unsigned int order)
 {
-	struct ea_page *pg = &inst->pages[page];
-	struct list_head *list = &inst->free_area[order];
-
-	switch (READ_ONCE(buddy_policy)) {
-	case EA_POLICY_FIFO:
-		/* TODO 1: FIFO: the block waits behind every block already on the list */
-		break;
-	case EA_POLICY_ADDRESS: {
-		/* TODO 2: sort the list by address: pg goes before the first block above it */
-		break;
-	}
-	case EA_POLICY_MERGE_LIKELY:
-		if (ea_policy_merge_likely(inst, page, order)) {
-			list_add_tail(&pg->buddy, list);
-			return;
-		}
-		break;
-	}
-	list_add(&pg->buddy, list);	/* LIFO: the engine's own policy */
+	if (merge_likely(inst, page, order))
+		list_add_tail(node, list);
+	else
+		list_add(node, list);
 }
+
+static const struct ea_policy_ops fifo = {
+	.name = "fifo",
+	.buddy_add = fifo_add,
+};
+
+static const struct ea_policy_ops address = {
+	.name = "address",
+	.buddy_add = address_add,
+};
+
+static const struct ea_policy_ops merge = {
+	.name = "merge",
+	.buddy_add = merge_add,
+};
+
+/* Numbers 1, 2 and 3, after the engine's LIFO (0). */
+const struct ea_policy_ops *const ea_lab_policies[] = {
+	&fifo, &address, &merge, NULL
+};

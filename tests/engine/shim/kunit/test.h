@@ -118,6 +118,7 @@ static inline void *kunit_kcalloc(struct kunit *test, size_t n, size_t size,
 } while (0)
 
 #define KUNIT_EXPECT_EQ(t, l, r)	SHIM_KUNIT_BINARY(t, false, l, ==, r, "")
+#define KUNIT_EXPECT_PTR_EQ(t, l, r)	SHIM_KUNIT_TRUE(t, false, (const void *)(l) == (const void *)(r), "")
 #define KUNIT_EXPECT_NE(t, l, r)	SHIM_KUNIT_BINARY(t, false, l, !=, r, "")
 #define KUNIT_EXPECT_LT(t, l, r)	SHIM_KUNIT_BINARY(t, false, l, <, r, "")
 #define KUNIT_EXPECT_LE(t, l, r)	SHIM_KUNIT_BINARY(t, false, l, <=, r, "")

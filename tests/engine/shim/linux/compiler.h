@@ -7,5 +7,10 @@
 #define unlikely(x)	__builtin_expect(!!(x), 0)
 #define __always_unused	__attribute__((unused))
 #define __maybe_unused	__attribute__((unused))
+#define __must_hold(x)
+#ifndef READ_ONCE
+#define READ_ONCE(x)	(*(const volatile __typeof__(x) *)&(x))
+#define WRITE_ONCE(x, v)	(*(volatile __typeof__(x) *)&(x) = (v))
+#endif
 
 #endif

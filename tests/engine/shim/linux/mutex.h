@@ -39,7 +39,9 @@ static inline void mutex_unlock(struct mutex *lock)
 	pthread_mutex_unlock(&lock->m);
 }
 
+#ifndef lockdep_assert_held
 #define lockdep_assert_held(l) \
 	WARN_ON(!(l)->held || !pthread_equal((l)->owner, pthread_self()))
+#endif
 
 #endif

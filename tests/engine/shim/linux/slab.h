@@ -16,6 +16,8 @@ static inline void *kmalloc(size_t size, gfp_t gfp)
 {
 	void *p;
 
+	if (gfp & GFP_KERNEL)
+		shim_might_sleep();
 	if (shim_should_fail() || size == SIZE_MAX)
 		return NULL;
 	p = (gfp & __GFP_ZERO) ? calloc(1, size) : malloc(size);

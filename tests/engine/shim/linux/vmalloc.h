@@ -13,6 +13,7 @@ static inline void *__vmalloc(unsigned long size, gfp_t gfp)
 {
 	void *p;
 
+	shim_might_sleep();
 	if (shim_should_fail() || !size)
 		return NULL;
 	p = aligned_alloc(PAGE_SIZE, PAGE_ALIGN(size));
@@ -26,6 +27,7 @@ static inline void *__vmalloc(unsigned long size, gfp_t gfp)
 
 static inline void vfree(const void *p)
 {
+	shim_might_sleep();
 	if (p)
 		shim_live_objects--;
 	free((void *)p);

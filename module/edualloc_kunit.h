@@ -1,0 +1,227 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The KUnit suites' shared fixture and helpers (edualloc_kunit.c).
+ *
+ * Each case gets a fresh 1 MiB instance with a 4096-bit bitset and the
+ * debug checks on; a recorder counts the events it emits. The cases that
+ * corrupt memory on purpose write into the arena directly, as a userspace
+ * mapping would, and assert the detectors' counts (as slub_kunit.c does).
+ */
+#ifndef _EDUALLOC_KUNIT_H
+#define _EDUALLOC_KUNIT_H
+
+#include <kunit/test.h>
+#include <linux/completion.h>
+#include <linux/errno.h>
+#include <linux/kthread.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/sort.h>
+#include <linux/string.h>
+
+#include "ea_engine.h"
+#include "ea_policy.h"
+
+#ifndef KUNIT_CASE_SLOW			/* before 6.6 */
+#define KUNIT_CASE_SLOW KUNIT_CASE
+#endif
+
+#define EA_TEST_CAP		(1024 * 1024)
+#define EA_TEST_LOG		64
+#define EA_TEST_MAX_INST	4
+#define EA_TEST_WHY		128
+
+struct ea_test {
+	struct ea_instance *inst;		/* the default instance */
+	struct ea_instance *insts[EA_TEST_MAX_INST];
+	unsigned int nr_insts;
+	unsigned int events[EA_NR_EVENTS];	/* per type */
+	unsigned int refused[EA_NR_ERR];	/* EA_EV_ERROR per kind */
+	struct ea_event last[EA_NR_EVENTS];	/* the last of each type */
+	struct ea_event log[EA_TEST_LOG];	/* the first events since a clear */
+	unsigned int log_len;			/* events since a clear */
+};
+
+static void ea_test_notify(void *priv, const struct ea_event *ev)
+{
+	struct ea_test *t = priv;
+
+	if (ev->type < EA_NR_EVENTS) {
+		t->events[ev->type]++;
+		t->last[ev->type] = *ev;
+	}
+	if (ev->type == EA_EV_ERROR && ev->aux < EA_NR_ERR)
+		t->refused[ev->aux]++;
+	if (t->log_len < EA_TEST_LOG)
+		t->log[t->log_len] = *ev;
+	t->log_len++;
+}
+
+static void ea_test_clear_events(struct ea_test *t)
+{
+	memset(t->events, 0, sizeof(t->events));
+	memset(t->refused, 0, sizeof(t->refused));
+	t->log_len = 0;
+}
+
+/* An instance destroyed with the test. */
+static struct ea_instance *ea_test_create(struct kunit *test, u64 capacity,
+					  u32 bits, bool debug)
+{
+	struct ea_test *t = test->priv;
+	struct ea_params p = {
+		.capacity = capacity,
+		.max_capacity = 64 << 20,
+		.bitset_bits = bits,
+		.debug = debug,
+		.quiet = true,
+		.notify = ea_test_notify,
+		.priv = t,
+	};
+	struct ea_instance *inst;
+	int err = 0;
+
+	KUNIT_ASSERT_LT(test, t->nr_insts, EA_TEST_MAX_INST);
+	inst = ea_create(&p, &err);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, inst);
+	KUNIT_ASSERT_EQ(test, err, 0);
+	t->insts[t->nr_insts++] = inst;
+	return inst;
+}
+
+static int ea_test_init(struct kunit *test)
+{
+	struct ea_test *t = kunit_kzalloc(test, sizeof(*t), GFP_KERNEL);
+
+	if (!t)
+		return -ENOMEM;
+	test->priv = t;
+	t->inst = ea_test_create(test, EA_TEST_CAP, EA_DEF_BITSET_BITS, true);
+	ea_test_clear_events(t);
+	return 0;
+}
+
+static void ea_test_exit(struct kunit *test)
+{
+	struct ea_test *t = test->priv;
+
+	while (t->nr_insts)
+		ea_destroy(t->insts[--t->nr_insts]);
+}
+
+static void ea_test_valid(struct kunit *test, struct ea_instance *inst)
+{
+	char why[EA_TEST_WHY] = "";
+
+	KUNIT_ASSERT_EQ_MSG(test, ea_validate(inst, why, sizeof(why)), 0,
+			    "%s", why);
+}
+
+static int ea_test_grab(void *priv, void *area, u64 size)
+{
+	*(void **)priv = area;
+	return 0;
+}
+
+/* The kernel address of an area, as a userspace mapping would see it. */
+static u8 *ea_test_area(struct kunit *test, struct ea_instance *inst,
+			u64 offset)
+{
+	void *area = NULL;
+
+	KUNIT_ASSERT_EQ(test, ea_with_area(inst, offset, ea_test_grab, &area), 0);
+	KUNIT_ASSERT_NOT_NULL(test, area);
+	return area;
+}
+
+/* The kernel address of an arena allocation's first byte. */
+static u8 *ea_test_mem(struct kunit *test, struct ea_instance *inst,
+		       const struct ea_alloc_info *a)
+{
+	if (a->cls == EA_CLASS_LARGE)
+		return ea_test_area(test, inst, a->offset);
+	return ea_test_area(test, inst, 0) + a->offset;
+}
+
+static void ea_test_alloc(struct kunit *test, struct ea_instance *inst,
+			  u64 size, struct ea_alloc_info *a)
+{
+	KUNIT_ASSERT_EQ_MSG(test, ea_alloc(inst, size, 0, a), 0,
+			    "alloc of %llu", size);
+	KUNIT_ASSERT_EQ(test, a->size, size);
+}
+
+/* A deterministic PRNG (xorshift64*), so every run does the same. */
+static u64 ea_test_rand(u64 *state)
+{
+	u64 x = *state;
+
+	x ^= x >> 12;
+	x ^= x << 25;
+	x ^= x >> 27;
+	*state = x;
+	return x * 0x2545F4914F6CDD1DULL;
+}
+
+/* The state that a failed call must leave exactly as it was. */
+struct ea_test_snap {
+	struct ea_stats st;
+	struct ea_page_info map[EA_TEST_CAP / PAGE_SIZE];
+	unsigned long pages;
+};
+
+static void ea_test_snap(struct ea_instance *inst, struct ea_test_snap *s)
+{
+	ea_get_stats(inst, &s->st);
+	s->pages = ea_page_map(inst, s->map, ARRAY_SIZE(s->map));
+}
+
+/* Compare two snapshots, failure counters and timing excepted. */
+static void ea_test_same(struct kunit *test, const struct ea_test_snap *a,
+			 const struct ea_test_snap *b)
+{
+	unsigned long i;
+	unsigned int c;
+
+	KUNIT_EXPECT_EQ(test, a->st.pages_free, b->st.pages_free);
+	KUNIT_EXPECT_EQ(test, a->st.largest_free, b->st.largest_free);
+	KUNIT_EXPECT_EQ(test, a->st.live_allocs, b->st.live_allocs);
+	KUNIT_EXPECT_EQ(test, a->st.live_requested, b->st.live_requested);
+	KUNIT_EXPECT_EQ(test, a->st.live_allocated, b->st.live_allocated);
+	KUNIT_EXPECT_EQ(test, a->st.peak_requested, b->st.peak_requested);
+	KUNIT_EXPECT_EQ(test, a->st.peak_allocated, b->st.peak_allocated);
+	KUNIT_EXPECT_EQ(test, a->st.used_bytes, b->st.used_bytes);
+	KUNIT_EXPECT_EQ(test, a->st.peak_used, b->st.peak_used);
+	KUNIT_EXPECT_EQ(test, a->st.allocs, b->st.allocs);
+	KUNIT_EXPECT_EQ(test, a->st.frees, b->st.frees);
+	KUNIT_EXPECT_EQ(test, a->st.large_count, b->st.large_count);
+	KUNIT_EXPECT_EQ(test, a->st.large_bytes, b->st.large_bytes);
+	KUNIT_EXPECT_EQ(test, a->st.corruptions, b->st.corruptions);
+	KUNIT_EXPECT_EQ(test, a->st.next_id, b->st.next_id);
+	for (c = 0; c < EA_NR_CLASSES; c++) {
+		KUNIT_EXPECT_EQ(test, a->st.cls[c].slabs, b->st.cls[c].slabs);
+		KUNIT_EXPECT_EQ(test, a->st.cls[c].slots_total,
+				b->st.cls[c].slots_total);
+		KUNIT_EXPECT_EQ(test, a->st.cls[c].slots_used,
+				b->st.cls[c].slots_used);
+		KUNIT_EXPECT_EQ(test, a->st.cls[c].allocs, b->st.cls[c].allocs);
+		KUNIT_EXPECT_EQ(test, a->st.cls[c].frees, b->st.cls[c].frees);
+		KUNIT_EXPECT_EQ(test, a->st.cls[c].waste, b->st.cls[c].waste);
+	}
+	KUNIT_ASSERT_EQ(test, a->pages, b->pages);
+	for (i = 0; i < a->pages; i++) {
+		const struct ea_page_info *p = &a->map[i], *q = &b->map[i];
+
+		KUNIT_ASSERT_EQ_MSG(test, p->kind, q->kind, "page %lu", i);
+		KUNIT_ASSERT_EQ_MSG(test, p->head, q->head, "page %lu", i);
+		KUNIT_ASSERT_EQ_MSG(test, p->order, q->order, "page %lu", i);
+		KUNIT_ASSERT_EQ_MSG(test, p->cls, q->cls, "page %lu", i);
+		KUNIT_ASSERT_EQ_MSG(test, p->used, q->used, "page %lu", i);
+	}
+}
+
+/* ---- Basic operations --------------------------------------------------- */
+
+#endif /* _EDUALLOC_KUNIT_H */

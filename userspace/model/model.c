@@ -1,0 +1,190 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The engine inside the CLI (model.h says why): a thin wrapper that turns
+ * the engine's types and events into plain C.
+ */
+#include <linux/errno.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+
+#include "ea_engine.h"
+#include "model.h"
+
+struct model {
+	struct ea_instance *inst;
+	model_event_fn fn;
+	void *priv;
+};
+
+static const char *class_name(unsigned int cls, char *buf, size_t len)
+{
+	if (cls >= EA_CLASS_LARGE)
+		return "large";
+	snprintf(buf, len, "%llu", (unsigned long long)ea_class_size(cls));
+	return buf;
+}
+
+/* The explain-level events, worded as the log's columns are. */
+static void notify(void *priv, const struct ea_event *ev)
+{
+	struct model *m = priv;
+	char text[160], cls[24];
+	unsigned long long block = (unsigned long long)PAGE_SIZE << ev->order;
+
+	if (!m->fn)
+		return;
+	switch (ev->type) {
+	case EA_EV_CLASS:
+		snprintf(text, sizeof(text), "class %s for %llu bytes (waste=%llu)",
+			 class_name(ev->cls, cls, sizeof(cls)), (unsigned long long)ev->size,
+			 (unsigned long long)ev->aux);
+		break;
+	case EA_EV_FREELIST_HIT:
+		snprintf(text, sizeof(text), "freelist_hit class %s at 0x%llx",
+			 class_name(ev->cls, cls, sizeof(cls)), (unsigned long long)ev->offset);
+		break;
+	case EA_EV_SLAB_REFILL:
+		snprintf(text, sizeof(text), "slab_refill class %s at 0x%llx (from=%s)",
+			 class_name(ev->cls, cls, sizeof(cls)), (unsigned long long)ev->offset,
+			 ev->aux ? "spare" : "buddy");
+		break;
+	case EA_EV_SLAB_SPARE:
+		snprintf(text, sizeof(text), "slab_spare class %s at 0x%llx (kept empty)",
+			 class_name(ev->cls, cls, sizeof(cls)), (unsigned long long)ev->offset);
+		break;
+	case EA_EV_SLAB_RELEASE:
+		snprintf(text, sizeof(text), "slab_release class %s at 0x%llx (back to buddy)",
+			 class_name(ev->cls, cls, sizeof(cls)), (unsigned long long)ev->offset);
+		break;
+	case EA_EV_BUDDY_SPLIT:
+		snprintf(text, sizeof(text), "buddy_split %llu bytes at 0x%llx (order=%u)", block,
+			 (unsigned long long)ev->offset, ev->order);
+		break;
+	case EA_EV_BUDDY_MERGE:
+		snprintf(text, sizeof(text), "buddy_merge %llu bytes at 0x%llx (order=%u)", block,
+			 (unsigned long long)ev->offset, ev->order);
+		break;
+	case EA_EV_LARGE_MAP:
+		snprintf(text, sizeof(text), "large_map %llu bytes at 0x%llx",
+			 (unsigned long long)ev->size, (unsigned long long)ev->offset);
+		break;
+	case EA_EV_ERROR:
+		snprintf(text, sizeof(text), "error %s (%s)", ea_err_name(ev->aux),
+			 ea_op_name(ev->op));
+		break;
+	default:
+		return;	/* alloc, free, realloc: the operation itself */
+	}
+	m->fn(m->priv, text);
+}
+
+struct model *model_new(uint64_t capacity, model_event_fn fn, void *priv, int *err)
+{
+	struct model *m = calloc(1, sizeof(*m));
+	struct ea_params p = {
+		.capacity = capacity,
+		.debug = false,
+		.quiet = true,
+		.notify = notify,
+	};
+
+	*err = -ENOMEM;
+	if (!m)
+		return NULL;
+	m->fn = fn;
+	m->priv = priv;
+	p.priv = m;
+	m->inst = ea_create(&p, err);
+	if (!m->inst) {
+		free(m);
+		return NULL;
+	}
+	return m;
+}
+
+void model_delete(struct model *m)
+{
+	if (m) {
+		m->fn = NULL;
+		ea_reset(m->inst);
+		ea_destroy(m->inst);
+		free(m);
+	}
+}
+
+static void copy_info(const struct ea_alloc_info *in, struct model_alloc *out)
+{
+	out->id = in->id;
+	out->cls = in->cls;
+	out->offset = in->offset;
+	out->size = in->size;
+	out->class_size = in->class_size;
+}
+
+int model_alloc(struct model *m, uint64_t size, struct model_alloc *out)
+{
+	struct ea_alloc_info info;
+	int ret = ea_alloc(m->inst, size, 0, &info);
+
+	if (!ret)
+		copy_info(&info, out);
+	return ret;
+}
+
+int model_realloc(struct model *m, int id, uint64_t size, struct model_alloc *out)
+{
+	struct ea_alloc_info info;
+	int ret = ea_realloc(m->inst, id, size, 0, &info);
+
+	if (!ret)
+		copy_info(&info, out);
+	return ret;
+}
+
+int model_free(struct model *m, int id)
+{
+	int ret = ea_free(m->inst, id, 0, NULL);
+
+	return ret > 0 ? 0 : ret;
+}
+
+void model_stats(struct model *m, struct model_stats *out)
+{
+	struct ea_stats st;
+
+	ea_get_stats(m->inst, &st);
+	*out = (struct model_stats){
+		.capacity = st.capacity, .pages_total = st.pages_total,
+		.pages_used = st.pages_used, .pages_free = st.pages_free,
+		.largest_free = st.largest_free, .live_allocs = st.live_allocs,
+		.live_requested = st.live_requested, .live_allocated = st.live_allocated,
+		.internal_frag = st.internal_frag, .internal_frag_pct = st.internal_frag_pct,
+		.external_frag_pct = st.external_frag_pct, .peak_requested = st.peak_requested,
+		.used_bytes = st.used_bytes, .peak_used = st.peak_used,
+		.large_count = st.large_count, .large_bytes = st.large_bytes,
+		.allocs = st.allocs, .frees = st.frees, .reallocs = st.reallocs,
+		.failed_allocs = st.failed_allocs,
+	};
+}
+
+size_t model_pages(struct model *m, struct model_page *pages, size_t max)
+{
+	size_t n = ea_page_map(m->inst, NULL, 0), i;
+	struct ea_page_info *all = calloc(n ? n : 1, sizeof(*all));
+
+	if (!all)
+		return 0;
+	n = ea_page_map(m->inst, all, n);
+	for (i = 0; i < n && i < max; i++)
+		pages[i] = (struct model_page){
+			.kind = all[i].kind, .cls = all[i].cls, .order = all[i].order,
+			.head = all[i].head, .used = all[i].used, .total = all[i].total,
+		};
+	free(all);
+	return i;
+}
+
+uint64_t model_page_size(void)
+{
+	return PAGE_SIZE;
+}
