@@ -3,7 +3,9 @@
  * mu-scale: DESTROY of an instance with a million live allocations (a
  * leak report each) while another user (uid 1000) keeps creating and
  * closing private instances: theirs must complete within a bound, since
- * no lock of the device is held over the per-allocation work.
+ * no lock of the device is held over the per-allocation work: within
+ * 2 s each, or a tenth of the DESTROY's time if that is longer (the debug
+ * kernel's sanitizers).
  */
 #include "mu.h"
 
@@ -53,7 +55,7 @@ int main(void)
 	struct edualloc_stats st;
 	struct shm *sh;
 	struct stat sb0;
-	double t0, tdestroy, talloc;
+	double t0, tdestroy, talloc, bound;
 	unsigned long long verbosity;
 	int fd, i, r = 0;
 	pid_t pid;
@@ -100,7 +102,13 @@ int main(void)
 	       tdestroy, sh->rounds, sh->worst);
 	check(!sh->errors && sh->rounds >= 3, "uid 1000's CREATE/close rounds all succeeded (%ld)",
 	      sh->rounds);
-	check(sh->worst < BOUND_S, "  each within %.0f s (slowest %.3f s, DESTROY %.2f s)", BOUND_S,
+	/*
+	 * The bound: 2 s, or a tenth of the DESTROY where the sanitizers make
+	 * everything slow. A round that waited for the DESTROY (a lock held
+	 * over its per-allocation work) would take as long as it.
+	 */
+	bound = tdestroy / 10 > BOUND_S ? tdestroy / 10 : BOUND_S;
+	check(sh->worst < bound, "  each within %.1f s (slowest %.3f s, DESTROY %.2f s)", bound,
 	      sh->worst, tdestroy);
 	chown(DEV, sb0.st_uid, sb0.st_gid);
 	chmod(DEV, sb0.st_mode & 07777);
