@@ -330,25 +330,34 @@ static u64 ea_book_bytes(u64 capacity, u32 bitset_bits)
 	       BITS_TO_LONGS(bitset_bits) * sizeof(long);
 }
 
-/* One allocation more in @inst: charge its bookkeeping (a batch at a time). */
-static int ea_charge_alloc(struct ea_dev_inst *inst)
+/* @n allocations more in @inst: charge their bookkeeping (batches of 256). */
+static int ea_charge_allocs(struct ea_dev_inst *inst, int n)
 {
-	u64 bytes = EA_BOOK_BATCH * EA_BOOK_PER_ALLOC;
-	int ret;
+	int live, ret;
+	u64 bytes;
 
-	if (!inst->user ||
-	    atomic_inc_return(&inst->nr_live) <= READ_ONCE(inst->book_allocs))
+	if (!inst->user || !n)
 		return 0;
+	live = atomic_add_return(n, &inst->nr_live);
+	if (live <= READ_ONCE(inst->book_allocs))
+		return 0;
+	bytes = (u64)DIV_ROUND_UP(live - READ_ONCE(inst->book_allocs), EA_BOOK_BATCH) *
+		EA_BOOK_BATCH * EA_BOOK_PER_ALLOC;
 	ret = ea_charge(inst->user, 0, 0, bytes);
 	if (ret) {
-		atomic_dec(&inst->nr_live);
+		atomic_sub(n, &inst->nr_live);
 		return ret;
 	}
 	spin_lock(&ea_charge_lock);
 	inst->charged += bytes;
-	WRITE_ONCE(inst->book_allocs, inst->book_allocs + EA_BOOK_BATCH);
+	WRITE_ONCE(inst->book_allocs, inst->book_allocs + bytes / EA_BOOK_PER_ALLOC);
 	spin_unlock(&ea_charge_lock);
 	return 0;
+}
+
+static int ea_charge_alloc(struct ea_dev_inst *inst)
+{
+	return ea_charge_allocs(inst, 1);
 }
 
 static void ea_uncharge_alloc(struct ea_dev_inst *inst, int n)
@@ -1688,29 +1697,14 @@ out:
 	return ret;
 }
 
-/* Entries of @b with @op whose result is (@ok) or is not (!@ok) success. */
-static int ea_batch_count(const struct ea_batch *b, u32 op, bool ok)
-{
-	int i, n = 0;
-
-	for (i = 0; i < b->arg.count; i++)
-		if (b->ent[i].op == op && !b->ent[i].err == ok)
-			n++;
-	return n;
-}
-
-/*
- * BATCH: the work is edualloc_batch.c's; here entering the instance and
- * the per-uid bookkeeping charge, as ALLOC and FREE keep it: every ALLOC
- * entry is charged before the batch runs (-EDQUOT, nothing done, if one
- * cannot be), and what did not stay live is given back after.
- */
+/* BATCH: the work is edualloc_batch.c's; here only entering the instance. */
 static long ea_ioctl_batch(struct ea_file *f, void __user *uarg)
 {
 	struct ea_dev_inst *inst;
 	struct ea_instance *ea;
+	int idx, allocs = 0, done = 0;
 	struct ea_batch b;
-	int idx, i, charged = 0, n_alloc;
+	u32 i;
 	long ret;
 
 	ret = ea_batch_begin(&b, uarg);
@@ -1718,23 +1712,26 @@ static long ea_ioctl_batch(struct ea_file *f, void __user *uarg)
 		goto out;
 	ea = ea_file_enter(f, &inst, &idx);
 	ret = PTR_ERR_OR_ZERO(ea);
-	n_alloc = ea_batch_count(&b, EDUALLOC_BATCH_ALLOC, true) +
-		  ea_batch_count(&b, EDUALLOC_BATCH_ALLOC, false);
-	for (i = 0; !ret && i < n_alloc; i++) {
-		ret = ea_charge_alloc(inst);
-		if (!ret)
-			charged++;
-	}
+	/* The bookkeeping of every ALLOC it asks for, charged first. */
+	for (i = 0; i < b.arg.count; i++)
+		allocs += b.ent[i].op == EDUALLOC_BATCH_ALLOC;
+	if (!ret)
+		ret = ea_charge_allocs(inst, allocs);
 	if (!ret) {
 		ea_batch_run(ea, &b, ea_owner_tag());
 		ret = ea_batch_finish(&b, uarg);
 		ea_batch_settle(ea, &b, !ret);
-		/* Allocations that failed or were taken back; frees done. */
-		charged = ret ? n_alloc : ea_batch_count(&b, EDUALLOC_BATCH_ALLOC, false);
-		charged += ea_batch_count(&b, EDUALLOC_BATCH_FREE, true);
+		/* What did not happen (or was taken back), and what was freed. */
+		for (i = 0; i < b.arg.count; i++) {
+			bool ok = !b.ent[i].err;
+
+			if (b.ent[i].op == EDUALLOC_BATCH_ALLOC)
+				done += ok && !ret;
+			else if (b.ent[i].op == EDUALLOC_BATCH_FREE)
+				done -= ok;
+		}
+		ea_uncharge_alloc(inst, allocs - done);
 	}
-	if (!IS_ERR(ea))
-		ea_uncharge_alloc(inst, charged);
 	ea_leave(idx);
 out:
 	ea_batch_end(&b);
