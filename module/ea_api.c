@@ -36,6 +36,10 @@ int ea_alloc_begin(struct ea_instance *inst, u64 size, u32 owner,
 	int ret;
 
 	spin_lock(&inst->lock);
+	if (ea_alloc_fast(inst, size, owner, out, txn)) {
+		spin_unlock(&inst->lock);
+		return 0;
+	}
 	ea_alloc_prepare(inst, size, &prep);
 	inst->op = EA_OP_ALLOC;
 	ret = ea_alloc_locked(inst, size, owner, &loc, txn, &prep);
@@ -82,6 +86,10 @@ static int ea_free_named(struct ea_instance *inst, int id, u64 offset,
 	int ret;
 
 	spin_lock(&inst->lock);
+	if (!by_offset && ea_free_fast(inst, id, out)) {
+		spin_unlock(&inst->lock);
+		return 0;
+	}
 	inst->op = EA_OP_FREE;
 	ret = ea_free_target(inst, id, offset, by_offset, &loc);
 	if (!ret) {

@@ -21,6 +21,7 @@
  *   ea_large.c     the large path: a vmalloc'ed area per request
  *   ea_idmap.c     the ID map: ID or offset -> allocation
  *   ea_alloc.c     the paths through them: alloc, free, realloc, undo
+ *   ea_fast.c      the short path of the common small alloc and free
  *   ea_debug.c     red zones, poison, ea_validate()
  *   ea_stats.c     statistics, the page map, the walk of live allocations
  *   ea_bitset.c    the optional bitset
@@ -69,5 +70,6 @@
 #include "ea_stats.c"
 #include "ea_bitset.c"
 #include "ea_alloc.c"
+#include "ea_fast.c"
 #include "ea_instance.c"
 #include "ea_api.c"

@@ -1082,6 +1082,71 @@ static void ea_test_realloc_in_place_abort(struct kunit *test)
 	ea_test_valid(test, inst);
 }
 
+/*
+ * The fast path (no listener wanting the events, checks and timing off)
+ * and the general path make the same decisions: the same script gives the
+ * same IDs, offsets and statistics on both.
+ */
+static void ea_test_fast_path(struct kunit *test)
+{
+	static const unsigned long errors_only = BIT(EA_EV_ERROR);
+	struct ea_test *t = test->priv;
+	struct ea_params p = { .capacity = EA_TEST_CAP, .quiet = true };
+	struct ea_instance *slow, *fast;
+	struct ea_alloc_info a, b;
+	struct ea_stats *s1, *s2;
+	u64 rng = 42;
+	int ids[64] = {};
+	int i, n;
+
+	s1 = kunit_kzalloc(test, sizeof(*s1), GFP_KERNEL);
+	s2 = kunit_kzalloc(test, sizeof(*s2), GFP_KERNEL);
+	KUNIT_ASSERT_TRUE(test, s1 && s2);
+	p.notify = ea_test_notify;
+	p.priv = t;
+	slow = ea_create(&p, NULL);		/* every event wanted */
+	p.events = &errors_only;
+	fast = ea_create(&p, NULL);
+	KUNIT_ASSERT_TRUE(test, slow && fast);
+	ea_test_clear_events(t);
+	for (n = 0; n < 2000; n++) {
+		u64 r = ea_test_rand(&rng);
+
+		i = r % 64;
+		if (ids[i]) {
+			KUNIT_ASSERT_EQ(test, ea_free(slow, ids[i], 0, &a), 0);
+			KUNIT_ASSERT_EQ(test, ea_free(fast, ids[i], 0, &b), 0);
+			ids[i] = 0;
+		} else {
+			u64 size = 1 + (r >> 8) % (r & 128 ? 2048 : 64);
+
+			KUNIT_ASSERT_EQ(test, ea_alloc(slow, size, 3, &a), 0);
+			KUNIT_ASSERT_EQ(test, ea_alloc(fast, size, 3, &b), 0);
+			ids[i] = a.id;
+		}
+		KUNIT_ASSERT_EQ(test, a.id, b.id);
+		KUNIT_ASSERT_EQ(test, a.offset, b.offset);
+		KUNIT_ASSERT_EQ(test, a.size, b.size);
+		KUNIT_ASSERT_EQ(test, a.owner, b.owner);
+	}
+	/* The fast instance told its listener nothing (no errors either). */
+	KUNIT_EXPECT_GT(test, t->events[EA_EV_ALLOC], 0);
+	KUNIT_EXPECT_EQ(test, ea_free(fast, ids[0] ? -1 : -2, 0, NULL), -ENOENT);
+	KUNIT_EXPECT_EQ(test, t->refused[EA_ERR_UNKNOWN_ID], 1);
+	ea_get_stats(slow, s1);
+	ea_get_stats(fast, s2);
+	KUNIT_EXPECT_EQ(test, s1->allocs, s2->allocs);
+	KUNIT_EXPECT_EQ(test, s1->frees, s2->frees);
+	KUNIT_EXPECT_EQ(test, s1->live_requested, s2->live_requested);
+	KUNIT_EXPECT_EQ(test, s1->peak_allocated, s2->peak_allocated);
+	KUNIT_EXPECT_EQ(test, s1->peak_used, s2->peak_used);
+	KUNIT_EXPECT_EQ(test, s1->cls[3].waste, s2->cls[3].waste);
+	ea_test_valid(test, slow);
+	ea_test_valid(test, fast);
+	ea_destroy(slow);
+	ea_destroy(fast);
+}
+
 static struct kunit_case edualloc_engine_cases[] = {
 	KUNIT_CASE(ea_test_basic),
 	KUNIT_CASE(ea_test_errors),
@@ -1090,6 +1155,7 @@ static struct kunit_case edualloc_engine_cases[] = {
 	KUNIT_CASE(ea_test_realloc),
 	KUNIT_CASE(ea_test_realloc_in_place),
 	KUNIT_CASE(ea_test_realloc_in_place_abort),
+	KUNIT_CASE(ea_test_fast_path),
 	KUNIT_CASE(ea_test_events),
 	KUNIT_CASE(ea_test_leaks),
 	KUNIT_CASE(ea_test_fault_injection),

@@ -10,7 +10,8 @@
 #
 # Where things go (each variable can be set on the command line):
 #   $(BINDIR)/edualloc
-#   $(LIBDIR)/libedualloc.a, libedualloc.so.$(EA_VERSION) and its two links
+#   $(LIBDIR)/libedualloc.a, libedualloc.so.$(EA_VERSION) and its two links,
+#   libedualloc-preload.so (for `edualloc run`)
 #   $(INCLUDEDIR)/edualloc.h            the library's API (the seed's)
 #   $(INCLUDEDIR)/linux/edualloc.h      the device's ABI (the uapi header)
 #   $(PKGCONFIGDIR)/edualloc.pc
@@ -98,6 +99,7 @@ install-user: userspace ea-pc
 	$(INSTALL) -m 755 $(EA_UB)/libedualloc.so.$(EA_VERSION) $(DESTDIR)$(LIBDIR)/
 	ln -sf libedualloc.so.$(EA_VERSION) $(DESTDIR)$(LIBDIR)/libedualloc.so.$(EA_SOVERSION)
 	ln -sf libedualloc.so.$(EA_SOVERSION) $(DESTDIR)$(LIBDIR)/libedualloc.so
+	$(INSTALL) -m 755 $(EA_UB)/libedualloc-preload.so $(DESTDIR)$(LIBDIR)/	# edualloc run
 	$(INSTALL) -m 644 $(TOP)/userspace/lib/edualloc.h $(DESTDIR)$(INCLUDEDIR)/edualloc.h
 	$(INSTALL) -m 644 $(TOP)/include/uapi/linux/edualloc.h $(DESTDIR)$(INCLUDEDIR)/linux/edualloc.h
 	$(INSTALL) -m 644 $(EA_PC) $(DESTDIR)$(PKGCONFIGDIR)/edualloc.pc
@@ -120,7 +122,7 @@ uninstall-user:
 	rm -f $(DESTDIR)$(BINDIR)/edualloc
 	rm -f $(DESTDIR)$(LIBDIR)/libedualloc.a $(DESTDIR)$(LIBDIR)/libedualloc.so \
 		$(DESTDIR)$(LIBDIR)/libedualloc.so.$(EA_SOVERSION) \
-		$(DESTDIR)$(LIBDIR)/libedualloc.so.$(EA_VERSION)
+		$(DESTDIR)$(LIBDIR)/libedualloc.so.$(EA_VERSION) $(DESTDIR)$(LIBDIR)/libedualloc-preload.so
 	rm -f $(DESTDIR)$(INCLUDEDIR)/edualloc.h $(DESTDIR)$(INCLUDEDIR)/linux/edualloc.h
 	rm -f $(DESTDIR)$(PKGCONFIGDIR)/edualloc.pc
 	rm -f $(DESTDIR)$(MANDIR)/man1/edualloc.1 $(DESTDIR)$(MANDIR)/man3/libedualloc.3 \

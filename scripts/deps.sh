@@ -30,7 +30,8 @@ candidate() { apt-cache policy "$1" 2>/dev/null | sed -n 's/^ *Candidate: //p' |
 pkgs="build-essential bc bison flex libelf-dev libssl-dev cpio kmod xz-utils zstd rsync python3
 	qemu-system-x86 busybox-static sparse dwarves clang llvm libclang-rt-dev
 	valgrind libjemalloc-dev libmimalloc-dev dkms pkg-config gcc-multilib man-db groff-base
-	debootstrap debian-archive-keyring"
+	debootstrap debian-archive-keyring
+	chromium chromium-driver python3-selenium"
 # The kernels' compilers, where this release has them (Debian 13 has gcc-12;
 # Debian 12 has no gcc-14: kernel.sh makes a Debian 13 root for it).
 case $(. /etc/os-release 2>/dev/null; echo "${VERSION_CODENAME:-}") in

@@ -225,7 +225,7 @@ debug() {
 			cp "$d/build.log.count" "$out/build.log.count"
 		fi
 	done
-	[ -f "$out/build.log.count" ] || echo 2100 >"$out/build.log.count"
+	[ -f "$out/build.log.count" ] || echo 1510 >"$out/build.log.count"
 	progress_make "debug kernel" "$out/build.log" -C "$src" O="$out" ARCH=x86_64 -j"$jobs" bzImage modules
 	touch "$out/.edualloc-done"
 	echo "$out"

@@ -9,8 +9,11 @@ root=$1; shift
 top=$(cd "$(dirname "$0")/.." && pwd)
 cache=$(cd "${EDUALLOC_CACHE:-$HOME/.cache/edualloc}" && pwd)
 tmp=$(cd "${TMPDIR:-/tmp}" && pwd)
-un="unshare -m"
-[ "$(id -u)" = 0 ] || un="unshare -r -m"
+# --propagation unchanged: in a chroot, / is no mount point and unshare's
+# default (make everything private) fails; the script makes / private itself
+# where it can.
+un="unshare -m --propagation unchanged"
+[ "$(id -u)" = 0 ] || un="unshare -r -m --propagation unchanged"
 # shellcheck disable=SC2016
 exec env EA_TOP="$top" EA_CACHE="$cache" EA_TMP="$tmp" $un sh -c '
 	set -e

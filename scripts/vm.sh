@@ -74,7 +74,13 @@ accel="-accel tcg"
 if [ "${EDUALLOC_KVM:-0}" = 1 ] && grep -qE 'vmx|svm' /proc/cpuinfo && [ -w /dev/kvm ]; then
 	accel="-accel kvm -cpu host"
 fi
-append="console=ttyS0 loglevel=5 panic=-1 oops=panic panic_on_warn=0 printk.devkmsg=on"
+# make demo (VM_CLEAN=1) keeps the kernel's chatter off the screen: the
+# console scan still reads everything in the dmesg dump at the end.
+# The interactive shell shows errors and worse only (dmesg has the rest).
+loglevel=5
+[ "${VM_CLEAN:-0}" = 1 ] && loglevel=1
+[ "$MODE" = shell ] && loglevel=4
+append="console=ttyS0 loglevel=$loglevel panic=-1 oops=panic panic_on_warn=0 printk.devkmsg=on"
 # VM_GDB=PORT (make vm-gdb): QEMU's gdb stub on PORT, no KASLR.
 [ -z "${VM_GDB:-}" ] || append="$append nokaslr"
 # shellcheck disable=SC2086

@@ -74,6 +74,7 @@ expected() {
 	echo "$p/lib/libedualloc.so"
 	echo "$p/lib/libedualloc.so.$SOVERSION"
 	echo "$p/lib/libedualloc.so.$VERSION"
+	echo "$p/lib/libedualloc-preload.so"
 	echo "$p/lib/pkgconfig/edualloc.pc"
 	echo "$p/lib/udev/rules.d/60-edualloc.rules"
 	echo "$p/share/man/man1/edualloc.1"

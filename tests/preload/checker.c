@@ -28,7 +28,7 @@
 
 #define LIVE 64
 
-static unsigned long calls_total;
+static unsigned long calls_total, frees_total;
 static pthread_mutex_t calls_lock = PTHREAD_MUTEX_INITIALIZER;
 
 #define FAIL(...) do { fprintf(stderr, "preload-checker: FAIL: " __VA_ARGS__); \
@@ -145,7 +145,7 @@ static void *worker(void *arg)
 	uint64_t s = 0x9e3779b97f4a7c15ULL * ((uintptr_t)arg + 1);
 	long rounds = (long)((uintptr_t)arg >> 16);
 	struct block live[LIVE] = { { 0 } };
-	unsigned long calls = 0;
+	unsigned long calls = 0, frees = 0;
 	uint32_t tag = (uint32_t)((uintptr_t)arg & 0xffff) << 20;
 
 	for (long r = 0; r < rounds; r++) {
@@ -173,7 +173,7 @@ static void *worker(void *arg)
 				fill(b, old);
 		} else {
 			free(b->p);
-			calls++;
+			frees++;
 			b->p = NULL;
 		}
 	}
@@ -181,11 +181,12 @@ static void *worker(void *arg)
 		if (live[i].p) {
 			check(&live[i], live[i].size, "at the end");
 			free(live[i].p);
-			calls++;
+			frees++;
 		}
 	}
 	pthread_mutex_lock(&calls_lock);
 	calls_total += calls;
+	frees_total += frees;
 	pthread_mutex_unlock(&calls_lock);
 	return NULL;
 }
@@ -360,6 +361,6 @@ int main(int argc, char **argv)
 		pthread_join(t[i], NULL);
 	fork_check();
 	printf("preload-checker: ok: %d threads, every byte of every block checked\n", threads);
-	fprintf(stderr, "preload-checker: %lu allocation calls\n", calls_total);
+	fprintf(stderr, "preload-checker: %lu allocation calls, %lu frees\n", calls_total, frees_total);
 	return 0;
 }

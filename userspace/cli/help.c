@@ -166,7 +166,7 @@ static const struct verb_help texts[] = {
 	  "Writes the allocations, frees and reallocs of this instance that the\n"
 	  "module's event log holds (debugfs; verbosity 2 or more) as a CS:APP\n"
 	  "trace, which `edualloc replay` runs again and `replay --html` draws.\n"
-	  "  -f, --follow   keep recording new events until Ctrl-C\n"
+	  "  -f, --follow   record the events from now on, until Ctrl-C\n"
 	  "The log is a ring (log_size events): a longer run is recorded from\n"
 	  "its oldest event on, and record says so.\n" },
 	{ "run", "[--stats] [--map] [--exact] [--capacity SIZE] [--keep] -- PROGRAM [ARGS...]",

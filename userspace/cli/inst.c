@@ -65,6 +65,10 @@ static void print_info_json(const struct info_result *r)
 	json_u64(&j, "max_user_bytes", v->max_user_bytes);
 	json_u64(&j, "user_bytes", v->user_bytes);
 	json_u64(&j, "nr_instances", v->nr_instances);
+	json_u64(&j, "max_user_instances", v->max_user_instances);
+	json_u64(&j, "user_instances", v->user_instances);
+	json_u64(&j, "max_user_bytes", v->max_user_bytes);
+	json_u64(&j, "user_bytes", v->user_bytes);
 	json_u64(&j, "def_bitset_bits", v->def_bitset_bits);
 	json_u64(&j, "max_bitset_bits", v->max_bitset_bits);
 	json_bool(&j, "debugfs", r->debugfs);

@@ -12,8 +12,8 @@
  * realloc of one becomes an allocation; an alloc taken back ("undo")
  * becomes a free; a reset frees everything live. Without --follow the log
  * as it is now is read (the ring holds the last log_size events: a longer
- * run starts late, and record says so); with --follow records are taken
- * as they come until Ctrl-C.
+ * run starts late, and record says so); with --follow the events from
+ * now on are taken as they come, until Ctrl-C.
  */
 #include "cli.h"
 #include "dev.h"
@@ -260,6 +260,13 @@ int verb_record(struct cli *c, int argc, char **argv)
 
 	struct recorder r = { .instance = c->instance ? c->instance : "shared" };
 	int rc = read_log(c, &r, true);
+
+	if (!rc && follow) {	/* from now on: forget what the log held */
+		free(r.ops);
+		free(r.tid_of);
+		free(r.size_of);
+		r = (struct recorder){ .instance = r.instance, .last_seq = r.last_seq };
+	}
 
 	if (!rc && follow) {
 		struct sigaction sa = { .sa_handler = on_signal };

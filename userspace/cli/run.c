@@ -247,7 +247,6 @@ int verb_run_prog(struct cli *c, int argc, char **argv)
 		char *words[] = { stats ? "stats" : "map", NULL };
 		int s;
 
-		c->json = false;
 		if (stats) {
 			s = verb_run(c, 1, words);
 			if (s && !rc)

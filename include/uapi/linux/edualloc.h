@@ -158,7 +158,7 @@
 #define EDUALLOC_FEAT_BATCH	(1ULL << 11)	/* BATCH */
 #define EDUALLOC_FEAT_REALLOC_IN_PLACE (1ULL << 12) /* CREATE_REALLOC_IN_PLACE */
 #define EDUALLOC_FEAT_STRICT	(1ULL << 13)	/* unused input fields must be zero */
-#define EDUALLOC_FEAT_USERS	(1ULL << 14)	/* per-uid limits (VERSION), write and admin rules */
+#define EDUALLOC_FEAT_USERS	(1ULL << 14)	/* per-uid limits, write and admin rules */
 #define EDUALLOC_FEAT_REFAULT	(1ULL << 15)	/* MADV_DONTNEED'd pages fault back in */
 #define EDUALLOC_FEATURES_V1	0x1ffULL	/* the first module's set */
 #define EDUALLOC_FEATURES	0xffffULL	/* everything this header describes */
@@ -810,6 +810,10 @@ struct edualloc_allocs {
  *		between), the batch's allocations are taken back uncounted,
  *		as ALLOC's are, and its frees stand.
  *	-ENOMEM	kernel memory for the copy of the entries.
+ *	-EDQUOT	the caller's uid cannot be charged the bookkeeping of the
+ *		batch's ALLOC entries (max_user_bytes); nothing is done.
+ *	-EBADF	the file is not open for writing.
+ *	-EIDRM	the attached instance was destroyed.
  */
 #define EDUALLOC_BATCH_MAX	256
 #define EDUALLOC_BATCH_ALLOC	1
@@ -891,7 +895,8 @@ static_assert(offsetof(struct edualloc_version, max_instances) == 72, "edualloc 
 static_assert(offsetof(struct edualloc_version, nr_instances) == 76, "edualloc ABI");
 static_assert(offsetof(struct edualloc_version, def_bitset_bits) == 80, "edualloc ABI");
 static_assert(offsetof(struct edualloc_version, max_bitset_bits) == 84, "edualloc ABI");
-static_assert(offsetof(struct edualloc_version, max_user_bytes) == EDUALLOC_VERSION_SIZE_V1, "edualloc ABI");
+static_assert(offsetof(struct edualloc_version, max_user_bytes) == EDUALLOC_VERSION_SIZE_V1,
+	      "edualloc ABI");
 static_assert(offsetof(struct edualloc_version, user_bytes) == 96, "edualloc ABI");
 static_assert(offsetof(struct edualloc_version, max_user_instances) == 104, "edualloc ABI");
 static_assert(offsetof(struct edualloc_version, user_instances) == 108, "edualloc ABI");
