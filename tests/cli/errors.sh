@@ -124,7 +124,7 @@ usage: edualloc help [VERB]  (see: edualloc help help)
 EOF
 expect "replay without a trace" 2 edualloc replay <<'EOF'
 replay: missing operand
-usage: edualloc replay TRACE [--capacity SIZE] [--no-verify]  (see: edualloc help replay)
+usage: edualloc replay TRACE [--capacity SIZE] [--no-verify] [--html OUT | --steps LIST [--engine]]  (see: edualloc help replay)
 EOF
 expect "shell: -i inside a shell" 2 sh -c "echo 'stats -i other' | edualloc shell" <<'EOF'
 stats: in a shell, -i cannot change instance: use `attach other`
