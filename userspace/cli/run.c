@@ -150,7 +150,10 @@ int verb_run_prog(struct cli *c, int argc, char **argv)
 	int rc;
 
 	if (own) {
-		struct cli mine = { .fd = -1, .json = c->json };
+		struct cli mine = {
+			.fd = -1, .json = c->json, .color = c->color,
+			.verbs = c->verbs, .nr_verbs = c->nr_verbs,
+		};
 		struct edualloc_version v = { 0 };
 		struct edualloc_create cr = { 0 };
 
