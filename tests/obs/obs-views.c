@@ -104,8 +104,9 @@ static void test_one_mib(void)
 		const char *p = text, *nl;
 		int wide = 0;
 
+		/* The header holds the instance's name, as long as it is. */
 		for (; (nl = strchr(p, '\n')); p = nl + 1)
-			wide += nl - p > 80;
+			wide += nl - p > 80 && strncmp(p, "# map of ", 9);
 		check(!wide, "every line of the 1 MiB map fits 80 columns (%d do not)", wide);
 	}
 	{
