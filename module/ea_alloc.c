@@ -398,6 +398,20 @@ static void ea_realloc_finish(struct ea_instance *inst,
 	ea_emit_loc(inst, EA_EV_REALLOC, loc, txn->old_id);
 }
 
+/* The counters an allocation (@loc, by @txn) added, taken off again. */
+static void ea_uncount_alloc(struct ea_stats *st, const struct ea_loc *loc,
+			     const struct ea_txn *txn)
+{
+	st->allocs--;
+	st->live_requested -= loc->size;
+	st->live_allocated -= loc->class_size;
+	st->alloc_ns -= txn->ns;
+	if (loc->cls < EA_NR_CLASSES) {
+		st->cls[loc->cls].allocs--;
+		st->cls[loc->cls].waste -= loc->class_size - loc->size;
+	}
+}
+
 /*
  * Take back a reallocation made in place (@loc, by @txn): the allocation
  * gets its old ID, size and owner back, uncounted. @exact as for
@@ -412,15 +426,8 @@ static void ea_unrealloc_here(struct ea_instance *inst, struct ea_loc *loc,
 	if (exact)
 		inst->next_id = txn->id;
 	ea_id_clear(inst, txn->id);
-	st->allocs--;
 	st->frees--;
-	st->live_requested -= loc->size;
-	st->live_allocated -= loc->class_size;
-	st->alloc_ns -= txn->ns;
-	if (loc->cls < EA_NR_CLASSES) {
-		st->cls[loc->cls].allocs--;
-		st->cls[loc->cls].waste -= loc->class_size - loc->size;
-	}
+	ea_uncount_alloc(st, loc, txn);
 	/* The slack it had gained was red zone (debug) or nobody's. */
 	if (inst->debug && loc->size > txn->old_size)
 		memset(loc->mem + txn->old_size, EA_RED_ZONE,
@@ -479,15 +486,7 @@ static void ea_unalloc_loc(struct ea_instance *inst, struct ea_loc *loc,
 	if (inst->debug && !loc->large)
 		memset(loc->mem, EA_POISON_FREE, loc->class_size);
 	ea_id_clear(inst, loc->id);
-
-	st->allocs--;
-	st->live_requested -= loc->size;
-	st->live_allocated -= loc->class_size;
-	st->alloc_ns -= txn->ns;
-	if (loc->cls < EA_NR_CLASSES) {
-		st->cls[loc->cls].allocs--;
-		st->cls[loc->cls].waste -= loc->class_size - loc->size;
-	}
+	ea_uncount_alloc(st, loc, txn);
 
 	if (loc->large) {
 		ea_free_large(inst, loc, prep);
