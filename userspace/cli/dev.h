@@ -72,5 +72,7 @@ const char *human_size(uint64_t bytes, char *buf, size_t len);
 
 /* Does the debugfs file exist? Else report which and how to fix: EXIT_FAIL. */
 int debugfs_missing(struct cli *c, const char *verb, const char *path);
+/* A whole (debugfs) file, NUL-terminated and malloc'd; NULL with errno. */
+char *read_text_file(const char *path);
 
 #endif

@@ -145,7 +145,7 @@ int verb_classes(struct cli *c, int argc, char **argv)
 /* ---- reading debugfs files ------------------------------------------------ */
 
 /* The whole file, NUL-terminated, malloc'd (debugfs files have no size). */
-static char *read_text_file(const char *path)
+char *read_text_file(const char *path)
 {
 	FILE *f = fopen(path, "r");
 	size_t len = 0, cap = 4096;

@@ -129,47 +129,11 @@ static bool take(struct recorder *r, const char *event, long id, uint64_t size, 
 	return true;
 }
 
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	size_t len = 0, cap = 1 << 16;
-	char *buf = malloc(cap);
-
-	if (!f || !buf) {
-		if (f)
-			fclose(f);
-		free(buf);
-		return NULL;
-	}
-	for (;;) {
-		size_t n = fread(buf + len, 1, cap - len - 1, f);
-
-		len += n;
-		if (!n)
-			break;
-		if (len + 1 == cap) {
-			char *more = realloc(buf, cap * 2);
-
-			if (!more) {
-				free(buf);
-				fclose(f);
-				errno = ENOMEM;
-				return NULL;
-			}
-			buf = more;
-			cap *= 2;
-		}
-	}
-	fclose(f);
-	buf[len] = '\0';
-	return buf;
-}
-
 /* Read the log once: the records of our instance after r->last_seq. */
 static int read_log(struct cli *c, struct recorder *r, bool first)
 {
 	const char *path = DEBUGFS_DIR "/log";
-	char *text = slurp(path), *save = NULL;
+	char *text = read_text_file(path), *save = NULL;
 	char *cols[MAX_COLS], *w[MAX_COLS];
 	int ncols = 0, col_seq = -1, col_inst = -1, col_ev = -1, col_id = -1, col_size = -1;
 	int col_detail = -1;
