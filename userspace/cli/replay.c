@@ -10,6 +10,11 @@
  * Utilization = peak live payload / peak footprint, where the footprint is
  * what the allocator holds: arena pages in use plus large allocations
  * (STATS peak_used, exact on a fresh instance).
+ *
+ * The private instance is made as libedualloc makes its own: with
+ * EDUALLOC_CREATE_REALLOC_IN_PLACE where the module has it, so that a
+ * realloc within its class (or a block that can grow into its free buddy)
+ * stays where it is, as the programs that use the library see it.
  */
 #include "cli.h"
 #include "dev.h"
@@ -342,6 +347,9 @@ int verb_replay(struct cli *c, int argc, char **argv)
 		int err = dev_ioctl(dc, EDUALLOC_IOC_VERSION, &v);
 
 		cr.capacity = capacity ? capacity : capacity_for(&t, &v);
+		/* As libedualloc: reallocs stay in place where the module can. */
+		if (v.features & EDUALLOC_FEAT_REALLOC_IN_PLACE)
+			cr.flags |= EDUALLOC_CREATE_REALLOC_IN_PLACE;
 		if (!err)
 			err = dev_ioctl(dc, EDUALLOC_IOC_CREATE, &cr);
 		if (err)
