@@ -184,6 +184,10 @@ int ea_realloc(struct ea_instance *inst, int id, u64 new_size, u32 owner,
 	int ret;
 
 	spin_lock(&inst->lock);
+	if (ea_realloc_fast(inst, id, new_size, owner, out)) {
+		spin_unlock(&inst->lock);
+		return 0;
+	}
 	ea_realloc_prepare(inst, id, new_size, true, &prep);
 	inst->op = EA_OP_REALLOC;
 	ret = ea_realloc_locked(inst, id, new_size, owner, &loc, &txn, &prep,

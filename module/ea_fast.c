@@ -11,7 +11,9 @@
  * else (a new slab, a new leaf of the ID map, a block, the large path,
  * red zones, an event to build, an error to report) falls back to the
  * general path, which makes the same decisions: the same calls give the
- * same IDs and offsets whichever path served them.
+ * same IDs and offsets whichever path served them. A reallocation that
+ * stays where it is (its class unchanged) and needs no new leaf of the ID
+ * map is served here too, without getting ready for a move.
  *
  * Invariants: as the general path's (ea_alloc.c); this file adds none.
  * Locking: the instance lock, held by the caller.
@@ -146,5 +148,38 @@ static bool ea_free_fast(struct ea_instance *inst, int id,
 	st->cls[slab->cls].waste -= csize - s->size;
 	loc.slab = slab;
 	ea_free_slot(inst, &loc, false, 0);
+	return true;
+}
+
+/*
+ * A reallocation that stays where it is and needs nothing from the kernel
+ * (the instance reallocates in place, the next ID's map slot is ready, and
+ * the class does not change, or a large area keeps its pages): true and
+ * @out filled; false if the general path must serve it (nothing changed).
+ * The same steps as the general path's (ea_realloc_here(), then
+ * ea_realloc_finish()), without getting ready for what cannot happen.
+ */
+static bool ea_realloc_fast(struct ea_instance *inst, int id, u64 new_size,
+			    u32 owner, struct ea_alloc_info *out)
+{
+	struct ea_prep prep = {};
+	struct ea_loc old, loc;
+	struct ea_txn txn;
+
+	if (!inst->realloc_in_place || ea_id_needs(inst) ||
+	    !ea_fast_ok(inst, EA_EV_REALLOC) || ea_find_id(inst, id, &old) ||
+	    !ea_can_stay(inst, &old, new_size, true) ||
+	    (!old.large && ea_class_of(new_size) != old.cls))
+		return false;
+	txn = (struct ea_txn) {
+		.epoch = inst->epoch,
+		.peak_requested = inst->st.peak_requested,
+		.peak_allocated = inst->st.peak_allocated,
+		.peak_used = inst->st.peak_used,
+		.old_id = id,
+	};
+	ea_realloc_here(inst, &old, new_size, owner, &loc, &txn);
+	ea_realloc_finish(inst, &txn, &loc, &prep);
+	ea_loc_info(&loc, out);
 	return true;
 }
