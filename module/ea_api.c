@@ -36,7 +36,8 @@ int ea_alloc_begin(struct ea_instance *inst, u64 size, u32 owner,
 	int ret;
 
 	spin_lock(&inst->lock);
-	if (ea_alloc_fast(inst, size, owner, out, txn)) {
+	if (ea_alloc_fast(inst, size, owner, out, txn) ||
+	    ea_alloc_block_fast(inst, size, owner, out, txn)) {
 		spin_unlock(&inst->lock);
 		return 0;
 	}
@@ -86,7 +87,8 @@ static int ea_free_named(struct ea_instance *inst, int id, u64 offset,
 	int ret;
 
 	spin_lock(&inst->lock);
-	if (!by_offset && ea_free_fast(inst, id, out)) {
+	if (!by_offset && (ea_free_fast(inst, id, out) ||
+			   ea_free_block_fast(inst, id, out))) {
 		spin_unlock(&inst->lock);
 		return 0;
 	}
