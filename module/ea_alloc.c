@@ -359,7 +359,9 @@ static int ea_realloc_locked(struct ea_instance *inst, int id, u64 new_size,
 		st->alloc_ns += txn->ns;
 		return 0;
 	}
+	inst->fill_skip = min(old.size, new_size);	/* copied just below */
 	ret = ea_alloc_locked(inst, new_size, owner, loc, txn, prep);
+	inst->fill_skip = 0;
 	if (ret)
 		return ret;
 	memcpy(loc->mem, old.mem, min(old.size, new_size));
