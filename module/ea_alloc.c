@@ -11,7 +11,9 @@
  * poisons and gives the memory back. A success can be taken back, too:
  * struct ea_txn records what an allocation changed beyond the obvious (the
  * peaks, the slot's previous occupant, a slab made for it) and
- * ea_unalloc_loc() undoes it all, uncounted.
+ * ea_unalloc_loc() undoes it all, uncounted. A reallocation that moves
+ * zeroes only the new bytes its copy does not cover (inst->fill_skip): what
+ * the caller gets is its own old contents or zeroes, never anyone else's.
  *
  * Invariants: an operation either fails with nothing changed but failure
  * counters, or succeeds whole.
