@@ -1165,9 +1165,4 @@ static struct kunit_case edualloc_engine_cases[] = {
 	{}
 };
 
-static struct kunit_suite edualloc_engine_suite = {
-	.name = "edualloc_engine",
-	.init = ea_test_init,
-	.exit = ea_test_exit,
-	.test_cases = edualloc_engine_cases,
-};
+EA_TEST_SUITE(engine);
