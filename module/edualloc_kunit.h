@@ -66,29 +66,36 @@ static void ea_test_clear_events(struct ea_test *t)
 	t->log_len = 0;
 }
 
-/* An instance destroyed with the test. */
+/* An instance of @p destroyed with the test, its events recorded. */
+static struct ea_instance *ea_test_create_with(struct kunit *test,
+					       struct ea_params *p)
+{
+	struct ea_test *t = test->priv;
+	struct ea_instance *inst;
+	int err = 0;
+
+	p->quiet = true;
+	p->notify = ea_test_notify;
+	p->priv = t;
+	KUNIT_ASSERT_LT(test, t->nr_insts, EA_TEST_MAX_INST);
+	inst = ea_create(p, &err);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, inst);
+	KUNIT_ASSERT_EQ(test, err, 0);
+	t->insts[t->nr_insts++] = inst;
+	return inst;
+}
+
 static struct ea_instance *ea_test_create(struct kunit *test, u64 capacity,
 					  u32 bits, bool debug)
 {
-	struct ea_test *t = test->priv;
 	struct ea_params p = {
 		.capacity = capacity,
 		.max_capacity = 64 << 20,
 		.bitset_bits = bits,
 		.debug = debug,
-		.quiet = true,
-		.notify = ea_test_notify,
-		.priv = t,
 	};
-	struct ea_instance *inst;
-	int err = 0;
 
-	KUNIT_ASSERT_LT(test, t->nr_insts, EA_TEST_MAX_INST);
-	inst = ea_create(&p, &err);
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, inst);
-	KUNIT_ASSERT_EQ(test, err, 0);
-	t->insts[t->nr_insts++] = inst;
-	return inst;
+	return ea_test_create_with(test, &p);
 }
 
 static int ea_test_init(struct kunit *test)
