@@ -173,19 +173,19 @@ class Data:
             elif kind == "guest":
                 self.guest = kv(rest)
 
-    def k(self, suite, alloc, size=None, live=None):
+    def kfield(self, field, suite, alloc, size=None, live=None):
+        """A field of the first matching kernel measurement, None unless it is ok."""
         for r in self.kernel:
             if (r["suite"] == suite and r["alloc"] == alloc and
                     (size is None or r["size"] == size) and (live is None or r["live"] == live)):
-                return r.get("ns") if r.get("status") == "ok" else None
+                return r.get(field) if r.get("status") == "ok" else None
         return None
 
+    def k(self, suite, alloc, size=None, live=None):
+        return self.kfield("ns", suite, alloc, size, live)
+
     def kmin(self, suite, alloc, size=None, live=None):
-        for r in self.kernel:
-            if (r["suite"] == suite and r["alloc"] == alloc and
-                    (size is None or r["size"] == size) and (live is None or r["live"] == live)):
-                return r.get("min") if r.get("status") == "ok" else None
-        return None
+        return self.kfield("min", suite, alloc, size, live)
 
     def kcell(self, suite, alloc, size=None, live=None):
         """The median as a cell, marked ~ when noisy (median > NOISY x minimum)."""
