@@ -181,6 +181,16 @@ static void print_inst(struct cli *c, const char *verb, const struct edualloc_in
 	printf("\n");
 }
 
+/* @name into an ABI name field (NUL-padded), then the device opened. */
+static int open_named(struct cli *c, const char *verb, char dst[EDUALLOC_NAME_MAX],
+		      const char *name)
+{
+	if (strlen(name) >= EDUALLOC_NAME_MAX)
+		return usage_error(verb, "a name has at most %d characters", EDUALLOC_NAME_MAX - 1);
+	strncpy(dst, name, EDUALLOC_NAME_MAX);
+	return dev_open(c);
+}
+
 int verb_create(struct cli *c, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -228,11 +238,7 @@ int verb_create(struct cli *c, int argc, char **argv)
 		return EXIT_USAGE;
 	const char *name = optind < argc ? argv[optind] : "";
 
-	if (strlen(name) >= sizeof(cr.name))
-		return usage_error(argv[0], "a name has at most %d characters", EDUALLOC_NAME_MAX - 1);
-	strncpy(cr.name, name, sizeof(cr.name));
-
-	int rc = dev_open(c);
+	int rc = open_named(c, argv[0], cr.name, name);
 
 	if (rc)
 		return rc;
@@ -329,11 +335,7 @@ int verb_destroy(struct cli *c, int argc, char **argv)
 	const char *name = argv[optind];
 	struct edualloc_destroy d = { 0 };
 
-	if (strlen(name) >= sizeof(d.name))
-		return usage_error(argv[0], "a name has at most %d characters", EDUALLOC_NAME_MAX - 1);
-	strncpy(d.name, name, sizeof(d.name));
-
-	int rc = dev_open(c);
+	int rc = open_named(c, argv[0], d.name, name);
 
 	if (rc)
 		return rc;
