@@ -24,52 +24,55 @@ static const char *class_name(unsigned int cls, char *buf, size_t len)
 	return buf;
 }
 
+/* What a slab event adds to its line. */
+static const char *slab_note(const struct ea_event *ev)
+{
+	switch (ev->type) {
+	case EA_EV_SLAB_REFILL:
+		return ev->aux ? " (from=spare)" : " (from=buddy)";
+	case EA_EV_SLAB_SPARE:
+		return " (kept empty)";
+	case EA_EV_SLAB_RELEASE:
+		return " (back to buddy)";
+	default:
+		return "";
+	}
+}
+
 /* The explain-level events, worded as the log's columns are. */
 static void notify(void *priv, const struct ea_event *ev)
 {
 	struct model *m = priv;
-	char text[160], cls[24];
+	char text[160], buf[24];
+	const char *name = ea_event_name(ev->type);
+	const char *cls = class_name(ev->cls, buf, sizeof(buf));
 	unsigned long long block = (unsigned long long)PAGE_SIZE << ev->order;
+	unsigned long long offset = ev->offset, size = ev->size;
 
 	if (!m->fn)
 		return;
 	switch (ev->type) {
 	case EA_EV_CLASS:
-		snprintf(text, sizeof(text), "class %s for %llu bytes (waste=%llu)",
-			 class_name(ev->cls, cls, sizeof(cls)), (unsigned long long)ev->size,
+		snprintf(text, sizeof(text), "%s %s for %llu bytes (waste=%llu)", name, cls, size,
 			 (unsigned long long)ev->aux);
 		break;
 	case EA_EV_FREELIST_HIT:
-		snprintf(text, sizeof(text), "freelist_hit class %s at 0x%llx",
-			 class_name(ev->cls, cls, sizeof(cls)), (unsigned long long)ev->offset);
-		break;
 	case EA_EV_SLAB_REFILL:
-		snprintf(text, sizeof(text), "slab_refill class %s at 0x%llx (from=%s)",
-			 class_name(ev->cls, cls, sizeof(cls)), (unsigned long long)ev->offset,
-			 ev->aux ? "spare" : "buddy");
-		break;
 	case EA_EV_SLAB_SPARE:
-		snprintf(text, sizeof(text), "slab_spare class %s at 0x%llx (kept empty)",
-			 class_name(ev->cls, cls, sizeof(cls)), (unsigned long long)ev->offset);
-		break;
 	case EA_EV_SLAB_RELEASE:
-		snprintf(text, sizeof(text), "slab_release class %s at 0x%llx (back to buddy)",
-			 class_name(ev->cls, cls, sizeof(cls)), (unsigned long long)ev->offset);
+		snprintf(text, sizeof(text), "%s class %s at 0x%llx%s", name, cls, offset,
+			 slab_note(ev));
 		break;
 	case EA_EV_BUDDY_SPLIT:
-		snprintf(text, sizeof(text), "buddy_split %llu bytes at 0x%llx (order=%u)", block,
-			 (unsigned long long)ev->offset, ev->order);
-		break;
 	case EA_EV_BUDDY_MERGE:
-		snprintf(text, sizeof(text), "buddy_merge %llu bytes at 0x%llx (order=%u)", block,
-			 (unsigned long long)ev->offset, ev->order);
+		snprintf(text, sizeof(text), "%s %llu bytes at 0x%llx (order=%u)", name, block,
+			 offset, ev->order);
 		break;
 	case EA_EV_LARGE_MAP:
-		snprintf(text, sizeof(text), "large_map %llu bytes at 0x%llx",
-			 (unsigned long long)ev->size, (unsigned long long)ev->offset);
+		snprintf(text, sizeof(text), "%s %llu bytes at 0x%llx", name, size, offset);
 		break;
 	case EA_EV_ERROR:
-		snprintf(text, sizeof(text), "error %s (%s)", ea_err_name(ev->aux),
+		snprintf(text, sizeof(text), "%s %s (%s)", name, ea_err_name(ev->aux),
 			 ea_op_name(ev->op));
 		break;
 	default:
