@@ -6,6 +6,7 @@
 #include <linux/errno.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 
 #include "ea_engine.h"
 #include "model.h"
@@ -151,23 +152,24 @@ int model_free(struct model *m, int id)
 	return ret > 0 ? 0 : ret;
 }
 
-void model_stats(struct model *m, struct model_stats *out)
+void model_stats(struct model *m, struct edualloc_stats *out)
 {
 	struct ea_stats st;
+	unsigned int i;
 
 	ea_get_stats(m->inst, &st);
-	*out = (struct model_stats){
-		.capacity = st.capacity, .pages_total = st.pages_total,
-		.pages_used = st.pages_used, .pages_free = st.pages_free,
-		.largest_free = st.largest_free, .live_allocs = st.live_allocs,
-		.live_requested = st.live_requested, .live_allocated = st.live_allocated,
-		.internal_frag = st.internal_frag, .internal_frag_pct = st.internal_frag_pct,
-		.external_frag_pct = st.external_frag_pct, .peak_requested = st.peak_requested,
-		.used_bytes = st.used_bytes, .peak_used = st.peak_used,
-		.large_count = st.large_count, .large_bytes = st.large_bytes,
-		.allocs = st.allocs, .frees = st.frees, .reallocs = st.reallocs,
-		.failed_allocs = st.failed_allocs,
-	};
+	memset(out, 0, sizeof(*out));
+	out->nr_classes = EA_NR_CLASSES;
+#define COPY(bits, name)	out->name = st.name;
+	EDUALLOC_STATS_SCALARS(COPY)
+#undef COPY
+#define COPY(bits, name)	out->cls[i].name = st.cls[i].name;
+	for (i = 0; i < EA_NR_CLASSES; i++) {
+		EDUALLOC_CLASS_STATS(COPY)
+	}
+#undef COPY
+	for (i = 0; i < EA_NR_ERR && i < EDUALLOC_ERR_SLOTS; i++)
+		out->errors[i] = st.errors[i];
 }
 
 size_t model_pages(struct model *m, struct model_page *pages, size_t max)
