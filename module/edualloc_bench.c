@@ -822,44 +822,49 @@ static int eb_batch_run(struct eb_slot *sl, const void *arg,
 	return eb_time(sl->a, &sl->c, &j, ns);
 }
 
-/*
- * Alloc+free pairs of each size, @sizes[] or (NULL) every class size, on
- * the allocators of @list, over arenas of @capacity bytes.
- */
-static void eb_pairs(const char *suite, const enum eb_alloc *list,
-		     unsigned int n, u64 capacity, const unsigned long *sizes,
-		     unsigned int nr_sizes, unsigned int first, unsigned int most)
+static void eb_suite_pair(void)
 {
 	struct eb_fixed f = {};
 	struct eb_work w = {
-		.run = eb_pair_run, .arg = &f, .first = first,
-		.most = max(most, 1U), .ops = 2,
+		.run = eb_pair_run, .arg = &f, .first = 16,
+		.most = max(pair_ops, 1U), .ops = 2,
 	};
 	struct eb_set *set;
-	unsigned int i;
+	unsigned int cls;
 
-	set = eb_set_create(list, n, capacity);
+	set = eb_set_create(eb_small, ARRAY_SIZE(eb_small),
+			    2 * EA_SMALL_MAX + SZ_1M);
 	if (!set) {
-		eb_out("suite=%s status=nomem\n", suite);
+		eb_out("suite=pair status=nomem\n");
 		return;
 	}
-	for (i = 0; i < nr_sizes; i++) {
-		f.size = sizes ? sizes[i] : ea_class_size(i);
-		eb_rounds(set, &w, suite, f.size, 0, "nomem");
+	for (cls = 0; cls < EA_NR_CLASSES; cls++) {
+		f.size = ea_class_size(cls);
+		eb_rounds(set, &w, "pair", f.size, 0, "nomem");
 	}
 	eb_set_destroy(set);
 }
 
-static void eb_suite_pair(void)
-{
-	eb_pairs("pair", eb_small, ARRAY_SIZE(eb_small), 2 * EA_SMALL_MAX + SZ_1M,
-		 NULL, EA_NR_CLASSES, 16, pair_ops);
-}
-
 static void eb_suite_large(void)
 {
-	eb_pairs("large", eb_large, ARRAY_SIZE(eb_large), 2 * SZ_4M + SZ_1M,
-		 eb_large_sizes, EB_LARGE_SIZES, 1, large_ops);
+	struct eb_fixed f = {};
+	struct eb_work w = {
+		.run = eb_pair_run, .arg = &f, .first = 1,
+		.most = max(large_ops, 1U), .ops = 2,
+	};
+	struct eb_set *set;
+	unsigned int s;
+
+	set = eb_set_create(eb_large, ARRAY_SIZE(eb_large), 2 * SZ_4M + SZ_1M);
+	if (!set) {
+		eb_out("suite=large status=nomem\n");
+		return;
+	}
+	for (s = 0; s < EB_LARGE_SIZES; s++) {
+		f.size = eb_large_sizes[s];
+		eb_rounds(set, &w, "large", f.size, 0, "nomem");
+	}
+	eb_set_destroy(set);
 }
 
 static void eb_suite_batch(void)
