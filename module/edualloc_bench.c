@@ -189,21 +189,29 @@ MODULE_PARM_DESC(budget_ms, "Longest fill of one measurement before it gives up 
 #define EB_FREE			BIT(31)		/* in eb_step.size: a free */
 #define EB_LARGE_SIZES		3
 
-/* The allocators, in report order: X(NAME, "name in the results"). */
-#define EB_ALLOCATORS(X)						\
-	X(EA,		"edualloc")					\
-	X(EA_DEBUG,	"edualloc-debug")				\
-	X(KMALLOC,	"kmalloc")					\
-	X(KZALLOC,	"kzalloc")					\
-	X(CACHE,	"kmem_cache")					\
-	X(GENALLOC,	"genalloc")					\
-	X(VMALLOC,	"vmalloc")					\
-	X(VZALLOC,	"vzalloc")
+/* The allocators, in report order. */
+enum eb_alloc {
+	EB_EA,
+	EB_EA_DEBUG,
+	EB_KMALLOC,
+	EB_KZALLOC,
+	EB_CACHE,
+	EB_GENALLOC,
+	EB_VMALLOC,
+	EB_VZALLOC,
+	EB_NR_ALLOC
+};
 
-#define EB_ENUM(name, text)	EB_##name,
-#define EB_NAME(name, text)	text,
-enum eb_alloc { EB_ALLOCATORS(EB_ENUM) EB_NR_ALLOC };
-static const char * const eb_names[EB_NR_ALLOC] = { EB_ALLOCATORS(EB_NAME) };
+static const char * const eb_names[EB_NR_ALLOC] = {
+	[EB_EA]		= "edualloc",
+	[EB_EA_DEBUG]	= "edualloc-debug",
+	[EB_KMALLOC]	= "kmalloc",
+	[EB_KZALLOC]	= "kzalloc",
+	[EB_CACHE]	= "kmem_cache",
+	[EB_GENALLOC]	= "genalloc",
+	[EB_VMALLOC]	= "vmalloc",
+	[EB_VZALLOC]	= "vzalloc",
+};
 
 /* The allocators of the small sizes, and of the large path. */
 static const enum eb_alloc eb_small[] = {
@@ -507,56 +515,76 @@ static __always_inline int eb_script_loop(enum eb_alloc a, struct eb_ctx *c,
 	return ret;
 }
 
-/* What one timed loop is to do. */
-struct eb_job {
-	enum { EB_LOOP_PAIR, EB_LOOP_BATCH, EB_LOOP_SCRIPT } loop;
-	size_t size;			/* pair, batch: the object size */
-	unsigned int n;			/* pair: pairs; batch: its length */
-	unsigned int units;		/* batch: batches */
-	unsigned long *h;		/* batch, script: the handles */
-	const struct eb_step *st;	/* script: steps [from, to) */
-	unsigned int from, to;
-	unsigned int *done;		/* script: where it stopped */
-};
-
-static __always_inline int eb_loop(enum eb_alloc a, struct eb_ctx *c,
-				   const struct eb_job *j, u64 *ns)
-{
-	switch (j->loop) {
-	case EB_LOOP_PAIR:
-		return eb_pair_loop(a, c, j->size, j->n, ns);
-	case EB_LOOP_BATCH:
-		return eb_batch_loop(a, c, j->size, j->n, j->units, j->h, ns);
-	default:
-		return eb_script_loop(a, c, j->st, j->from, j->to, j->h,
-				      j->done, ns);
-	}
-}
-
 /*
  * One copy of each loop per allocator: @a is a constant in each case, so
- * the switches inside the loops fold away (the engine with its checks on
- * or off is one copy: its instance tells them apart).
+ * the switches inside the loops fold away.
  */
-static noinline int eb_time(enum eb_alloc a, struct eb_ctx *c,
-			    const struct eb_job *j, u64 *ns)
+static noinline int eb_pair(enum eb_alloc a, struct eb_ctx *c, size_t size,
+			    unsigned int n, u64 *ns)
 {
 	switch (a) {
 	case EB_EA:
 	case EB_EA_DEBUG:
-		return eb_loop(EB_EA, c, j, ns);
+		return eb_pair_loop(EB_EA, c, size, n, ns);
 	case EB_KMALLOC:
-		return eb_loop(EB_KMALLOC, c, j, ns);
+		return eb_pair_loop(EB_KMALLOC, c, size, n, ns);
 	case EB_KZALLOC:
-		return eb_loop(EB_KZALLOC, c, j, ns);
+		return eb_pair_loop(EB_KZALLOC, c, size, n, ns);
 	case EB_CACHE:
-		return eb_loop(EB_CACHE, c, j, ns);
+		return eb_pair_loop(EB_CACHE, c, size, n, ns);
 	case EB_GENALLOC:
-		return eb_loop(EB_GENALLOC, c, j, ns);
+		return eb_pair_loop(EB_GENALLOC, c, size, n, ns);
 	case EB_VMALLOC:
-		return eb_loop(EB_VMALLOC, c, j, ns);
+		return eb_pair_loop(EB_VMALLOC, c, size, n, ns);
 	case EB_VZALLOC:
-		return eb_loop(EB_VZALLOC, c, j, ns);
+		return eb_pair_loop(EB_VZALLOC, c, size, n, ns);
+	default:
+		return -EINVAL;
+	}
+}
+
+static noinline int eb_batch(enum eb_alloc a, struct eb_ctx *c, size_t size,
+			     unsigned int n, unsigned int units,
+			     unsigned long *h, u64 *ns)
+{
+	switch (a) {
+	case EB_EA:
+	case EB_EA_DEBUG:
+		return eb_batch_loop(EB_EA, c, size, n, units, h, ns);
+	case EB_KMALLOC:
+		return eb_batch_loop(EB_KMALLOC, c, size, n, units, h, ns);
+	case EB_KZALLOC:
+		return eb_batch_loop(EB_KZALLOC, c, size, n, units, h, ns);
+	case EB_CACHE:
+		return eb_batch_loop(EB_CACHE, c, size, n, units, h, ns);
+	case EB_GENALLOC:
+		return eb_batch_loop(EB_GENALLOC, c, size, n, units, h, ns);
+	default:
+		return -EINVAL;
+	}
+}
+
+static noinline int eb_script(enum eb_alloc a, struct eb_ctx *c,
+			      const struct eb_step *st, unsigned int from,
+			      unsigned int to, unsigned long *h,
+			      unsigned int *done, u64 *ns)
+{
+	switch (a) {
+	case EB_EA:
+	case EB_EA_DEBUG:
+		return eb_script_loop(EB_EA, c, st, from, to, h, done, ns);
+	case EB_KMALLOC:
+		return eb_script_loop(EB_KMALLOC, c, st, from, to, h, done,
+				      ns);
+	case EB_KZALLOC:
+		return eb_script_loop(EB_KZALLOC, c, st, from, to, h, done,
+				      ns);
+	case EB_CACHE:
+		return eb_script_loop(EB_CACHE, c, st, from, to, h, done,
+				      ns);
+	case EB_GENALLOC:
+		return eb_script_loop(EB_GENALLOC, c, st, from, to, h, done,
+				      ns);
 	default:
 		return -EINVAL;
 	}
@@ -804,9 +832,7 @@ static int eb_pair_run(struct eb_slot *sl, const void *arg,
 {
 	const struct eb_fixed *f = arg;
 
-	struct eb_job j = { .loop = EB_LOOP_PAIR, .size = f->size, .n = units };
-
-	return eb_time(sl->a, &sl->c, &j, ns);
+	return eb_pair(sl->a, &sl->c, f->size, units, ns);
 }
 
 static int eb_batch_run(struct eb_slot *sl, const void *arg,
@@ -814,12 +840,7 @@ static int eb_batch_run(struct eb_slot *sl, const void *arg,
 {
 	const struct eb_fixed *f = arg;
 
-	struct eb_job j = {
-		.loop = EB_LOOP_BATCH, .size = f->size, .n = f->n,
-		.units = units, .h = f->h,
-	};
-
-	return eb_time(sl->a, &sl->c, &j, ns);
+	return eb_batch(sl->a, &sl->c, f->size, f->n, units, f->h, ns);
 }
 
 static void eb_suite_pair(void)
@@ -1050,18 +1071,6 @@ out:
 	return s->steps ? 0 : -ENOMEM;
 }
 
-/* Steps [from, to) of script @s by slot @sl. */
-static int eb_script(struct eb_slot *sl, const struct eb_script *s,
-		     unsigned int from, unsigned int to, u64 *ns)
-{
-	struct eb_job j = {
-		.loop = EB_LOOP_SCRIPT, .h = sl->h, .st = s->steps,
-		.from = from, .to = to, .done = &sl->done,
-	};
-
-	return eb_time(sl->a, &sl->c, &j, ns);
-}
-
 /* Untimed, in pieces, the fill; sl->done is where it stopped. */
 static int eb_script_fill(struct eb_slot *sl, const struct eb_script *s)
 {
@@ -1071,7 +1080,8 @@ static int eb_script_fill(struct eb_slot *sl, const struct eb_script *s)
 	int ret;
 
 	for (from = 0; from < s->nr_fill; from = sl->done) {
-		ret = eb_script(sl, s, from, min(from + 1024, s->nr_fill), &ns);
+		ret = eb_script(sl->a, &sl->c, s->steps, from,
+				min(from + 1024, s->nr_fill), sl->h, &sl->done, &ns);
 		if (ret)
 			return ret;
 		if (ktime_get_ns() > deadline)
@@ -1112,7 +1122,8 @@ static int eb_script_run(struct eb_slot *sl, const void *arg,
 
 	if (units > s->nr_steps - sl->done)
 		return -ENOSPC;
-	return eb_script(sl, s, sl->done, sl->done + units, ns);
+	return eb_script(sl->a, &sl->c, s->steps, sl->done, sl->done + units,
+			 sl->h, &sl->done, ns);
 }
 
 /* Every allocator of @list filled up, then its repeats, in turn. */
@@ -1204,22 +1215,24 @@ static void eb_suite_scale(void)
  * xarray, each erase frees the node (through RCU) and the next reserve
  * allocates it again.
  */
-#define EB_PARTS(X)							\
-	/* ktime_get_ns() */						\
-	X(PART_CLOCK,		"ktime_get_ns")				\
-	/* mutex_lock() + mutex_unlock() */				\
-	X(PART_MUTEX,		"mutex_lock+unlock")			\
-	/* spin_lock() + spin_unlock(): the engine's */			\
-	X(PART_SPIN,		"spin_lock+unlock")			\
-	/* xa_reserve() + xa_store() + xa_erase(), nothing else in it */ \
-	X(PART_XA_EMPTY,	"xarray_id_cycle")			\
-	/* the same, the freed ID 1024 below: 1 K live */		\
-	X(PART_XA_LIVE,		"xarray_id_cycle_1k_live")		\
-	/* xa_store() + xa_reserve(next) + xa_erase(): the engine's */	\
-	X(PART_XA_AHEAD,	"xarray_id_cycle_ahead")
+enum eb_part {
+	EB_PART_CLOCK,		/* ktime_get_ns() */
+	EB_PART_MUTEX,		/* mutex_lock() + mutex_unlock() */
+	EB_PART_SPIN,		/* spin_lock() + spin_unlock(): the engine's */
+	EB_PART_XA_EMPTY,	/* xa_reserve() + xa_store() + xa_erase(), nothing else in it */
+	EB_PART_XA_LIVE,	/* the same, the freed ID 1024 below: 1 K live */
+	EB_PART_XA_AHEAD,	/* xa_store() + xa_reserve(next) + xa_erase(): the engine's */
+	EB_NR_PARTS
+};
 
-enum eb_part { EB_PARTS(EB_ENUM) EB_NR_PARTS };
-static const char * const eb_part_names[EB_NR_PARTS] = { EB_PARTS(EB_NAME) };
+static const char * const eb_part_names[EB_NR_PARTS] = {
+	[EB_PART_CLOCK]		= "ktime_get_ns",
+	[EB_PART_MUTEX]		= "mutex_lock+unlock",
+	[EB_PART_SPIN]		= "spin_lock+unlock",
+	[EB_PART_XA_EMPTY]	= "xarray_id_cycle",
+	[EB_PART_XA_LIVE]	= "xarray_id_cycle_1k_live",
+	[EB_PART_XA_AHEAD]	= "xarray_id_cycle_ahead",
+};
 
 /* @n of part @p, each a new ID from *@next; 0 and *@ns, or -errno. */
 static noinline int eb_part_loop(enum eb_part p, struct xarray *xa,
