@@ -189,9 +189,9 @@ static void ea_test_snap(struct ea_instance *inst, struct ea_test_snap *s)
 static void ea_test_same_figure(struct kunit *test, const char *name, int cls,
 				u64 a, u64 b)
 {
-	/* failure counters and timing */
+	/* failure counters, timing, and bookkeeping kept for reuse */
 	static const char * const may_differ[] = {
-		"failed_allocs", "alloc_ns", "free_ns", "failures",
+		"failed_allocs", "alloc_ns", "free_ns", "failures", "meta_bytes",
 	};
 	unsigned int i;
 
