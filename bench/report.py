@@ -173,19 +173,19 @@ class Data:
             elif kind == "guest":
                 self.guest = kv(rest)
 
-    def k(self, suite, alloc, size=None, live=None):
+    def kfield(self, field, suite, alloc, size=None, live=None):
+        """A field of the first matching kernel measurement, None unless it is ok."""
         for r in self.kernel:
             if (r["suite"] == suite and r["alloc"] == alloc and
                     (size is None or r["size"] == size) and (live is None or r["live"] == live)):
-                return r.get("ns") if r.get("status") == "ok" else None
+                return r.get(field) if r.get("status") == "ok" else None
         return None
 
+    def k(self, suite, alloc, size=None, live=None):
+        return self.kfield("ns", suite, alloc, size, live)
+
     def kmin(self, suite, alloc, size=None, live=None):
-        for r in self.kernel:
-            if (r["suite"] == suite and r["alloc"] == alloc and
-                    (size is None or r["size"] == size) and (live is None or r["live"] == live)):
-                return r.get("min") if r.get("status") == "ok" else None
-        return None
+        return self.kfield("min", suite, alloc, size, live)
 
     def kcell(self, suite, alloc, size=None, live=None):
         """The median as a cell, marked ~ when noisy (median > NOISY x minimum)."""
@@ -586,18 +586,14 @@ def report_text(D, res):
             parts.append(f"kmalloc's: {g['kmalloc']:.2f}x")
             if meas:
                 parts.append(f"edualloc's growth / kmalloc's: {meas / g['kmalloc']:.2f}")
-        if g.get("steady_1k_live") is not None:
-            parts.append(f"64 B with 1 K live (scale): {g['steady_1k_live']:.2f}x")
-        if g.get("with_1k_live") is not None:
-            parts.append(f"with 1 K others live: {g['with_1k_live']:.2f}x")
-        if g.get("default_log") is not None:
-            parts.append(f"event log at its default level: {g['default_log']:.2f}x")
-        if g.get("from_minimums") is not None:
-            parts.append(f"from the minimums: {g['from_minimums']:.2f}x")
-        if g.get("lowest") is not None:
-            parts.append(f"lowest trace: {g['lowest']:.2f}x")
-        if g.get("vs_calloc") is not None:
-            parts.append(f"vs glibc asked to zero (calloc): {g['vs_calloc']:.2f}x")
+        for key, words in (("steady_1k_live", "64 B with 1 K live (scale)"),
+                           ("with_1k_live", "with 1 K others live"),
+                           ("default_log", "event log at its default level"),
+                           ("from_minimums", "from the minimums"),
+                           ("lowest", "lowest trace"),
+                           ("vs_calloc", "vs glibc asked to zero (calloc)")):
+            if g.get(key) is not None:
+                parts.append(f"{words}: {g[key]:.2f}x")
         extra = f" ({'; '.join(parts)})" if parts else ""
         if g.get("unit") == "ns":
             val = (f"{meas:+.1f} ns vs kmalloc's {tgt:+.1f} ns"

@@ -373,6 +373,24 @@ int ea_lookup_offset(struct ea_instance *inst, u64 offset,
 	return ret;
 }
 
+/* @len bytes at @pos of @id: read into @out, or written from @in. */
+static int ea_copy(struct ea_instance *inst, bool write, int id, u64 pos,
+		   void *out, const void *in, size_t len)
+{
+	struct ea_loc loc;
+	int ret;
+
+	spin_lock(&inst->lock);
+	inst->op = write ? EA_OP_WRITE : EA_OP_READ;
+	ret = ea_rw_target(inst, id, pos, len, &loc);
+	if (!ret && write)
+		memcpy(loc.mem + pos, in, len);
+	else if (!ret)
+		memcpy(out, loc.mem + pos, len);
+	spin_unlock(&inst->lock);
+	return ret;
+}
+
 /**
  * ea_read() - copy bytes out of an allocation
  * @inst: instance
@@ -387,16 +405,7 @@ int ea_lookup_offset(struct ea_instance *inst, u64 offset,
  */
 int ea_read(struct ea_instance *inst, int id, u64 pos, void *buf, size_t len)
 {
-	struct ea_loc loc;
-	int ret;
-
-	spin_lock(&inst->lock);
-	inst->op = EA_OP_READ;
-	ret = ea_rw_target(inst, id, pos, len, &loc);
-	if (!ret)
-		memcpy(buf, loc.mem + pos, len);
-	spin_unlock(&inst->lock);
-	return ret;
+	return ea_copy(inst, false, id, pos, buf, NULL, len);
 }
 
 /**
@@ -413,16 +422,7 @@ int ea_read(struct ea_instance *inst, int id, u64 pos, void *buf, size_t len)
 int ea_write(struct ea_instance *inst, int id, u64 pos, const void *buf,
 	     size_t len)
 {
-	struct ea_loc loc;
-	int ret;
-
-	spin_lock(&inst->lock);
-	inst->op = EA_OP_WRITE;
-	ret = ea_rw_target(inst, id, pos, len, &loc);
-	if (!ret)
-		memcpy(loc.mem + pos, buf, len);
-	spin_unlock(&inst->lock);
-	return ret;
+	return ea_copy(inst, true, id, pos, NULL, buf, len);
 }
 
 /**

@@ -23,6 +23,32 @@ static int ea_bit_check(struct ea_instance *inst, u32 bit, u64 limit)
 	return 0;
 }
 
+enum ea_bit_op { EA_BIT_SET, EA_BIT_CLEAR, EA_BIT_GET };
+
+/* One bit set, cleared or read under the lock, once it is checked. */
+static int ea_bit_op(struct ea_instance *inst, u32 bit, enum ea_bit_op op)
+{
+	int ret;
+
+	spin_lock(&inst->lock);
+	ret = ea_bit_check(inst, bit, inst->bitset_bits);
+	if (!ret) {
+		switch (op) {
+		case EA_BIT_SET:
+			__set_bit(bit, inst->bitset);
+			break;
+		case EA_BIT_CLEAR:
+			__clear_bit(bit, inst->bitset);
+			break;
+		case EA_BIT_GET:
+			ret = test_bit(bit, inst->bitset);
+			break;
+		}
+	}
+	spin_unlock(&inst->lock);
+	return ret;
+}
+
 /**
  * ea_bit_set() - set a bit of the bitset
  * @inst: instance
@@ -33,14 +59,7 @@ static int ea_bit_check(struct ea_instance *inst, u32 bit, u64 limit)
  */
 int ea_bit_set(struct ea_instance *inst, u32 bit)
 {
-	int ret;
-
-	spin_lock(&inst->lock);
-	ret = ea_bit_check(inst, bit, inst->bitset_bits);
-	if (!ret)
-		__set_bit(bit, inst->bitset);
-	spin_unlock(&inst->lock);
-	return ret;
+	return ea_bit_op(inst, bit, EA_BIT_SET);
 }
 
 /**
@@ -53,14 +72,7 @@ int ea_bit_set(struct ea_instance *inst, u32 bit)
  */
 int ea_bit_clear(struct ea_instance *inst, u32 bit)
 {
-	int ret;
-
-	spin_lock(&inst->lock);
-	ret = ea_bit_check(inst, bit, inst->bitset_bits);
-	if (!ret)
-		__clear_bit(bit, inst->bitset);
-	spin_unlock(&inst->lock);
-	return ret;
+	return ea_bit_op(inst, bit, EA_BIT_CLEAR);
 }
 
 /**
@@ -73,14 +85,7 @@ int ea_bit_clear(struct ea_instance *inst, u32 bit)
  */
 int ea_bit_get(struct ea_instance *inst, u32 bit)
 {
-	int ret;
-
-	spin_lock(&inst->lock);
-	ret = ea_bit_check(inst, bit, inst->bitset_bits);
-	if (!ret)
-		ret = test_bit(bit, inst->bitset);
-	spin_unlock(&inst->lock);
-	return ret;
+	return ea_bit_op(inst, bit, EA_BIT_GET);
 }
 
 /**

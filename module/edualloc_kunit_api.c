@@ -943,22 +943,13 @@ static void ea_test_threads(struct kunit *test)
 /* An instance whose reallocations stay in place when they can. */
 static struct ea_instance *ea_test_in_place(struct kunit *test, bool debug)
 {
-	struct ea_test *t = test->priv;
 	struct ea_params p = {
 		.capacity = EA_TEST_CAP,
 		.debug = debug,
-		.quiet = true,
-		.notify = ea_test_notify,
-		.priv = t,
 		.realloc_in_place = true,
 	};
-	struct ea_instance *inst;
 
-	KUNIT_ASSERT_LT(test, t->nr_insts, EA_TEST_MAX_INST);
-	inst = ea_create(&p, NULL);
-	KUNIT_ASSERT_NOT_NULL(test, inst);
-	t->insts[t->nr_insts++] = inst;
-	return inst;
+	return ea_test_create_with(test, &p);
 }
 
 /*
@@ -1165,9 +1156,4 @@ static struct kunit_case edualloc_engine_cases[] = {
 	{}
 };
 
-static struct kunit_suite edualloc_engine_suite = {
-	.name = "edualloc_engine",
-	.init = ea_test_init,
-	.exit = ea_test_exit,
-	.test_cases = edualloc_engine_cases,
-};
+EA_TEST_SUITE(engine);

@@ -71,9 +71,4 @@ static struct kunit_case edualloc_bitset_cases[] = {
 	{}
 };
 
-static struct kunit_suite edualloc_bitset_suite = {
-	.name = "edualloc_bitset",
-	.init = ea_test_init,
-	.exit = ea_test_exit,
-	.test_cases = edualloc_bitset_cases,
-};
+EA_TEST_SUITE(bitset);

@@ -193,9 +193,4 @@ static struct kunit_case edualloc_buddy_cases[] = {
 	{}
 };
 
-static struct kunit_suite edualloc_buddy_suite = {
-	.name = "edualloc_buddy",
-	.init = ea_test_init,
-	.exit = ea_test_exit,
-	.test_cases = edualloc_buddy_cases,
-};
+EA_TEST_SUITE(buddy);

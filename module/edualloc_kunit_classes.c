@@ -123,9 +123,4 @@ static struct kunit_case edualloc_classes_cases[] = {
 	{}
 };
 
-static struct kunit_suite edualloc_classes_suite = {
-	.name = "edualloc_classes",
-	.init = ea_test_init,
-	.exit = ea_test_exit,
-	.test_cases = edualloc_classes_cases,
-};
+EA_TEST_SUITE(classes);

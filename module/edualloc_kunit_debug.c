@@ -203,9 +203,4 @@ static struct kunit_case edualloc_debug_cases[] = {
 	{}
 };
 
-static struct kunit_suite edualloc_debug_suite = {
-	.name = "edualloc_debug",
-	.init = ea_test_init,
-	.exit = ea_test_exit,
-	.test_cases = edualloc_debug_cases,
-};
+EA_TEST_SUITE(debug);

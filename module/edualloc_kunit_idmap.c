@@ -131,9 +131,4 @@ static struct kunit_case edualloc_idmap_cases[] = {
 	{}
 };
 
-static struct kunit_suite edualloc_idmap_suite = {
-	.name = "edualloc_idmap",
-	.init = ea_test_init,
-	.exit = ea_test_exit,
-	.test_cases = edualloc_idmap_cases,
-};
+EA_TEST_SUITE(idmap);

@@ -84,9 +84,4 @@ static struct kunit_case edualloc_large_cases[] = {
 	{}
 };
 
-static struct kunit_suite edualloc_large_suite = {
-	.name = "edualloc_large",
-	.init = ea_test_init,
-	.exit = ea_test_exit,
-	.test_cases = edualloc_large_cases,
-};
+EA_TEST_SUITE(large);

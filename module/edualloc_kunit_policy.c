@@ -56,9 +56,4 @@ static struct kunit_case edualloc_policy_cases[] = {
 	{}
 };
 
-static struct kunit_suite edualloc_policy_suite = {
-	.name = "edualloc_policy",
-	.init = ea_test_init,
-	.exit = ea_test_exit,
-	.test_cases = edualloc_policy_cases,
-};
+EA_TEST_SUITE(policy);

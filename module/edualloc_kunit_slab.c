@@ -88,9 +88,4 @@ static struct kunit_case edualloc_slab_cases[] = {
 	{}
 };
 
-static struct kunit_suite edualloc_slab_suite = {
-	.name = "edualloc_slab",
-	.init = ea_test_init,
-	.exit = ea_test_exit,
-	.test_cases = edualloc_slab_cases,
-};
+EA_TEST_SUITE(slab);

@@ -200,9 +200,4 @@ static struct kunit_case edualloc_stats_cases[] = {
 	{}
 };
 
-static struct kunit_suite edualloc_stats_suite = {
-	.name = "edualloc_stats",
-	.init = ea_test_init,
-	.exit = ea_test_exit,
-	.test_cases = edualloc_stats_cases,
-};
+EA_TEST_SUITE(stats);

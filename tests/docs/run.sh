@@ -4,12 +4,13 @@
 # convention). One PASS/FAIL line per document; exit 1 on a mismatch.
 #
 #   tests/docs/run.sh [DOC...]     default: README.md, docs/student-guide.md,
+#                                  docs/architecture.md,
 #                                  docs/labs/README.md, docs/labs/*/README.md
 # Environment: DOCS_KERNEL (default debian-6.12), DOCS_JSON=1 (JSON report).
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 1
-[ $# -gt 0 ] || set -- README.md docs/student-guide.md docs/labs/README.md docs/labs/*/README.md
+[ $# -gt 0 ] || set -- README.md docs/student-guide.md docs/architecture.md docs/labs/README.md docs/labs/*/README.md
 out=build/docs
 rm -rf "$out" && mkdir -p "$out"
 python3 tests/docs/examples.py script "$out/run-examples" "$@" || exit 1

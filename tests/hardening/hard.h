@@ -266,21 +266,17 @@ static inline const char *stats_diff(const struct edualloc_stats *a,
 } while (0)
 	unsigned int i;
 
-	F(inst_id); F(kind); F(inst_flags); F(capacity); F(pages_total);
-	F(pages_used); F(pages_free); F(largest_free); F(live_allocs);
-	F(live_requested); F(live_allocated); F(internal_frag);
-	F(internal_frag_pct); F(external_frag_pct); F(peak_requested);
-	F(peak_allocated); F(used_bytes); F(peak_used); F(avail_bytes);
-	F(allocs); F(frees); F(reallocs); F(failed_allocs); F(large_count);
-	F(large_bytes); F(alloc_ns); F(free_ns); F(corruptions);
-	F(bitset_bits); F(next_id);
+	F(inst_id); F(kind); F(inst_flags); F(nr_classes);
+#define F_SCALAR(bits, f) F(f);
+	EDUALLOC_STATS_SCALARS(F_SCALAR)
+#undef F_SCALAR
 	for (i = 0; i < EDUALLOC_ERR_SLOTS; i++)
 		F(errors[i]);
+#define F_CLASS(bits, f) F(cls[i].f);
 	for (i = 0; i < EDUALLOC_NR_CLASSES; i++) {
-		F(cls[i].size); F(cls[i].slabs); F(cls[i].slots_total);
-		F(cls[i].slots_used); F(cls[i].allocs); F(cls[i].frees);
-		F(cls[i].failures); F(cls[i].waste);
+		EDUALLOC_CLASS_STATS(F_CLASS)
 	}
+#undef F_CLASS
 	if (memcmp(a->name, b->name, sizeof(a->name))) {
 		snprintf(buf, len, "name %.32s -> %.32s", a->name, b->name);
 		return buf;

@@ -265,7 +265,7 @@ struct figures {
 static int b_figures(struct backend *b, struct figures *f)
 {
 	if (b->m) {
-		struct model_stats st;
+		struct edualloc_stats st;
 
 		model_stats(b->m, &st);
 		*f = (struct figures){ st.capacity, st.pages_total, st.pages_used, st.pages_free,

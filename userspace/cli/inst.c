@@ -7,6 +7,7 @@
 #include "dev.h"
 #include "opts.h"
 #include "out.h"
+#include "report.h"
 #include "verbs.h"
 
 #include <errno.h>
@@ -16,17 +17,23 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* The uapi's list of VERSION's feature bits, with their names. */
+#define FEATURE_ROW(NAME, name) { EDUALLOC_FEAT_##NAME, #name },
 static const struct {
 	uint64_t bit;
 	const char *name;
-} features[] = {
-	{ EDUALLOC_FEAT_SHARED, "shared" },	{ EDUALLOC_FEAT_NAMED, "named" },
-	{ EDUALLOC_FEAT_PRIVATE, "private" },	{ EDUALLOC_FEAT_MMAP, "mmap" },
-	{ EDUALLOC_FEAT_REALLOC, "realloc" },	{ EDUALLOC_FEAT_BITSET, "bitset" },
-	{ EDUALLOC_FEAT_DEBUG, "debug" },	{ EDUALLOC_FEAT_VALIDATE, "validate" },
-	{ EDUALLOC_FEAT_FAIL_NTH, "fail_nth" },
-};
+} features[] = { EDUALLOC_FEATURE_NAMES(FEATURE_ROW) };
 #define NR_FEATURES (sizeof(features) / sizeof(features[0]))
+
+/* The list and the bits agree: each bit in its place, all of them. */
+#define FEATURE_INDEX(NAME, name) FEATURE_INDEX_##NAME,
+enum { EDUALLOC_FEATURE_NAMES(FEATURE_INDEX) FEATURE_COUNT };
+#define FEATURE_CHECK(NAME, name)					\
+	_Static_assert(EDUALLOC_FEAT_##NAME == 1ULL << FEATURE_INDEX_##NAME,	\
+		       "EDUALLOC_FEATURE_NAMES: " #NAME " out of bit order");
+EDUALLOC_FEATURE_NAMES(FEATURE_CHECK)
+_Static_assert(EDUALLOC_FEATURES == (1ULL << FEATURE_COUNT) - 1,
+	       "EDUALLOC_FEATURES and EDUALLOC_FEATURE_NAMES differ");
 
 /* What `info` shows: the module (VERSION), the attached instance, debugfs. */
 struct info_result {
@@ -76,6 +83,23 @@ static void print_info_json(const struct info_result *r)
 	json_end(&j);
 }
 
+/* "  features        shared named ...", wrapped under itself at 80 columns. */
+static void print_features(uint64_t mask)
+{
+	int col = printf("  features       ");
+
+	for (size_t i = 0; i < NR_FEATURES; i++) {
+		if (!(mask & features[i].bit))
+			continue;
+		if (col + 1 + (int)strlen(features[i].name) > 80) {
+			printf("\n");
+			col = printf("%17s", "");
+		}
+		col += printf(" %s", features[i].name);
+	}
+	printf("\n");
+}
+
 static void print_info_text(const struct info_result *r)
 {
 	const struct edualloc_version *v = &r->v;
@@ -87,11 +111,7 @@ static void print_info_text(const struct info_result *r)
 	printf("  size classes    %u, from %s to %s (larger requests get pages of their own)\n",
 	       v->nr_classes, human_size(1ULL << v->min_shift, a, sizeof(a)),
 	       human_size(1ULL << v->max_shift, b, sizeof(b)));
-	printf("  features       ");
-	for (size_t i = 0; i < NR_FEATURES; i++)
-		if (v->features & features[i].bit)
-			printf(" %s", features[i].name);
-	printf("\n");
+	print_features(v->features);
 	printf("  instances       %u of at most %u\n", v->nr_instances, v->max_instances);
 	printf("  arena bytes     %s in all, of at most %s (at most %s per instance, at least %s)\n",
 	       human_size(v->total_bytes, a, sizeof(a)), human_size(v->max_total_bytes, b, sizeof(b)),
@@ -104,9 +124,7 @@ static void print_info_text(const struct info_result *r)
 	printf("  debugfs         %s%s\n", DEBUGFS_DIR,
 	       r->debugfs ? "" : " (absent: mount debugfs as root)");
 	printf("  attached to     \"%.*s\" (%s, %s)\n", EDUALLOC_NAME_MAX, r->st.name,
-	       r->st.kind == EDUALLOC_KIND_SHARED ? "shared" :
-	       r->st.kind == EDUALLOC_KIND_NAMED ? "named" : "private",
-	       human_size(r->st.capacity, a, sizeof(a)));
+	       eau_kind_name(r->st.kind), human_size(r->st.capacity, a, sizeof(a)));
 }
 
 int verb_info(struct cli *c, int argc, char **argv)
@@ -163,6 +181,16 @@ static void print_inst(struct cli *c, const char *verb, const struct edualloc_in
 	printf("\n");
 }
 
+/* @name into an ABI name field (NUL-padded), then the device opened. */
+static int open_named(struct cli *c, const char *verb, char dst[EDUALLOC_NAME_MAX],
+		      const char *name)
+{
+	if (strlen(name) >= EDUALLOC_NAME_MAX)
+		return usage_error(verb, "a name has at most %d characters", EDUALLOC_NAME_MAX - 1);
+	strncpy(dst, name, EDUALLOC_NAME_MAX);
+	return dev_open(c);
+}
+
 int verb_create(struct cli *c, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -210,11 +238,7 @@ int verb_create(struct cli *c, int argc, char **argv)
 		return EXIT_USAGE;
 	const char *name = optind < argc ? argv[optind] : "";
 
-	if (strlen(name) >= sizeof(cr.name))
-		return usage_error(argv[0], "a name has at most %d characters", EDUALLOC_NAME_MAX - 1);
-	strncpy(cr.name, name, sizeof(cr.name));
-
-	int rc = dev_open(c);
+	int rc = open_named(c, argv[0], cr.name, name);
 
 	if (rc)
 		return rc;
@@ -311,11 +335,7 @@ int verb_destroy(struct cli *c, int argc, char **argv)
 	const char *name = argv[optind];
 	struct edualloc_destroy d = { 0 };
 
-	if (strlen(name) >= sizeof(d.name))
-		return usage_error(argv[0], "a name has at most %d characters", EDUALLOC_NAME_MAX - 1);
-	strncpy(d.name, name, sizeof(d.name));
-
-	int rc = dev_open(c);
+	int rc = open_named(c, argv[0], d.name, name);
 
 	if (rc)
 		return rc;

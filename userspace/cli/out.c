@@ -4,6 +4,7 @@
  * shows red zones.
  */
 #include "out.h"
+#include "report.h"
 
 #include <ctype.h>
 #include <inttypes.h>
@@ -143,9 +144,7 @@ void json_inst_info(struct json *j, const struct edualloc_inst_info *in)
 {
 	json_strn(j, "name", in->name, strnlen(in->name, sizeof(in->name)));
 	json_u64(j, "id", in->id);
-	json_str(j, "kind", in->kind == EDUALLOC_KIND_SHARED ? "shared" :
-			    in->kind == EDUALLOC_KIND_NAMED ? "named" :
-			    in->kind == EDUALLOC_KIND_PRIVATE ? "private" : "unknown");
+	json_str(j, "kind", eau_kind_name(in->kind));
 	json_u64(j, "owner_uid", in->owner_uid);
 	json_u64(j, "capacity", in->capacity);
 	json_u64(j, "used_bytes", in->used_bytes);

@@ -6,6 +6,7 @@
 #include <linux/errno.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 
 #include "ea_engine.h"
 #include "model.h"
@@ -24,52 +25,55 @@ static const char *class_name(unsigned int cls, char *buf, size_t len)
 	return buf;
 }
 
+/* What a slab event adds to its line. */
+static const char *slab_note(const struct ea_event *ev)
+{
+	switch (ev->type) {
+	case EA_EV_SLAB_REFILL:
+		return ev->aux ? " (from=spare)" : " (from=buddy)";
+	case EA_EV_SLAB_SPARE:
+		return " (kept empty)";
+	case EA_EV_SLAB_RELEASE:
+		return " (back to buddy)";
+	default:
+		return "";
+	}
+}
+
 /* The explain-level events, worded as the log's columns are. */
 static void notify(void *priv, const struct ea_event *ev)
 {
 	struct model *m = priv;
-	char text[160], cls[24];
+	char text[160], buf[24];
+	const char *name = ea_event_name(ev->type);
+	const char *cls = class_name(ev->cls, buf, sizeof(buf));
 	unsigned long long block = (unsigned long long)PAGE_SIZE << ev->order;
+	unsigned long long offset = ev->offset, size = ev->size;
 
 	if (!m->fn)
 		return;
 	switch (ev->type) {
 	case EA_EV_CLASS:
-		snprintf(text, sizeof(text), "class %s for %llu bytes (waste=%llu)",
-			 class_name(ev->cls, cls, sizeof(cls)), (unsigned long long)ev->size,
+		snprintf(text, sizeof(text), "%s %s for %llu bytes (waste=%llu)", name, cls, size,
 			 (unsigned long long)ev->aux);
 		break;
 	case EA_EV_FREELIST_HIT:
-		snprintf(text, sizeof(text), "freelist_hit class %s at 0x%llx",
-			 class_name(ev->cls, cls, sizeof(cls)), (unsigned long long)ev->offset);
-		break;
 	case EA_EV_SLAB_REFILL:
-		snprintf(text, sizeof(text), "slab_refill class %s at 0x%llx (from=%s)",
-			 class_name(ev->cls, cls, sizeof(cls)), (unsigned long long)ev->offset,
-			 ev->aux ? "spare" : "buddy");
-		break;
 	case EA_EV_SLAB_SPARE:
-		snprintf(text, sizeof(text), "slab_spare class %s at 0x%llx (kept empty)",
-			 class_name(ev->cls, cls, sizeof(cls)), (unsigned long long)ev->offset);
-		break;
 	case EA_EV_SLAB_RELEASE:
-		snprintf(text, sizeof(text), "slab_release class %s at 0x%llx (back to buddy)",
-			 class_name(ev->cls, cls, sizeof(cls)), (unsigned long long)ev->offset);
+		snprintf(text, sizeof(text), "%s class %s at 0x%llx%s", name, cls, offset,
+			 slab_note(ev));
 		break;
 	case EA_EV_BUDDY_SPLIT:
-		snprintf(text, sizeof(text), "buddy_split %llu bytes at 0x%llx (order=%u)", block,
-			 (unsigned long long)ev->offset, ev->order);
-		break;
 	case EA_EV_BUDDY_MERGE:
-		snprintf(text, sizeof(text), "buddy_merge %llu bytes at 0x%llx (order=%u)", block,
-			 (unsigned long long)ev->offset, ev->order);
+		snprintf(text, sizeof(text), "%s %llu bytes at 0x%llx (order=%u)", name, block,
+			 offset, ev->order);
 		break;
 	case EA_EV_LARGE_MAP:
-		snprintf(text, sizeof(text), "large_map %llu bytes at 0x%llx",
-			 (unsigned long long)ev->size, (unsigned long long)ev->offset);
+		snprintf(text, sizeof(text), "%s %llu bytes at 0x%llx", name, size, offset);
 		break;
 	case EA_EV_ERROR:
-		snprintf(text, sizeof(text), "error %s (%s)", ea_err_name(ev->aux),
+		snprintf(text, sizeof(text), "%s %s (%s)", name, ea_err_name(ev->aux),
 			 ea_op_name(ev->op));
 		break;
 	default:
@@ -148,23 +152,24 @@ int model_free(struct model *m, int id)
 	return ret > 0 ? 0 : ret;
 }
 
-void model_stats(struct model *m, struct model_stats *out)
+void model_stats(struct model *m, struct edualloc_stats *out)
 {
 	struct ea_stats st;
+	unsigned int i;
 
 	ea_get_stats(m->inst, &st);
-	*out = (struct model_stats){
-		.capacity = st.capacity, .pages_total = st.pages_total,
-		.pages_used = st.pages_used, .pages_free = st.pages_free,
-		.largest_free = st.largest_free, .live_allocs = st.live_allocs,
-		.live_requested = st.live_requested, .live_allocated = st.live_allocated,
-		.internal_frag = st.internal_frag, .internal_frag_pct = st.internal_frag_pct,
-		.external_frag_pct = st.external_frag_pct, .peak_requested = st.peak_requested,
-		.used_bytes = st.used_bytes, .peak_used = st.peak_used,
-		.large_count = st.large_count, .large_bytes = st.large_bytes,
-		.allocs = st.allocs, .frees = st.frees, .reallocs = st.reallocs,
-		.failed_allocs = st.failed_allocs,
-	};
+	memset(out, 0, sizeof(*out));
+	out->nr_classes = EA_NR_CLASSES;
+#define COPY(bits, name)	out->name = st.name;
+	EDUALLOC_STATS_SCALARS(COPY)
+#undef COPY
+#define COPY(bits, name)	out->cls[i].name = st.cls[i].name;
+	for (i = 0; i < EA_NR_CLASSES; i++) {
+		EDUALLOC_CLASS_STATS(COPY)
+	}
+#undef COPY
+	for (i = 0; i < EA_NR_ERR && i < EDUALLOC_ERR_SLOTS; i++)
+		out->errors[i] = st.errors[i];
 }
 
 size_t model_pages(struct model *m, struct model_page *pages, size_t max)

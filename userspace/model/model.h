@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 struct model;
+struct edualloc_stats;
 
 struct model_alloc {
 	int id;
@@ -30,15 +31,6 @@ struct model_page {
 	uint16_t used, total;
 };
 
-/* The figures of struct edualloc_stats that a replay shows. */
-struct model_stats {
-	uint64_t capacity, pages_total, pages_used, pages_free, largest_free;
-	uint64_t live_allocs, live_requested, live_allocated, internal_frag;
-	uint32_t internal_frag_pct, external_frag_pct;
-	uint64_t peak_requested, used_bytes, peak_used, large_count, large_bytes;
-	uint64_t allocs, frees, reallocs, failed_allocs;
-};
-
 /* Each decision of the engine, as one line of text (the explain log's). */
 typedef void (*model_event_fn)(void *priv, const char *text);
 
@@ -47,7 +39,8 @@ void model_delete(struct model *m);
 int model_alloc(struct model *m, uint64_t size, struct model_alloc *out);
 int model_realloc(struct model *m, int id, uint64_t size, struct model_alloc *out);
 int model_free(struct model *m, int id);
-void model_stats(struct model *m, struct model_stats *st);
+/* The figures of STATS (the header and name left zero). */
+void model_stats(struct model *m, struct edualloc_stats *st);
 size_t model_pages(struct model *m, struct model_page *pages, size_t max);
 uint64_t model_page_size(void);
 

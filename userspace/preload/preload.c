@@ -450,15 +450,20 @@ static int refill(unsigned int c)
 	return tc.n[c] ? 0 : err;
 }
 
+/* One ALLOC of the device: 0 and *a filled, or -errno. */
+static int dev_alloc(size_t size, struct edualloc_alloc *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->size = size;
+	return xioctl(EDUALLOC_IOC_ALLOC, a);
+}
+
 /* One small block of class c, or NULL (errno set). */
 static void *small_alloc(size_t size, unsigned int c)
 {
 	if (g.exact) {
 		struct edualloc_alloc a;
-
-		memset(&a, 0, sizeof(a));
-		a.size = size;
-		int err = xioctl(EDUALLOC_IOC_ALLOC, &a);
+		int err = dev_alloc(size, &a);
 
 		if (err)
 			return out_of_memory(size, err);
@@ -538,10 +543,7 @@ static void *large_alloc(size_t size, size_t align)
 {
 	struct edualloc_alloc a;
 	struct large l;
-
-	memset(&a, 0, sizeof(a));
-	a.size = size;
-	int err = xioctl(EDUALLOC_IOC_ALLOC, &a);
+	int err = dev_alloc(size, &a);
 
 	if (err)
 		return out_of_memory(size, err);

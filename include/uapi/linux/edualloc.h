@@ -163,6 +163,20 @@
 #define EDUALLOC_FEATURES_V1	0x1ffULL	/* the first module's set */
 #define EDUALLOC_FEATURES	0xffffULL	/* everything this header describes */
 
+/*
+ * The same bits as a list, in bit order, for the programs that name them:
+ *	X(NAME, name)	EDUALLOC_FEAT_<NAME>
+ * A new bit goes in both places (the CLI checks, when it is built, that the
+ * list and EDUALLOC_FEATURES have the same bits).
+ */
+#define EDUALLOC_FEATURE_NAMES(X)					\
+	X(SHARED, shared) X(NAMED, named) X(PRIVATE, private)		\
+	X(MMAP, mmap) X(REALLOC, realloc) X(BITSET, bitset)		\
+	X(DEBUG, debug) X(VALIDATE, validate) X(FAIL_NTH, fail_nth)	\
+	X(PAGES, pages) X(ALLOCS, allocs) X(BATCH, batch)		\
+	X(REALLOC_IN_PLACE, realloc_in_place) X(STRICT, strict)	\
+	X(USERS, users) X(REFAULT, refault)
+
 /* Sizes and shapes of the allocator (they match the module's engine). */
 #define EDUALLOC_NAME_MAX	32	/* bytes, with the NUL: names are 1..31 chars */
 #define EDUALLOC_MIN_SHIFT	3	/* smallest class: 8 bytes */

@@ -1,0 +1,130 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""The man pages' lists agree with the uapi header's, the one source.
+
+    uapi_lists.py [--json]
+
+include/uapi/linux/edualloc.h keeps each list once (the error kinds, the
+events and their log levels, the operations, the feature bits, the
+commands); the programs are made from it, but man/edualloc.4 names them in
+prose. Checked here, one line per list:
+  - every EDUALLOC_FEAT_* #define is in EDUALLOC_FEATURE_NAMES, in bit
+    order, and in the man page's VERSION paragraph;
+  - every command (EDUALLOC_IOC_*) has its paragraph in the man page;
+  - the STATS paragraph names every error kind, no other;
+  - the log's "event" column lists every event at its level, no other;
+  - the log's "op" column lists every operation, no other.
+Exit status 0 if all agree, 1 if not.
+"""
+import json
+import os
+import re
+import sys
+
+TOP = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+HEADER = os.path.join(TOP, "include/uapi/linux/edualloc.h")
+MAN4 = os.path.join(TOP, "man/edualloc.4")
+LEVELS = {"ERRORS": 1, "OPS": 2, "EXPLAIN": 3}
+# The log's records that the device writes itself (edualloc_obs.c), not
+# engine events: an instance made and destroyed.
+DEVICE_RECORDS = {"create": 2, "destroy": 2}
+
+
+def xlist(text, name):
+    """The argument lists of X(...) in #define NAME(X), comments dropped."""
+    m = re.search(r"^#define " + name + r"\(X\)(.*?)(?<!\\)\n", text, re.M | re.S)
+    if not m:
+        raise SystemExit(f"{HEADER}: no #define {name}(X)")
+    body = re.sub(r"/\*.*?\*/", "", m.group(1), flags=re.S).replace("\\\n", " ")
+    return [[a.strip() for a in args.split(",")] for args in re.findall(r"\bX\(([^()]*)\)", body)]
+
+
+def man_text(path):
+    """The page's text without its font requests, one line per source line."""
+    out = []
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            line = re.sub(r"^\.(?:B|I|BR|RB|IR|RI|BI|IB)\s+", "", line.rstrip("\n"))
+            out.append(line.replace('"', "").replace("\\-", "-"))
+    return "\n".join(out)
+
+
+def words(s):
+    return set(re.findall(r"[a-z_]+", s))
+
+
+def main():
+    with open(HEADER, encoding="utf-8") as f:
+        hdr = f.read()
+    man = man_text(MAN4)
+    results = []
+
+    def check(name, problems):
+        results.append({"check": name, "ok": not problems, "problems": problems})
+
+    # Feature bits: the #defines, the list, the man page.
+    defs = re.findall(r"^#define EDUALLOC_FEAT_(\w+)\s+\(1ULL << (\d+)\)", hdr, re.M)
+    listed = [a[0] for a in xlist(hdr, "EDUALLOC_FEATURE_NAMES")]
+    by_bit = [n for n, _ in sorted(defs, key=lambda d: int(d[1]))]
+    probs = []
+    if listed != by_bit:
+        probs.append(f"EDUALLOC_FEATURE_NAMES {listed} is not the #defines in bit order {by_bit}")
+    para = re.search(r"EDUALLOC_IOC_VERSION.*?\n\.TP", man, re.S)
+    para_words = set(re.findall(r"[A-Z_]+", para.group(0) if para else ""))
+    probs += [f"man 4: VERSION's features lack {n}" for n in by_bit if n not in para_words]
+    check("feature bits: header list, #defines, edualloc(4)", probs)
+
+    # Commands: each has its paragraph.
+    cmds = [c for c in re.findall(r"^#define EDUALLOC_IOC_(\w+)\s+_IO", hdr, re.M)
+            if not c.endswith("_V1")]
+    probs = [f"man 4: no paragraph for EDUALLOC_IOC_{c}" for c in cmds
+             if not re.search(r"^(?=EDUALLOC_IOC_).*\bEDUALLOC_IOC_" + c + r"\b", man, re.M)]
+    check("commands: every EDUALLOC_IOC_* in edualloc(4)", probs)
+
+    # Error kinds: the STATS paragraph's list.
+    kinds = [a[1] for a in xlist(hdr, "EDUALLOC_ERRORS")]
+    m = re.search(r"EDUALLOC_ERR_ \*:(.*?)\),", man, re.S)
+    got = words(m.group(1)) if m else set()
+    probs = [f"man 4 (STATS): error kind {k} missing" for k in kinds if k not in got]
+    probs += [f"man 4 (STATS): {k} is no error kind" for k in sorted(got - set(kinds))]
+    check("error kinds: EDUALLOC_ERRORS in edualloc(4)", probs)
+
+    # Events, by level: "(verbosity 1: ...; 2: also ...; 3: also ...:  ..., which".
+    events = {a[1]: LEVELS[a[2]] for a in xlist(hdr, "EDUALLOC_EVENTS")}
+    events.update(DEVICE_RECORDS)
+    m = re.search(r"\(verbosity 1:(.*?);\s*2: also(.*?);\s*3: also the engine's decisions:(.*?),\s*which",
+                  man, re.S)
+    probs = []
+    if not m:
+        probs.append("man 4: the log's event column (verbosity 1: ...; 2: ...; 3: ...) not found")
+    else:
+        for lvl in (1, 2, 3):
+            want = {e for e, l in events.items() if l == lvl}
+            have = words(m.group(lvl))
+            probs += [f"man 4 (log): event {e} missing at verbosity {lvl}" for e in sorted(want - have)]
+            probs += [f"man 4 (log): {e} is no event of verbosity {lvl}" for e in sorted(have - want)]
+    check("events: EDUALLOC_EVENTS and their levels in edualloc(4)", probs)
+
+    # Operations: the op column.
+    ops = {a[1] for a in xlist(hdr, "EDUALLOC_OPS")}
+    m = re.search(r"^op\n\((.*?)\)", man, re.M | re.S)
+    have = words(m.group(1)) - {"or"} if m else set()
+    probs = [f"man 4 (log): op {o} missing" for o in sorted(ops - have)]
+    probs += [f"man 4 (log): {o} is no op" for o in sorted(have - ops)]
+    check("operations: EDUALLOC_OPS in edualloc(4)", probs)
+
+    bad = [r for r in results if not r["ok"]]
+    if "--json" in sys.argv[1:]:
+        print(json.dumps({"passed": len(results) - len(bad), "failed": len(bad), "checks": results},
+                         indent=1))
+    else:
+        for r in results:
+            print(f"  {'PASS' if r['ok'] else 'FAIL'} {r['check']}")
+            for p in r["problems"]:
+                print(f"       {p}")
+        print(f"uapi lists: {len(results) - len(bad)} passed, {len(bad)} failed")
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
