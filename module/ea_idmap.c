@@ -111,9 +111,21 @@ static void ea_id_set(struct ea_instance *inst, u32 id, u64 entry)
 }
 
 /*
- * @id is no longer live. A leaf whose IDs have all been issued and are all
- * dead is freed (kfree() does not sleep).
+ * Leaf @i has no live ID left: free it if all its IDs have been issued
+ * (kfree() does not sleep). Out of line: once per 512 IDs at most.
  */
+static noinline void ea_id_leaf_dead(struct ea_instance *inst, unsigned int i)
+{
+	struct ea_idtop *top = &inst->ids[i];
+
+	if ((u64)(i + 1) << EA_ID_LEAF_SHIFT <= ea_id_rel(inst, inst->next_id)) {
+		kfree(top->leaf);
+		top->leaf = NULL;
+		inst->st.meta_bytes -= sizeof(struct ea_idleaf);
+	}
+}
+
+/* @id is no longer live. */
 static void ea_id_clear(struct ea_instance *inst, u32 id)
 {
 	u32 rel = ea_id_rel(inst, id);
@@ -121,12 +133,8 @@ static void ea_id_clear(struct ea_instance *inst, u32 id)
 	struct ea_idtop *top = &inst->ids[i];
 
 	top->leaf->ent[rel & (EA_ID_LEAF - 1)] = 0;
-	if (!--top->live &&
-	    (u64)(i + 1) << EA_ID_LEAF_SHIFT <= ea_id_rel(inst, inst->next_id)) {
-		kfree(top->leaf);
-		top->leaf = NULL;
-		inst->st.meta_bytes -= sizeof(struct ea_idleaf);
-	}
+	if (!--top->live)
+		ea_id_leaf_dead(inst, i);
 }
 
 /*

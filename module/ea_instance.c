@@ -122,6 +122,7 @@ struct ea_instance *ea_create(const struct ea_params *p, int *err)
 	inst->timing = p->timing || READ_ONCE(timing_stats);
 	inst->events = p->events;
 	inst->realloc_in_place = p->realloc_in_place;
+	ea_fast_update(inst);
 	inst->op = EA_OP_CREATE;
 	ea_init_state(inst);
 	return inst;

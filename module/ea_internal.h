@@ -176,6 +176,9 @@ struct ea_instance {
 	bool timing;			/* alloc_ns and free_ns kept */
 	bool realloc_in_place;		/* see struct ea_params */
 	const unsigned long *events;	/* event types wanted (NULL: all) */
+	/* For the fast path (ea_fast.c), kept by ea_fast_update(). */
+	bool slow;			/* debug, timing, or every event wanted */
+	const unsigned long *fast_events;	/* events wanted, never NULL */
 	unsigned long *bitset;
 	struct ea_stats st;		/* counters; ea_get_stats() derives the rest */
 };
@@ -317,6 +320,9 @@ static void ea_fill_new(struct ea_instance *inst, struct ea_loc *loc,
 
 /* Statistics (ea_stats.c) */
 static void ea_account_alloc(struct ea_instance *inst, const struct ea_loc *loc);
+
+/* The fast path (ea_fast.c) */
+static void ea_fast_update(struct ea_instance *inst);
 
 /* Allocation paths (ea_alloc.c) */
 static unsigned int ea_alloc_needs(struct ea_instance *inst, u64 size);
