@@ -4,12 +4,13 @@
  *
  * Most requests are small, find a slot in their class's first partial
  * slab (or its spare), and need nothing from the kernel. For them, with the debug checks
- * and the timing statistics off and no listener wanting their events,
- * ea_alloc() and ea_free() come here first: under the instance spinlock,
- * pop (or push) one slot, write the ID's map entry, update the counters
- * that cannot be derived later, zero the requested bytes, return. Anything
+ * and the timing statistics off and no listener wanting the decisions
+ * (explain events), ea_alloc() and ea_free() come here first: under the
+ * instance spinlock, pop (or push) one slot, write the ID's map entry,
+ * update the counters that cannot be derived later, zero the requested
+ * bytes, report the ALLOC or FREE event if it is wanted, return. Anything
  * else (a new slab, a new leaf of the ID map, a block, the large path,
- * red zones, an event to build, an error to report) falls back to the
+ * red zones, a decision to explain, an error to report) falls back to the
  * general path, which makes the same decisions: the same calls give the
  * same IDs and offsets whichever path served them.
  *
@@ -17,13 +18,33 @@
  * Locking: the instance lock, held by the caller.
  */
 
-/* Whether the fast path may serve @inst: nothing to check, time or tell. */
-static bool ea_fast_ok(struct ea_instance *inst, enum ea_event_type ev)
+/*
+ * Whether the fast path may serve @inst: nothing to check or time, and no
+ * listener that wants the decisions it skips (its own ALLOC or FREE event
+ * it reports, ea_fast_emit()). Sets the operation for the events.
+ */
+static bool ea_fast_ok(struct ea_instance *inst, enum ea_op op)
 {
-	return !inst->debug && !inst->timing &&
-	       (!inst->notify || (inst->events && !test_bit(ev, inst->events) &&
-				  !test_bit(EA_EV_CLASS, inst->events) &&
-				  !test_bit(EA_EV_FREELIST_HIT, inst->events)));
+	if (inst->debug || inst->timing ||
+	    (inst->notify && (!inst->events || test_bit(EA_EV_CLASS, inst->events) ||
+			      test_bit(EA_EV_FREELIST_HIT, inst->events))))
+		return false;
+	inst->op = op;
+	return true;
+}
+
+/* The fast path's ALLOC or FREE event, as the general path reports it. */
+static void ea_fast_emit(struct ea_instance *inst, enum ea_event_type type,
+			 const struct ea_alloc_info *a)
+{
+	struct ea_loc loc = {
+		.id = a->id,
+		.cls = a->cls,
+		.size = a->size,
+		.offset = a->offset,
+	};
+
+	ea_emit_loc(inst, type, &loc, a->owner);
 }
 
 /*
@@ -37,6 +58,7 @@ static bool ea_alloc_fast(struct ea_instance *inst, u64 size, u32 owner,
 {
 	unsigned int cls = ea_class_of(size);
 	struct ea_stats *st = &inst->st;
+	struct ea_alloc_info info;
 	u64 csize = ea_class_size(cls);
 	struct ea_slab *slab;
 	struct ea_slot *s;
@@ -46,7 +68,7 @@ static bool ea_alloc_fast(struct ea_instance *inst, u64 size, u32 owner,
 
 	if (!size || cls >= EA_NR_CLASSES || !ea_is_slab_class(cls) ||
 	    id > INT_MAX || ea_id_needs(inst) ||
-	    !ea_fast_ok(inst, EA_EV_ALLOC))
+	    !ea_fast_ok(inst, EA_OP_ALLOC))
 		return false;
 	slab = list_first_entry_or_null(&inst->classes[cls].partial,
 					struct ea_slab, node);
@@ -87,15 +109,18 @@ static bool ea_alloc_fast(struct ea_instance *inst, u64 size, u32 owner,
 	st->peak_allocated = max(st->peak_allocated, st->live_allocated);
 	st->cls[cls].allocs++;
 	st->cls[cls].waste += csize - size;
+	info = (struct ea_alloc_info) {
+		.id = id,
+		.cls = cls,
+		.owner = owner,
+		.offset = offset,
+		.size = size,
+		.class_size = csize,
+	};
 	if (out)
-		*out = (struct ea_alloc_info) {
-			.id = id,
-			.cls = cls,
-			.owner = owner,
-			.offset = offset,
-			.size = size,
-			.class_size = csize,
-		};
+		*out = info;
+	if (unlikely(ea_wants(inst, EA_EV_ALLOC)))
+		ea_fast_emit(inst, EA_EV_ALLOC, &info);
 	return true;
 }
 
@@ -107,13 +132,14 @@ static bool ea_free_fast(struct ea_instance *inst, int id,
 			 struct ea_alloc_info *out)
 {
 	struct ea_stats *st = &inst->st;
+	struct ea_alloc_info info;
 	struct ea_slab *slab;
 	struct ea_page *pg;
 	struct ea_slot *s;
 	struct ea_loc loc;
 	u64 entry, offset, csize;
 
-	if (!ea_id_issued(inst, id) || !ea_fast_ok(inst, EA_EV_FREE))
+	if (!ea_id_issued(inst, id) || !ea_fast_ok(inst, EA_OP_FREE))
 		return false;
 	entry = ea_id_get(inst, id);
 	if (!(entry & 1))
@@ -129,15 +155,16 @@ static bool ea_free_fast(struct ea_instance *inst, int id,
 		return false;		/* the old ID of a pending realloc in place */
 
 	csize = ea_class_size(slab->cls);
+	info = (struct ea_alloc_info) {
+		.id = id,
+		.cls = slab->cls,
+		.owner = s->owner,
+		.offset = offset,
+		.size = s->size,
+		.class_size = csize,
+	};
 	if (out)
-		*out = (struct ea_alloc_info) {
-			.id = id,
-			.cls = slab->cls,
-			.owner = s->owner,
-			.offset = offset,
-			.size = s->size,
-			.class_size = csize,
-		};
+		*out = info;
 	ea_id_clear(inst, id);
 	st->frees++;
 	st->live_requested -= s->size;
@@ -146,5 +173,7 @@ static bool ea_free_fast(struct ea_instance *inst, int id,
 	st->cls[slab->cls].waste -= csize - s->size;
 	loc.slab = slab;
 	ea_free_slot(inst, &loc, false, 0);
+	if (unlikely(ea_wants(inst, EA_EV_FREE)))
+		ea_fast_emit(inst, EA_EV_FREE, &info);
 	return true;
 }
