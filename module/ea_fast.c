@@ -5,14 +5,15 @@
  * Most requests are small, find a slot in their class's first partial
  * slab (possibly the spare, which waits at the tail of that list), and
  * need nothing from the kernel. For them, with the debug checks and the
- * timing statistics off and no listener wanting their events, ea_alloc()
- * and ea_free() come here first, inlined, under the instance spinlock:
- * pop (or push) one slot, write the ID's map entry, update the counters
- * that cannot be derived later, zero the requested bytes (not the slack:
- * see ea_fill_new()), return. The decision is a few loads and compares
- * made before anything changes; anything else (a new slab or one to give
- * back, a new leaf of the ID map, a block, the large path, red zones, an
- * event to build, an error to report) falls back to the general path
+ * timing statistics off and no listener wanting the decisions (explain
+ * events), ea_alloc() and ea_free() come here first, inlined, under the
+ * instance spinlock: pop (or push) one slot, write the ID's map entry,
+ * update the counters that cannot be derived later, zero the requested
+ * bytes (not the slack: see ea_fill_new()), report the ALLOC or FREE event
+ * if it is wanted, return. The decision is a few loads and compares made
+ * before anything changes; anything else (a new slab or one to give back,
+ * a new leaf of the ID map, a block, the large path, red zones, a decision
+ * to explain, an error to report) falls back to the general path
  * (ea_alloc.c), which makes the same decisions: the same calls give the
  * same IDs and offsets whichever path served them.
  *
@@ -22,11 +23,14 @@
  * Locking: the instance lock, held by the caller.
  */
 
-/* The events whose listener sends an allocation or a free the long way. */
-#define EA_FAST_ALLOC_EVENTS	(BIT(EA_EV_ALLOC) | BIT(EA_EV_CLASS) |	\
-				 BIT(EA_EV_FREELIST_HIT) |		\
+/*
+ * The events whose listener sends an allocation or a free the long way:
+ * the decisions the fast path does not explain. Its own ALLOC or FREE it
+ * reports (ea_fast_emit()).
+ */
+#define EA_FAST_ALLOC_EVENTS	(BIT(EA_EV_CLASS) | BIT(EA_EV_FREELIST_HIT) | \
 				 BIT(EA_EV_SLAB_REFILL))
-#define EA_FAST_FREE_EVENTS	(BIT(EA_EV_FREE) | BIT(EA_EV_SLAB_SPARE))
+#define EA_FAST_FREE_EVENTS	BIT(EA_EV_SLAB_SPARE)
 
 static_assert(EA_NR_EVENTS <= BITS_PER_LONG);
 
@@ -53,6 +57,30 @@ static __always_inline bool ea_fast_ok(struct ea_instance *inst,
 				       unsigned long events)
 {
 	return !inst->slow && !(READ_ONCE(*inst->fast_events) & events);
+}
+
+/* The fast path's ALLOC or FREE event, as the general path reports it. */
+static noinline void ea_fast_emit(struct ea_instance *inst, enum ea_op op,
+				  enum ea_event_type type, int id,
+				  unsigned int cls, u64 offset, u64 size,
+				  u32 owner)
+{
+	struct ea_loc loc = {
+		.id = id,
+		.cls = cls,
+		.size = size,
+		.offset = offset,
+	};
+
+	inst->op = op;
+	ea_emit_loc(inst, type, &loc, owner);
+}
+
+/* Whether the listener wants the fast path's own event of @type. */
+static __always_inline bool ea_fast_wants(struct ea_instance *inst,
+					  enum ea_event_type type)
+{
+	return READ_ONCE(*inst->fast_events) & BIT(type);
 }
 
 /*
@@ -136,6 +164,9 @@ static __always_inline bool ea_alloc_fast(struct ea_instance *inst, u64 size,
 			.size = size,
 			.class_size = csize,
 		};
+	if (unlikely(ea_fast_wants(inst, EA_EV_ALLOC)))
+		ea_fast_emit(inst, EA_OP_ALLOC, EA_EV_ALLOC, id, cls, offset,
+			     size, owner);
 	return true;
 }
 
@@ -154,6 +185,7 @@ static __always_inline bool ea_free_fast(struct ea_instance *inst, int id,
 	struct ea_class *c;
 	struct ea_slab *slab;
 	struct ea_page *pg;
+	u32 owner;
 	struct ea_slot *s;
 	u64 entry, offset, csize;
 	u64 *ent;
@@ -183,12 +215,13 @@ static __always_inline bool ea_free_fast(struct ea_instance *inst, int id,
 		return false;
 
 	size = s->size;
+	owner = s->owner;
 	csize = BIT(cls + EA_MIN_SHIFT);
 	if (out)
 		*out = (struct ea_alloc_info) {
 			.id = id,
 			.cls = cls,
-			.owner = s->owner,
+			.owner = owner,
 			.offset = offset,
 			.size = size,
 			.class_size = csize,
@@ -214,5 +247,8 @@ static __always_inline bool ea_free_fast(struct ea_instance *inst, int id,
 		if (!list_is_last(&slab->node, &c->partial))
 			list_move_tail(&slab->node, &c->partial);
 	}
+	if (unlikely(ea_fast_wants(inst, EA_EV_FREE)))
+		ea_fast_emit(inst, EA_OP_FREE, EA_EV_FREE, id, cls, offset, size,
+			     owner);
 	return true;
 }

@@ -401,14 +401,6 @@ static void ea_inst_put(struct ea_dev_inst *inst)
 	kref_put(&inst->ref, ea_inst_release);
 }
 
-/* The engine's event callback: the observability layer plugs in here. */
-static void ea_dev_notify(void *priv, const struct ea_event *ev)
-{
-	struct ea_dev_inst *inst = priv;
-
-	ea_obs_event(&inst->obs, ev);
-}
-
 /*
  * Enter an instance for one call: an SRCU read section, always left with
  * ea_leave(*@idx), and its engine instance, or ERR_PTR(-EIDRM) once it
@@ -636,8 +628,10 @@ static struct ea_dev_inst *ea_inst_create(const char *name, u32 kind,
 
 	params.capacity = capacity;
 	params.max_capacity = capacity;
-	params.notify = ea_dev_notify;
-	params.priv = inst;
+	/* Events go straight to the observability layer: those it wants. */
+	params.notify = ea_obs_event;
+	params.priv = &inst->obs;
+	params.events = ea_obs_events();
 	ea = ea_create(&params, &err);
 	if (!ea)
 		goto err_unlist;
@@ -1195,7 +1189,9 @@ static long ea_run_alloc(struct ea_call *c)
 		ret = ea_alloc_begin(c->ea, c->a.alloc.size, ea_owner_tag(), &info, &txn);
 	if (!ret)
 		ret = ea_deliver(c, &info, &c->a.alloc.info, &txn);
-	if (ret && ret != -EDQUOT)
+	if (!ret)
+		ea_obs_count(EA_OBS_ALLOCS, 1);
+	else if (ret != -EDQUOT)
 		ea_uncharge_alloc(c->inst, 1);
 	return ret;
 }
@@ -1229,9 +1225,11 @@ static long ea_run_free(struct ea_call *c)
 		ret = ea_free_both(c->ea, arg->id, arg->offset, &info);
 	else
 		ret = ea_free(c->ea, arg->id, arg->offset, &info);
-	if (ret >= 0)
-		ea_uncharge_alloc(c->inst, 1);
-	return ret > 0 ? 0 : ret;
+	if (ret < 0)
+		return ret;
+	ea_uncharge_alloc(c->inst, 1);
+	ea_obs_count(EA_OBS_FREES, 1);
+	return 0;
 }
 
 /* Exactly one way, and the other way's field zero. */
@@ -1349,7 +1347,11 @@ static long ea_run_realloc(struct ea_call *c)
 	long ret;
 
 	ret = ea_realloc_begin(c->ea, arg->id, arg->size, ea_owner_tag(), &info, &txn);
-	return ret ?: ea_deliver(c, &info, &arg->info, &txn);
+	if (!ret)
+		ret = ea_deliver(c, &info, &arg->info, &txn);
+	if (!ret)
+		ea_obs_count(EA_OBS_REALLOCS, 1);
+	return ret;
 }
 
 /*
@@ -1702,7 +1704,7 @@ static long ea_ioctl_batch(struct ea_file *f, void __user *uarg)
 {
 	struct ea_dev_inst *inst;
 	struct ea_instance *ea;
-	int idx, allocs = 0, done = 0;
+	int idx, allocs = 0, done = 0, frees = 0;
 	struct ea_batch b;
 	u32 i;
 	long ret;
@@ -1728,9 +1730,11 @@ static long ea_ioctl_batch(struct ea_file *f, void __user *uarg)
 			if (b.ent[i].op == EDUALLOC_BATCH_ALLOC)
 				done += ok && !ret;
 			else if (b.ent[i].op == EDUALLOC_BATCH_FREE)
-				done -= ok;
+				frees += ok;
 		}
-		ea_uncharge_alloc(inst, allocs - done);
+		ea_uncharge_alloc(inst, allocs - done + frees);
+		ea_obs_count(EA_OBS_ALLOCS, done);
+		ea_obs_count(EA_OBS_FREES, frees);
 	}
 	ea_leave(idx);
 out:
