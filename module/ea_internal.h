@@ -175,6 +175,11 @@ struct ea_instance {
 	unsigned int nr_top;		/* its entries: IDs below nr_top << 9 */
 	bool timing;			/* alloc_ns and free_ns kept */
 	bool realloc_in_place;		/* see struct ea_params */
+	/*
+	 * During a realloc's move only: the new allocation's first bytes that
+	 * the copy overwrites at once, so not zeroed first (ea_fill_new()).
+	 */
+	u64 fill_skip;
 	const unsigned long *events;	/* event types wanted (NULL: all) */
 	/* For the fast path (ea_fast.c), kept by ea_fast_update(). */
 	bool slow;			/* debug, timing, or every event wanted */

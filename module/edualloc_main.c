@@ -1486,7 +1486,8 @@ static void ea_fill_stats(struct ea_dev_inst *inst, const struct ea_stats *st,
 	memcpy(out->cls, st->cls, sizeof(out->cls));
 }
 
-static long ea_ioctl_stats(struct ea_file *f, void __user *uarg)
+/* STATS, and STATS_V1 (@size: the first EDUALLOC_STATS_SIZE_V1 bytes). */
+static long ea_ioctl_stats(struct ea_file *f, void __user *uarg, size_t size)
 {
 	struct edualloc_stats *arg;
 	struct ea_dev_inst *inst;
@@ -1501,7 +1502,7 @@ static long ea_ioctl_stats(struct ea_file *f, void __user *uarg)
 	if (!arg || !st)
 		goto out_free;
 	ret = -EFAULT;
-	if (copy_from_user(arg, uarg, sizeof(*arg)))
+	if (copy_from_user(arg, uarg, size))
 		goto out_free;
 	ret = -EINVAL;
 	if (arg->flags || arg->__pad)
@@ -1515,7 +1516,7 @@ static long ea_ioctl_stats(struct ea_file *f, void __user *uarg)
 		ea_fill_stats(inst, st, arg);
 	}
 	ea_leave(idx);
-	if (!ret && copy_to_user(uarg, arg, sizeof(*arg)))
+	if (!ret && copy_to_user(uarg, arg, size))
 		ret = -EFAULT;
 out_free:
 	kfree(st);
@@ -1790,7 +1791,9 @@ static long ea_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	case EDUALLOC_IOC_VALIDATE:
 		return ea_ioctl_call(f, cmd, uarg);
 	case EDUALLOC_IOC_STATS:
-		return ea_ioctl_stats(f, uarg);
+		return ea_ioctl_stats(f, uarg, sizeof(struct edualloc_stats));
+	case EDUALLOC_IOC_STATS_V1:
+		return ea_ioctl_stats(f, uarg, EDUALLOC_STATS_SIZE_V1);
 	case EDUALLOC_IOC_CONFIG:
 		return ea_ioctl_config(f, uarg);
 	case EDUALLOC_IOC_PAGES:
