@@ -35,6 +35,8 @@ int ea_alloc_begin(struct ea_instance *inst, u64 size, u32 owner,
 	struct ea_loc loc;
 	int ret;
 
+	if (inst->pcp && ea_pcp_alloc(inst, size, owner, out, txn))
+		return 0;
 	spin_lock(&inst->lock);
 	if (ea_alloc_fast(inst, size, owner, out, txn)) {
 		spin_unlock(&inst->lock);
@@ -85,13 +87,21 @@ static int ea_free_named(struct ea_instance *inst, int id, u64 offset,
 	struct ea_loc loc;
 	int ret;
 
+	if (inst->pcp && !by_offset && ea_pcp_free(inst, id, out))
+		return 0;
 	spin_lock(&inst->lock);
-	if (!by_offset && ea_free_fast(inst, id, out)) {
+	/* With per-CPU caches, a free claims its ID word first (ea_pcp_claim()). */
+	if (!inst->pcp && !by_offset && ea_free_fast(inst, id, out)) {
 		spin_unlock(&inst->lock);
 		return 0;
 	}
 	inst->op = EA_OP_FREE;
 	ret = ea_free_target(inst, id, offset, by_offset, &loc);
+	if (!ret && !ea_pcp_claim(inst, &loc)) {
+		struct ea_req req = { .id = id, .offset = offset, .cls = EA_NO_CLASS };
+
+		ret = ea_refuse(inst, &req, EA_ERR_DOUBLE_FREE);
+	}
 	if (!ret) {
 		ea_loc_info(&loc, out);
 		ea_free_loc(inst, &loc, &prep);
@@ -297,6 +307,8 @@ int ea_abort(struct ea_instance *inst, const struct ea_txn *txn)
 			ea_id_clear(inst, txn->old_id);
 		goto unlock;
 	}
+	if (!txn->in_place && !ea_pcp_claim(inst, &loc))
+		goto unlock;	/* a fast free took it meanwhile */
 	exact = inst->next_id == (u32)txn->id + 1;
 	if (txn->in_place)
 		ea_unrealloc_here(inst, &loc, txn, exact);

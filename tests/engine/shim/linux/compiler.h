@@ -8,6 +8,9 @@
 #define __always_unused	__attribute__((unused))
 #define __maybe_unused	__attribute__((unused))
 #define __must_hold(x)
+#define __acquires(x)
+#define __releases(x)
+#define __percpu
 #ifndef READ_ONCE
 #define READ_ONCE(x)	(*(const volatile __typeof__(x) *)&(x))
 #define WRITE_ONCE(x, v)	(*(volatile __typeof__(x) *)&(x) = (v))
