@@ -67,7 +67,6 @@ struct ea_slab {
 	u16 nr_slots;
 	u16 inuse;		/* live slots */
 	u16 free;		/* first free slot (LIFO), or EA_SLOT_END */
-	u16 cached;		/* of inuse: free slots in a CPU's magazine */
 	struct ea_slot slots[];
 };
 

@@ -12,7 +12,7 @@
  * at a time. Counters are per-CPU deltas, summed by ea_get_stats().
  *
  * Invariants: a magazine slot is free (size 0) but counted in its slab's
- * inuse and cached, so its slab stays; a reserved ID is counted live in
+ * inuse, so its slab stays; a reserved ID is counted live in
  * its leaf until issued, so the leaf stays; the ID map word is the truth:
  * every free of an arena slot claims it (cmpxchg to 0) before touching the
  * slot, so of two frees one wins and the other sees 0 (double free). Only
@@ -111,7 +111,6 @@ static bool ea_pcp_take_slots(struct ea_instance *inst, struct ea_pcp *p,
 		}
 		slot = slab->free;
 		slab->free = slab->slots[slot].next;
-		slab->cached++;
 		if (++slab->inuse == slab->nr_slots)
 			list_del_init(&slab->node);
 		got[n++] = ea_slot_offset(slab, slot);
@@ -128,7 +127,6 @@ static void ea_pcp_put_slot(struct ea_instance *inst, u32 offset)
 	struct ea_loc loc = { .slab = inst->pages[offset >> PAGE_SHIFT].slab };
 
 	loc.slot = offset_in_page(offset) >> (loc.slab->cls + EA_MIN_SHIFT);
-	loc.slab->cached--;
 	ea_free_slot(inst, &loc, false, 0);
 }
 

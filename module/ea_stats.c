@@ -20,6 +20,22 @@ module_param(timing_stats, bool, 0644);
 MODULE_PARM_DESC(timing_stats,
 		 "Keep alloc_ns and free_ns in every instance created from now on (two clock reads per operation; default off)");
 
+/*
+ * A slab's live slots. With per-CPU caches, inuse also counts the free
+ * slots in the CPUs' magazines: count the live ones instead.
+ */
+static unsigned int ea_slab_used(struct ea_instance *inst,
+				 const struct ea_slab *slab)
+{
+	unsigned int i, n = 0;
+
+	if (!inst->pcp)
+		return slab->inuse;
+	for (i = 0; i < slab->nr_slots; i++)
+		n += !!READ_ONCE(slab->slots[i].size);
+	return n;
+}
+
 static void ea_account_alloc(struct ea_instance *inst, const struct ea_loc *loc)
 {
 	struct ea_stats *st = &inst->st;
@@ -126,8 +142,7 @@ unsigned long ea_page_map(struct ea_instance *inst, struct ea_page_info *pages,
 			break;
 		case EA_PAGE_SLAB:
 			pi->cls = pg->cls;
-			/* Slots in a CPU's magazine are free. */
-			pi->used = pg->slab->inuse - pg->slab->cached;
+			pi->used = ea_slab_used(inst, pg->slab);
 			pi->total = pg->slab->nr_slots;
 			break;
 		case EA_PAGE_BLOCK:
