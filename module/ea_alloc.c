@@ -36,7 +36,7 @@ static unsigned int ea_alloc_needs(struct ea_instance *inst, u64 size)
 		return ea_buddy_can_alloc(inst, ea_block_order(cls)) ?
 		       ea_id_needs(inst) : 0;
 	c = &inst->classes[cls];
-	if (list_empty(&c->partial) && !c->spare) {
+	if (list_empty(&c->partial)) {
 		if (!ea_buddy_can_alloc(inst, 0))
 			return 0;
 		return EA_NEED_SLAB | ea_id_needs(inst);

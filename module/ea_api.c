@@ -11,6 +11,31 @@
  * function here; callers hold nothing.
  */
 
+/*
+ * The general path of an allocation, entered with the lock held (the fast
+ * path declined): get what it needs, allocate, report; unlock.
+ */
+static noinline int ea_alloc_slow(struct ea_instance *inst, u64 size,
+				  u32 owner, struct ea_alloc_info *out,
+				  struct ea_txn *txn)
+	__releases(&inst->lock)
+{
+	struct ea_prep prep = {};
+	struct ea_loc loc;
+	int ret;
+
+	ea_alloc_prepare(inst, size, &prep);
+	inst->op = EA_OP_ALLOC;
+	ret = ea_alloc_locked(inst, size, owner, &loc, txn, &prep);
+	if (!ret) {
+		ea_emit_loc(inst, EA_EV_ALLOC, &loc, owner);
+		ea_loc_info(&loc, out);
+	}
+	spin_unlock(&inst->lock);
+	ea_prep_release(inst, &prep);
+	return ret;
+}
+
 /**
  * ea_alloc_begin() - allocate memory that the caller may still take back
  * @inst: instance
@@ -31,27 +56,14 @@
 int ea_alloc_begin(struct ea_instance *inst, u64 size, u32 owner,
 		   struct ea_alloc_info *out, struct ea_txn *txn)
 {
-	struct ea_prep prep = {};
-	struct ea_loc loc;
-	int ret;
-
-	if (inst->pcp && ea_pcp_alloc(inst, size, owner, out, txn))
+	if (unlikely(inst->pcp) && ea_pcp_alloc(inst, size, owner, out, txn))
 		return 0;
 	spin_lock(&inst->lock);
 	if (ea_alloc_fast(inst, size, owner, out, txn)) {
 		spin_unlock(&inst->lock);
 		return 0;
 	}
-	ea_alloc_prepare(inst, size, &prep);
-	inst->op = EA_OP_ALLOC;
-	ret = ea_alloc_locked(inst, size, owner, &loc, txn, &prep);
-	if (!ret) {
-		ea_emit_loc(inst, EA_EV_ALLOC, &loc, owner);
-		ea_loc_info(&loc, out);
-	}
-	spin_unlock(&inst->lock);
-	ea_prep_release(inst, &prep);
-	return ret;
+	return ea_alloc_slow(inst, size, owner, out, txn);
 }
 
 /**
@@ -76,25 +88,29 @@ int ea_alloc(struct ea_instance *inst, u64 size, u32 owner,
 {
 	struct ea_txn txn;
 
-	return ea_alloc_begin(inst, size, owner, out, &txn);
+	if (unlikely(inst->pcp) && ea_pcp_alloc(inst, size, owner, out, &txn))
+		return 0;
+	spin_lock(&inst->lock);
+	if (ea_alloc_fast(inst, size, owner, out, NULL)) {
+		spin_unlock(&inst->lock);
+		return 0;
+	}
+	return ea_alloc_slow(inst, size, owner, out, &txn);
 }
 
-/* ea_free() and ea_free_both(), which differ in what offset 0 means. */
-static int ea_free_named(struct ea_instance *inst, int id, u64 offset,
-			 bool by_offset, struct ea_alloc_info *out)
+/*
+ * The general path of a free, entered with the lock held (the fast path
+ * declined, or an offset was given): find, check, free, report; unlock.
+ */
+static noinline int ea_free_slow(struct ea_instance *inst, int id,
+				 u64 offset, bool by_offset,
+				 struct ea_alloc_info *out)
+	__releases(&inst->lock)
 {
 	struct ea_prep prep = {};
 	struct ea_loc loc;
 	int ret;
 
-	if (inst->pcp && !by_offset && ea_pcp_free(inst, id, out))
-		return 0;
-	spin_lock(&inst->lock);
-	/* With per-CPU caches, a free claims its ID word first (ea_pcp_claim()). */
-	if (!inst->pcp && !by_offset && ea_free_fast(inst, id, out)) {
-		spin_unlock(&inst->lock);
-		return 0;
-	}
 	inst->op = EA_OP_FREE;
 	ret = ea_free_target(inst, id, offset, by_offset, &loc);
 	if (!ret && !ea_pcp_claim(inst, &loc)) {
@@ -110,6 +126,26 @@ static int ea_free_named(struct ea_instance *inst, int id, u64 offset,
 	spin_unlock(&inst->lock);
 	ea_prep_release(inst, &prep);
 	return ret;
+}
+
+/* ea_free() and ea_free_both(), which differ in what offset 0 means. */
+static __always_inline int ea_free_named(struct ea_instance *inst, int id,
+					 u64 offset, bool by_offset,
+					 struct ea_alloc_info *out)
+{
+	if (unlikely(inst->pcp)) {
+		/* Per-CPU caches: every free claims its ID word (ea_percpu.c). */
+		if (!by_offset && ea_pcp_free(inst, id, out))
+			return 0;
+		spin_lock(&inst->lock);
+		return ea_free_slow(inst, id, offset, by_offset, out);
+	}
+	spin_lock(&inst->lock);
+	if (!by_offset && ea_free_fast(inst, id, out)) {
+		spin_unlock(&inst->lock);
+		return 0;
+	}
+	return ea_free_slow(inst, id, offset, by_offset, out);
 }
 
 /**

@@ -132,6 +132,7 @@ void ea_set_debug(struct ea_instance *inst, bool on)
 	if (on && !inst->debug)
 		ea_debug_fill(inst);
 	inst->debug = on;
+	ea_fast_update(inst);
 	ea_pcp_start(inst);
 }
 
@@ -188,7 +189,8 @@ static int ea_validate_slab(struct ea_instance *inst, unsigned int page,
 		return ea_bad(why, len, "slab page %u: empty but not the spare", page);
 	if (n && c->spare == slab)
 		return ea_bad(why, len, "slab page %u: spare in use", page);
-	if (list_empty(&slab->node) != (n == 0 || n == slab->nr_slots))
+	if (list_empty(&slab->node) != (n == slab->nr_slots) ||
+	    (!n && !list_is_last(&slab->node, &c->partial)))
 		return ea_bad(why, len, "slab page %u: partial list membership", page);
 	return 0;
 }

@@ -113,19 +113,14 @@ static void ea_id_set(struct ea_instance *inst, u32 id, u64 entry)
 }
 
 /*
- * @id is no longer live. A leaf whose IDs have all been issued and are all
- * dead is freed (kfree() does not sleep); with per-CPU caches, after a
- * grace period (ea_pcp_grave()).
+ * Leaf @i has no live ID left: free it if all its IDs have been issued
+ * (kfree() does not sleep). Out of line: once per 512 IDs at most.
  */
-static void ea_id_clear(struct ea_instance *inst, u32 id)
+static noinline void ea_id_leaf_dead(struct ea_instance *inst, unsigned int i)
 {
-	u32 rel = ea_id_rel(inst, id);
-	unsigned int i = rel >> EA_ID_LEAF_SHIFT;
 	struct ea_idtop *top = &inst->ids[i];
 
-	top->leaf->ent[rel & (EA_ID_LEAF - 1)] = 0;
-	if (!--top->live &&
-	    (u64)(i + 1) << EA_ID_LEAF_SHIFT <= ea_id_rel(inst, inst->next_id)) {
+	if ((u64)(i + 1) << EA_ID_LEAF_SHIFT <= ea_id_rel(inst, inst->next_id)) {
 		if (!inst->pcp)
 			kfree(top->leaf);
 		else if (!ea_pcp_grave(inst, top->leaf))
@@ -133,6 +128,18 @@ static void ea_id_clear(struct ea_instance *inst, u32 id)
 		WRITE_ONCE(top->leaf, NULL);
 		inst->st.meta_bytes -= sizeof(struct ea_idleaf);
 	}
+}
+
+/* @id is no longer live. */
+static void ea_id_clear(struct ea_instance *inst, u32 id)
+{
+	u32 rel = ea_id_rel(inst, id);
+	unsigned int i = rel >> EA_ID_LEAF_SHIFT;
+	struct ea_idtop *top = &inst->ids[i];
+
+	top->leaf->ent[rel & (EA_ID_LEAF - 1)] = 0;
+	if (!--top->live)
+		ea_id_leaf_dead(inst, i);
 }
 
 /*

@@ -123,6 +123,7 @@ struct ea_instance *ea_create(const struct ea_params *p, int *err)
 	inst->timing = p->timing || READ_ONCE(timing_stats);
 	inst->events = p->events;
 	inst->realloc_in_place = p->realloc_in_place;
+	ea_fast_update(inst);
 	if (p->percpu && !ea_pcp_create(inst))
 		goto free_bitset;
 	inst->op = EA_OP_CREATE;

@@ -230,6 +230,9 @@ struct ea_instance {
 	unsigned int nr_graves;
 	struct ea_idleaf *graves[EA_GRAVES];	/* freed after a grace period */
 	const unsigned long *events;	/* event types wanted (NULL: all) */
+	/* For the fast path (ea_fast.c), kept by ea_fast_update(). */
+	bool slow;			/* debug, timing, or every event wanted */
+	const unsigned long *fast_events;	/* events wanted, never NULL */
 	unsigned long *bitset;
 	struct ea_stats st;		/* counters; ea_get_stats() derives the rest */
 };
@@ -373,8 +376,7 @@ static void ea_fill_new(struct ea_instance *inst, struct ea_loc *loc,
 static void ea_account_alloc(struct ea_instance *inst, const struct ea_loc *loc);
 
 /* The fast path (ea_fast.c) */
-static bool ea_fast_ok(struct ea_instance *inst, enum ea_event_type ev);
-
+static void ea_fast_update(struct ea_instance *inst);
 /* Per-CPU caches (ea_percpu.c) */
 static void ea_pcp_live(struct ea_instance *inst, u64 *req, u64 *alloc);
 static bool ea_pcp_grave(struct ea_instance *inst, struct ea_idleaf *leaf);

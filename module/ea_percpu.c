@@ -31,9 +31,10 @@
 static_assert(EA_MAG_SIZE >= 2 * EA_MAG_BATCH);
 
 /* Whether the per-CPU paths may serve @inst now (checked in a section). */
-static bool ea_pcp_ok(struct ea_instance *inst, enum ea_event_type ev)
+static __always_inline bool ea_pcp_ok(struct ea_instance *inst,
+				      unsigned long events)
 {
-	return !READ_ONCE(inst->pcp_off) && ea_fast_ok(inst, ev);
+	return !READ_ONCE(inst->pcp_off) && ea_fast_ok(inst, events);
 }
 
 /* The live bytes of the whole instance: its counters and every CPU's. */
@@ -85,7 +86,7 @@ static bool ea_pcp_reserve_ids(struct ea_instance *inst, struct ea_pcp *p)
 
 /*
  * Under the instance lock: fill @cls's empty magazine with up to
- * EA_MAG_BATCH slots from the partial slabs and the spare, in the order
+ * EA_MAG_BATCH slots from the partial slabs (the spare last), in the order
  * the slabs would hand them out. False if there are none (the general
  * path makes a slab).
  */
@@ -102,13 +103,10 @@ static bool ea_pcp_take_slots(struct ea_instance *inst, struct ea_pcp *p,
 		unsigned int slot;
 
 		slab = list_first_entry_or_null(&c->partial, struct ea_slab, node);
-		if (!slab) {
-			slab = c->spare;
-			if (!slab)
-				break;
-			c->spare = NULL;
-			list_add(&slab->node, &c->partial);
-		}
+		if (!slab)
+			break;
+		if (!slab->inuse)
+			c->spare = NULL;	/* the spare (last on the list) */
 		slot = slab->free;
 		slab->free = slab->slots[slot].next;
 		if (++slab->inuse == slab->nr_slots)
@@ -337,7 +335,7 @@ static bool ea_pcp_alloc(struct ea_instance *inst, u64 size, u32 owner,
 		return false;
 	local_lock(&inst->pcp->lock);
 	p = this_cpu_ptr(inst->pcp);
-	if (!ea_pcp_ok(inst, EA_EV_ALLOC))
+	if (!ea_pcp_ok(inst, EA_FAST_ALLOC_EVENTS))
 		goto general;
 	mag = &p->mag[cls];
 	if (unlikely(!mag->nr || p->id_next == p->id_end)) {
@@ -430,7 +428,7 @@ static bool ea_pcp_free(struct ea_instance *inst, int id,
 	rel = id - inst->first_id;
 	local_lock(&inst->pcp->lock);
 	p = this_cpu_ptr(inst->pcp);
-	if (!ea_pcp_ok(inst, EA_EV_FREE))
+	if (!ea_pcp_ok(inst, EA_FAST_FREE_EVENTS))
 		goto general;
 	/* The top level and leaves are freed after a grace period: see above. */
 	if (rel >> EA_ID_LEAF_SHIFT >= smp_load_acquire(&inst->nr_top))
