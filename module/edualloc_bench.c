@@ -27,7 +27,8 @@
  *		does) and in one that keeps the last 1 K IDs.
  *
  * Allocators: the engine with its debug checks off ("edualloc") and on
- * ("edualloc-debug"), each on an instance of its own; kmalloc/kfree;
+ * ("edualloc-debug"), each on an instance of its own, and in pair also
+ * with per-CPU caches ("edualloc-percpu", struct ea_params.percpu); kmalloc/kfree;
  * kzalloc/kfree (the engine zeroes every allocation: this is the like for
  * like comparison); a kmem_cache per class size; genalloc
  * (gen_pool_alloc/gen_pool_free, genalloc_order-sized granules, first fit)
@@ -199,6 +200,7 @@ enum eb_alloc {
 	EB_GENALLOC,
 	EB_VMALLOC,
 	EB_VZALLOC,
+	EB_EA_PERCPU,	/* the engine with per-CPU caches: pair only */
 	EB_NR_ALLOC
 };
 
@@ -211,11 +213,18 @@ static const char * const eb_names[EB_NR_ALLOC] = {
 	[EB_GENALLOC]	= "genalloc",
 	[EB_VMALLOC]	= "vmalloc",
 	[EB_VZALLOC]	= "vzalloc",
+	[EB_EA_PERCPU]	= "edualloc-percpu",
 };
 
 /* The allocators of the small sizes, and of the large path. */
 static const enum eb_alloc eb_small[] = {
 	EB_EA, EB_EA_DEBUG, EB_KMALLOC, EB_KZALLOC, EB_CACHE, EB_GENALLOC,
+};
+
+/* pair also times the engine with per-CPU caches (issue 13's goal). */
+static const enum eb_alloc eb_pair_list[] = {
+	EB_EA, EB_EA_DEBUG, EB_EA_PERCPU, EB_KMALLOC, EB_KZALLOC, EB_CACHE,
+	EB_GENALLOC,
 };
 
 static const enum eb_alloc eb_large[] = {
@@ -359,6 +368,7 @@ static __always_inline unsigned long eb_do_alloc(enum eb_alloc a,
 	switch (a) {
 	case EB_EA:
 	case EB_EA_DEBUG:
+	case EB_EA_PERCPU:
 		return ea_alloc(c->ea, size, 0, &info) ? 0 : info.id;
 	case EB_KMALLOC:
 		return (unsigned long)kmalloc(size, EB_GFP);
@@ -384,6 +394,7 @@ static __always_inline void eb_do_free(enum eb_alloc a, struct eb_ctx *c,
 	switch (a) {
 	case EB_EA:
 	case EB_EA_DEBUG:
+	case EB_EA_PERCPU:
 		ea_free(c->ea, (int)h, 0, NULL);
 		break;
 	case EB_KMALLOC:
@@ -415,6 +426,7 @@ static int eb_ctx_init(enum eb_alloc a, struct eb_ctx *c, u64 capacity)
 		.capacity = PAGE_ALIGN(max_t(u64, capacity, EA_MIN_CAPACITY)),
 		.debug = a == EB_EA_DEBUG,
 		.quiet = true,
+		.percpu = a == EB_EA_PERCPU,
 	};
 	int err = 0;
 
@@ -422,6 +434,7 @@ static int eb_ctx_init(enum eb_alloc a, struct eb_ctx *c, u64 capacity)
 	switch (a) {
 	case EB_EA:
 	case EB_EA_DEBUG:
+	case EB_EA_PERCPU:
 		c->ea = ea_create(&p, &err);
 		return c->ea ? 0 : err;
 	case EB_GENALLOC:
@@ -525,6 +538,7 @@ static noinline int eb_pair(enum eb_alloc a, struct eb_ctx *c, size_t size,
 	switch (a) {
 	case EB_EA:
 	case EB_EA_DEBUG:
+	case EB_EA_PERCPU:
 		return eb_pair_loop(EB_EA, c, size, n, ns);
 	case EB_KMALLOC:
 		return eb_pair_loop(EB_KMALLOC, c, size, n, ns);
@@ -853,7 +867,7 @@ static void eb_suite_pair(void)
 	struct eb_set *set;
 	unsigned int cls;
 
-	set = eb_set_create(eb_small, ARRAY_SIZE(eb_small),
+	set = eb_set_create(eb_pair_list, ARRAY_SIZE(eb_pair_list),
 			    2 * EA_SMALL_MAX + SZ_1M);
 	if (!set) {
 		eb_out("suite=pair status=nomem\n");
