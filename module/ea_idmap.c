@@ -91,10 +91,15 @@ static bool ea_id_ready(struct ea_instance *inst, struct ea_prep *prep)
 		prep->old_top = inst->ids;
 		/* For ea_pcp_free(), which reads them without the lock. */
 		WRITE_ONCE(inst->ids, prep->top);
+		/*
+		 * The new top, filled, before the count that lets a reader
+		 * index that far: pairs with ea_pcp_free()'s acquire.
+		 */
 		smp_store_release(&inst->nr_top, prep->nr_top);
 		prep->top = NULL;
 	}
 	if (needs & EA_NEED_LEAF) {
+		/* Zeroed before a lockless reader (ea_pcp_free()) can find it. */
 		smp_store_release(&inst->ids[i].leaf, prep->leaf);
 		prep->leaf = NULL;
 		inst->st.meta_bytes += sizeof(struct ea_idleaf);

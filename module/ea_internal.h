@@ -165,20 +165,22 @@ struct ea_pcp {
 	unsigned int nr_dead;
 	u32 dead[EA_PCP_DEAD];		/* freed IDs still counted in their leaf */
 	struct ea_mag mag[EA_PCP_CLASSES];
-	/* Counters not yet in the instance's (mod 2^64); ea_pcp_fold() zeroes from here. */
-	u64 allocs;
-	u64 frees;
-	u64 live_requested;
-	u64 live_allocated;
-	u64 peak_requested;		/* the largest live bytes this CPU saw */
-	u64 peak_allocated;
-	u64 others_requested;		/* the other CPUs' live bytes, at the last sync */
-	u64 others_allocated;
+	/* Counters not yet in the instance's (mod 2^64), zeroed by ea_pcp_fold(). */
 	struct {
 		u64 allocs;
 		u64 frees;
-		u64 waste;
-	} cls[EA_PCP_CLASSES];
+		u64 live_requested;
+		u64 live_allocated;
+		u64 peak_requested;	/* the largest live bytes this CPU saw */
+		u64 peak_allocated;
+		u64 others_requested;	/* the other CPUs' live bytes, at the last sync */
+		u64 others_allocated;
+		struct {
+			u64 allocs;
+			u64 frees;
+			u64 waste;
+		} cls[EA_PCP_CLASSES];
+	} ctr;
 };
 
 struct ea_class {

@@ -45,8 +45,8 @@ static void ea_pcp_live(struct ea_instance *inst, u64 *req, u64 *alloc)
 	for_each_possible_cpu(cpu) {
 		struct ea_pcp *p = per_cpu_ptr(inst->pcp, cpu);
 
-		*req += READ_ONCE(p->live_requested);
-		*alloc += READ_ONCE(p->live_allocated);
+		*req += READ_ONCE(p->ctr.live_requested);
+		*alloc += READ_ONCE(p->ctr.live_allocated);
 	}
 }
 
@@ -56,8 +56,8 @@ static void ea_pcp_sync(struct ea_instance *inst, struct ea_pcp *p)
 	u64 req = 0, alloc = 0;
 
 	ea_pcp_live(inst, &req, &alloc);
-	p->others_requested = req - p->live_requested;
-	p->others_allocated = alloc - p->live_allocated;
+	p->ctr.others_requested = req - p->ctr.live_requested;
+	p->ctr.others_allocated = alloc - p->ctr.live_allocated;
 }
 
 /*
@@ -236,18 +236,18 @@ static void ea_pcp_fold(struct ea_instance *inst, struct ea_pcp *p)
 	struct ea_stats *st = &inst->st;
 	unsigned int cls;
 
-	st->allocs += p->allocs;
-	st->frees += p->frees;
-	st->live_requested += p->live_requested;
-	st->live_allocated += p->live_allocated;
-	st->peak_requested = max(st->peak_requested, p->peak_requested);
-	st->peak_allocated = max(st->peak_allocated, p->peak_allocated);
+	st->allocs += p->ctr.allocs;
+	st->frees += p->ctr.frees;
+	st->live_requested += p->ctr.live_requested;
+	st->live_allocated += p->ctr.live_allocated;
+	st->peak_requested = max(st->peak_requested, p->ctr.peak_requested);
+	st->peak_allocated = max(st->peak_allocated, p->ctr.peak_allocated);
 	for (cls = 0; cls < EA_PCP_CLASSES; cls++) {
-		st->cls[cls].allocs += p->cls[cls].allocs;
-		st->cls[cls].frees += p->cls[cls].frees;
-		st->cls[cls].waste += p->cls[cls].waste;
+		st->cls[cls].allocs += p->ctr.cls[cls].allocs;
+		st->cls[cls].frees += p->ctr.cls[cls].frees;
+		st->cls[cls].waste += p->ctr.cls[cls].waste;
 	}
-	memset(&p->allocs, 0, sizeof(*p) - offsetof(struct ea_pcp, allocs));
+	memset(&p->ctr, 0, sizeof(p->ctr));
 }
 
 /*
@@ -374,17 +374,17 @@ static bool ea_pcp_alloc(struct ea_instance *inst, u64 size, u32 owner,
 			  (u64)offset << 1 | 1);
 
 	csize = ea_class_size(cls);
-	p->allocs++;
-	p->live_requested += size;
-	p->live_allocated += csize;
-	p->cls[cls].allocs++;
-	p->cls[cls].waste += csize - size;
-	view = READ_ONCE(inst->st.live_requested) + p->live_requested +
-	       p->others_requested;
-	p->peak_requested = max(p->peak_requested, view);
-	view = READ_ONCE(inst->st.live_allocated) + p->live_allocated +
-	       p->others_allocated;
-	p->peak_allocated = max(p->peak_allocated, view);
+	p->ctr.allocs++;
+	p->ctr.live_requested += size;
+	p->ctr.live_allocated += csize;
+	p->ctr.cls[cls].allocs++;
+	p->ctr.cls[cls].waste += csize - size;
+	view = READ_ONCE(inst->st.live_requested) + p->ctr.live_requested +
+	       p->ctr.others_requested;
+	p->ctr.peak_requested = max(p->ctr.peak_requested, view);
+	view = READ_ONCE(inst->st.live_allocated) + p->ctr.live_allocated +
+	       p->ctr.others_allocated;
+	p->ctr.peak_allocated = max(p->ctr.peak_allocated, view);
 	local_unlock(&inst->pcp->lock);
 
 	if (out)
@@ -474,11 +474,11 @@ static bool ea_pcp_free(struct ea_instance *inst, int id,
 	WRITE_ONCE(s->owner, 0);
 	mag->slot[mag->nr++] = offset;
 	p->dead[p->nr_dead++] = id;
-	p->frees++;
-	p->live_requested -= size;
-	p->live_allocated -= csize;
-	p->cls[cls].frees++;
-	p->cls[cls].waste -= csize - size;
+	p->ctr.frees++;
+	p->ctr.live_requested -= size;
+	p->ctr.live_allocated -= csize;
+	p->ctr.cls[cls].frees++;
+	p->ctr.cls[cls].waste -= csize - size;
 	local_unlock(&inst->pcp->lock);
 	if (drained)
 		ea_pcp_bury(inst);
@@ -497,18 +497,18 @@ static void ea_pcp_stats(struct ea_instance *inst, struct ea_stats *st)
 	for_each_possible_cpu(cpu) {
 		struct ea_pcp *p = per_cpu_ptr(inst->pcp, cpu);
 
-		st->allocs += READ_ONCE(p->allocs);
-		st->frees += READ_ONCE(p->frees);
-		st->live_requested += READ_ONCE(p->live_requested);
-		st->live_allocated += READ_ONCE(p->live_allocated);
+		st->allocs += READ_ONCE(p->ctr.allocs);
+		st->frees += READ_ONCE(p->ctr.frees);
+		st->live_requested += READ_ONCE(p->ctr.live_requested);
+		st->live_allocated += READ_ONCE(p->ctr.live_allocated);
 		st->peak_requested = max(st->peak_requested,
-					 READ_ONCE(p->peak_requested));
+					 READ_ONCE(p->ctr.peak_requested));
 		st->peak_allocated = max(st->peak_allocated,
-					 READ_ONCE(p->peak_allocated));
+					 READ_ONCE(p->ctr.peak_allocated));
 		for (cls = 0; cls < EA_PCP_CLASSES; cls++) {
-			st->cls[cls].allocs += READ_ONCE(p->cls[cls].allocs);
-			st->cls[cls].frees += READ_ONCE(p->cls[cls].frees);
-			st->cls[cls].waste += READ_ONCE(p->cls[cls].waste);
+			st->cls[cls].allocs += READ_ONCE(p->ctr.cls[cls].allocs);
+			st->cls[cls].frees += READ_ONCE(p->ctr.cls[cls].frees);
+			st->cls[cls].waste += READ_ONCE(p->ctr.cls[cls].waste);
 		}
 	}
 	st->meta_bytes += num_possible_cpus() * sizeof(struct ea_pcp);

@@ -141,8 +141,9 @@ static void ea_test_pcp_reset(struct kunit *test)
 }
 
 /*
- * The same random sequence (small sizes, some blocks, a double free and a wild one) on a deterministic and a per-CPU instance,
- * on one CPU: the counters agree, though IDs and offsets may not.
+ * The same random sequence (small sizes, some blocks, a double free and
+ * a wild one) on a deterministic and a per-CPU instance, on one CPU: the
+ * counters agree, though IDs and offsets may not.
  */
 static void ea_test_pcp_same_stats(struct kunit *test)
 {

@@ -152,6 +152,7 @@ struct ea_user {
  * @book_allocs: allocations whose bookkeeping is charged (ea_charge_lock).
  * @bitset_bits: bits in the bitset, 0 for none.
  * @debug: debug checks on; written under ea_config_lock.
+ * @percpu: made with EDUALLOC_CREATE_PERCPU (per-CPU caches).
  * @nr_attached: files attached to it now.
  * @rcu: for the delayed free.
  */
