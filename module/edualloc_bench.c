@@ -20,6 +20,11 @@
  *  scale	free a random live object and allocate another of the same
  *		size (64 B), with 1 K, 64 K and 1 M objects live: the cost
  *		per operation should not depend on how much is live.
+ *  threads	pair of 64 B on every online CPU at once, one kthread bound
+ *		to each, all on one instance: what a shared lock costs, and
+ *		what per-CPU caches ("edualloc-percpu") buy back; ns is the
+ *		wall time over all the threads' operations (the inverse of the
+ *		throughput).
  *  parts	the building blocks of an engine operation alone: a clock
  *		read, a mutex and a spinlock lock+unlock, an ID's xarray
  *		cycle (reserve and store a new ID, erase one: the first
@@ -90,8 +95,11 @@
 #include <linux/debugfs.h>
 #include <linux/errno.h>
 #include <linux/fs.h>
+#include <linux/completion.h>
+#include <linux/cpumask.h>
 #include <linux/genalloc.h>
 #include <linux/kernel.h>
+#include <linux/kthread.h>
 #include <linux/ktime.h>
 #include <linux/minmax.h>
 #include <linux/mm.h>
@@ -1337,6 +1345,121 @@ static void eb_suite_parts(void)
 	mutex_destroy(&lock);
 }
 
+/* ---- threads: the pair on every CPU at once ------------------------------------ */
+
+#define EB_THREADS_SIZE	64
+
+static const enum eb_alloc eb_threads_list[] = { EB_EA, EB_EA_PERCPU, EB_KZALLOC };
+
+/* One kthread of the threads suite, bound to a CPU. */
+struct eb_thr {
+	enum eb_alloc a;
+	struct eb_ctx *c;
+	unsigned int n;			/* pairs to run */
+	struct completion *go;		/* all start together */
+	struct completion done;
+	int ret;
+};
+
+static int eb_thr_fn(void *arg)
+{
+	struct eb_thr *t = arg;
+	u64 ns;
+
+	wait_for_completion(t->go);
+	t->ret = eb_pair(t->a, t->c, EB_THREADS_SIZE, t->n, &ns);
+	complete(&t->done);
+	/* Wait for kthread_stop(): the suite owns @t until then. */
+	set_current_state(TASK_INTERRUPTIBLE);
+	while (!kthread_should_stop()) {
+		schedule();
+		set_current_state(TASK_INTERRUPTIBLE);
+	}
+	__set_current_state(TASK_RUNNING);
+	return 0;
+}
+
+/*
+ * One repeat: @n pairs on each online CPU at once, on one instance (@c);
+ * the wall time from the start to the last thread's end in *@ns.
+ */
+static int eb_threads_once(enum eb_alloc a, struct eb_ctx *c, unsigned int n,
+			   struct eb_thr *thr, struct task_struct **tasks,
+			   u64 *ns)
+{
+	struct completion go;
+	unsigned int cpu, i = 0, nr;
+	int ret = 0;
+	u64 t0;
+
+	init_completion(&go);
+	for_each_online_cpu(cpu) {
+		thr[i] = (struct eb_thr) { .a = a, .c = c, .n = n, .go = &go };
+		init_completion(&thr[i].done);
+		tasks[i] = kthread_create(eb_thr_fn, &thr[i], "eb_thr/%u", cpu);
+		if (IS_ERR(tasks[i])) {
+			ret = PTR_ERR(tasks[i]);
+			break;
+		}
+		kthread_bind(tasks[i], cpu);
+		wake_up_process(tasks[i]);
+		i++;
+	}
+	nr = i;
+	t0 = ktime_get_ns();
+	complete_all(&go);
+	for (i = 0; i < nr; i++)
+		wait_for_completion(&thr[i].done);
+	*ns = ktime_get_ns() - t0;
+	for (i = 0; i < nr; i++) {
+		kthread_stop(tasks[i]);
+		ret = ret ?: thr[i].ret;
+	}
+	return ret;
+}
+
+static void eb_suite_threads(void)
+{
+	unsigned int nr = num_online_cpus(), r, k, n = max(pair_ops / 4, 16U);
+	u64 t[ARRAY_SIZE(eb_threads_list)][EB_MAX_REPEATS];
+	struct eb_ctx c[ARRAY_SIZE(eb_threads_list)];
+	int ret[ARRAY_SIZE(eb_threads_list)] = {};
+	struct task_struct **tasks;
+	struct eb_thr *thr;
+
+	thr = kcalloc(nr_cpu_ids, sizeof(*thr), GFP_KERNEL);
+	tasks = kcalloc(nr_cpu_ids, sizeof(*tasks), GFP_KERNEL);
+	if (!thr || !tasks) {
+		eb_out("suite=threads status=nomem\n");
+		goto out;
+	}
+	for (k = 0; k < ARRAY_SIZE(eb_threads_list); k++)
+		ret[k] = eb_ctx_init(eb_threads_list[k], &c[k], SZ_1M);
+	/* Turns, as eb_rounds() takes them; a first untimed round warms up. */
+	for (r = 0; r <= repeats; r++) {
+		for (k = 0; k < ARRAY_SIZE(eb_threads_list); k++) {
+			u64 ns = 0;
+
+			if (ret[k])
+				continue;
+			eb_quiesce();
+			ret[k] = eb_threads_once(eb_threads_list[k], &c[k], n, thr,
+						 tasks, &ns);
+			if (r)
+				t[k][r - 1] = ns;
+		}
+	}
+	for (k = 0; k < ARRAY_SIZE(eb_threads_list); k++) {
+		eb_report("threads", eb_threads_list[k], EB_THREADS_SIZE, 0,
+			  2ULL * n * nr, ret[k] ? NULL : t[k],
+			  ret[k] ? "nomem" : "ok");
+		eb_ctx_exit(eb_threads_list[k], &c[k]);
+	}
+out:
+	kfree(tasks);
+	kfree(thr);
+}
+
 /* ---- Running ------------------------------------------------------------------ */
 
 static void eb_caches_destroy(void)
@@ -1377,6 +1500,7 @@ static const struct {
 	{ "mixed", eb_suite_mixed },
 	{ "scale", eb_suite_scale },
 	{ "parts", eb_suite_parts },
+	{ "threads", eb_suite_threads },
 };
 
 /* Run the suites named in @cmd (space-separated, or "all"). */

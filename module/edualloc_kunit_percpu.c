@@ -115,13 +115,15 @@ static void ea_test_pcp_double_free(struct kunit *test)
 static void ea_test_pcp_reset(struct kunit *test)
 {
 	struct ea_instance *inst = ea_test_pcp(test, true);
-	struct ea_alloc_info a[40], b;
+	struct ea_alloc_info *a, b;
 	struct ea_stats st;
-	unsigned int i;
+	unsigned int i, n = 40;
 
-	for (i = 0; i < ARRAY_SIZE(a); i++)
+	a = kunit_kcalloc(test, n, sizeof(*a), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	for (i = 0; i < n; i++)
 		ea_test_alloc(test, inst, 8 << (i % 9), &a[i]);
-	for (i = 0; i < ARRAY_SIZE(a); i += 2)
+	for (i = 0; i < n; i += 2)
 		KUNIT_ASSERT_EQ(test, ea_free(inst, a[i].id, 0, NULL), 0);
 	KUNIT_ASSERT_EQ(test, ea_reset(inst), 0);
 	ea_get_stats(inst, &st);
@@ -149,7 +151,7 @@ static void ea_test_pcp_same_stats(struct kunit *test)
 {
 	struct ea_instance *det = ea_test_pcp(test, false);
 	struct ea_instance *pcp = ea_test_pcp(test, true);
-	struct ea_stats x, y;
+	struct ea_stats *x, *y;
 	int *ids[2];
 	u64 rng = 13;
 	unsigned int i, k, c, n = 256;
@@ -158,6 +160,10 @@ static void ea_test_pcp_same_stats(struct kunit *test)
 	ids[1] = kunit_kcalloc(test, n, sizeof(int), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, ids[0]);
 	KUNIT_ASSERT_NOT_NULL(test, ids[1]);
+	x = kunit_kzalloc(test, sizeof(*x), GFP_KERNEL);
+	y = kunit_kzalloc(test, sizeof(*y), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, x);
+	KUNIT_ASSERT_NOT_NULL(test, y);
 	migrate_disable();
 	for (i = 0; i < 4000; i++) {
 		u64 r = ea_test_rand(&rng);
@@ -189,36 +195,36 @@ static void ea_test_pcp_same_stats(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ea_free(det, -3, 0, NULL), -ENOENT);
 	KUNIT_EXPECT_EQ(test, ea_free(pcp, -3, 0, NULL), -ENOENT);
 
-	ea_get_stats(det, &x);
-	ea_get_stats(pcp, &y);
-	KUNIT_EXPECT_EQ(test, x.allocs, y.allocs);
-	KUNIT_EXPECT_EQ(test, x.frees, y.frees);
-	KUNIT_EXPECT_EQ(test, x.live_allocs, y.live_allocs);
-	KUNIT_EXPECT_EQ(test, x.live_requested, y.live_requested);
-	KUNIT_EXPECT_EQ(test, x.live_allocated, y.live_allocated);
-	KUNIT_EXPECT_EQ(test, x.peak_requested, y.peak_requested);
-	KUNIT_EXPECT_EQ(test, x.peak_allocated, y.peak_allocated);
-	KUNIT_EXPECT_EQ(test, x.internal_frag, y.internal_frag);
-	KUNIT_EXPECT_EQ(test, x.large_count, y.large_count);
-	KUNIT_EXPECT_EQ(test, x.large_bytes, y.large_bytes);
-	KUNIT_EXPECT_EQ(test, x.failed_allocs, y.failed_allocs);
+	ea_get_stats(det, x);
+	ea_get_stats(pcp, y);
+	KUNIT_EXPECT_EQ(test, x->allocs, y->allocs);
+	KUNIT_EXPECT_EQ(test, x->frees, y->frees);
+	KUNIT_EXPECT_EQ(test, x->live_allocs, y->live_allocs);
+	KUNIT_EXPECT_EQ(test, x->live_requested, y->live_requested);
+	KUNIT_EXPECT_EQ(test, x->live_allocated, y->live_allocated);
+	KUNIT_EXPECT_EQ(test, x->peak_requested, y->peak_requested);
+	KUNIT_EXPECT_EQ(test, x->peak_allocated, y->peak_allocated);
+	KUNIT_EXPECT_EQ(test, x->internal_frag, y->internal_frag);
+	KUNIT_EXPECT_EQ(test, x->large_count, y->large_count);
+	KUNIT_EXPECT_EQ(test, x->large_bytes, y->large_bytes);
+	KUNIT_EXPECT_EQ(test, x->failed_allocs, y->failed_allocs);
 	for (c = 0; c < EA_NR_ERR; c++)
-		KUNIT_EXPECT_EQ_MSG(test, x.errors[c], y.errors[c], "error %u", c);
+		KUNIT_EXPECT_EQ_MSG(test, x->errors[c], y->errors[c], "error %u", c);
 	for (c = 0; c < EA_NR_CLASSES; c++) {
-		KUNIT_EXPECT_EQ_MSG(test, x.cls[c].allocs, y.cls[c].allocs, "class %u", c);
-		KUNIT_EXPECT_EQ_MSG(test, x.cls[c].frees, y.cls[c].frees, "class %u", c);
-		KUNIT_EXPECT_EQ_MSG(test, x.cls[c].slots_used, y.cls[c].slots_used,
+		KUNIT_EXPECT_EQ_MSG(test, x->cls[c].allocs, y->cls[c].allocs, "class %u", c);
+		KUNIT_EXPECT_EQ_MSG(test, x->cls[c].frees, y->cls[c].frees, "class %u", c);
+		KUNIT_EXPECT_EQ_MSG(test, x->cls[c].slots_used, y->cls[c].slots_used,
 				    "class %u", c);
-		KUNIT_EXPECT_EQ_MSG(test, x.cls[c].waste, y.cls[c].waste, "class %u", c);
+		KUNIT_EXPECT_EQ_MSG(test, x->cls[c].waste, y->cls[c].waste, "class %u", c);
 	}
-	KUNIT_EXPECT_GE(test, y.next_id, x.next_id);	/* reserved IDs skipped */
+	KUNIT_EXPECT_GE(test, y->next_id, x->next_id);	/* reserved IDs skipped */
 	ea_test_valid(test, det);
 	ea_test_valid(test, pcp);
 	/* Validation drained the magazines: the counters did not move. */
-	ea_get_stats(pcp, &x);
-	KUNIT_EXPECT_EQ(test, x.live_requested, y.live_requested);
-	KUNIT_EXPECT_EQ(test, x.peak_requested, y.peak_requested);
-	KUNIT_EXPECT_EQ(test, x.allocs, y.allocs);
+	ea_get_stats(pcp, x);
+	KUNIT_EXPECT_EQ(test, x->live_requested, y->live_requested);
+	KUNIT_EXPECT_EQ(test, x->peak_requested, y->peak_requested);
+	KUNIT_EXPECT_EQ(test, x->allocs, y->allocs);
 }
 
 /* Many IDs come and go: magazines overflow, leaves of the ID map die. */
