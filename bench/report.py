@@ -21,6 +21,8 @@ import re
 import sys
 
 SMALL = ["edualloc", "edualloc-debug", "kmalloc", "kzalloc", "kmem_cache", "genalloc"]
+# Section 1b (threads): the pair on every CPU at once.
+THREADS = ["edualloc", "edualloc-percpu", "kzalloc"]
 # Section 1 (pair) also times the engine with per-CPU caches (issue 13).
 PAIR = ["edualloc", "edualloc-debug", "edualloc-percpu", "kmalloc", "kzalloc", "kmem_cache",
         "genalloc"]
@@ -461,6 +463,19 @@ def report_text(D, res):
            "ea = edualloc, debug checks off (edualloc-debug: on; edualloc-percpu: per-CPU "
            "caches, not deterministic). The engine zeroes what it hands out: kzalloc is the "
            "like-for-like column.")
+    if D.k_sizes("threads"):
+        rows = []
+        for a in THREADS:
+            ns = D.k("threads", a, 64)
+            rows.append([a, D.kcell("threads", a, 64), ns and 1000.0 / ns,
+                         ratio(ns, D.k("threads", "kzalloc", 64)),
+                         ratio(ns, D.k("threads", "edualloc", 64))])
+        L.extend(table(["allocator", "ns/op", "Mops/s", "/kzalloc", "/edualloc"], rows,
+                       "1b. In the kernel: alloc+free of 64 B on every guest CPU at once, one "
+                       "instance (wall ns per operation, all threads together)"))
+        L.append("  edualloc-percpu: per-CPU caches (EDUALLOC_CREATE_PERCPU); edualloc: one "
+                 "instance lock for all the CPUs.")
+        L.append("")
     ktable("batch", SMALL, f"2. In the kernel: N allocations, then N frees (N = 256, fewer from 32 KiB up; "
            f"ns per operation)", "genalloc's first fit rescans its bitmap: its cost grows with N.")
     ktable("large", LARGE, "3. In the kernel: the large path (alloc+free, ns per operation)",
