@@ -24,7 +24,7 @@ static const struct {
 	{ EDUALLOC_FEAT_PRIVATE, "private" },	{ EDUALLOC_FEAT_MMAP, "mmap" },
 	{ EDUALLOC_FEAT_REALLOC, "realloc" },	{ EDUALLOC_FEAT_BITSET, "bitset" },
 	{ EDUALLOC_FEAT_DEBUG, "debug" },	{ EDUALLOC_FEAT_VALIDATE, "validate" },
-	{ EDUALLOC_FEAT_FAIL_NTH, "fail_nth" },	{ EDUALLOC_FEAT_PERCPU, "percpu" },
+	{ EDUALLOC_FEAT_FAIL_NTH, "fail_nth" },
 };
 #define NR_FEATURES (sizeof(features) / sizeof(features[0]))
 
