@@ -229,6 +229,9 @@ static bool ea_can_stay(struct ea_instance *inst, const struct ea_loc *old,
 	if (!inst->realloc_in_place || !new_size ||
 	    new_size > inst->arena_size || inst->next_id > INT_MAX)
 		return false;
+	/* A per-CPU cache's free could take a slot that changes IDs here. */
+	if (old->slab && inst->pcp)
+		return false;
 	if (old->large)
 		return cls == EA_CLASS_LARGE &&
 		       PAGE_ALIGN(new_size) == old->class_size;
@@ -395,7 +398,8 @@ static void ea_realloc_finish(struct ea_instance *inst,
 	} else {
 		if (!loc)
 			return;
-		if (!ea_find_id(inst, txn->old_id, &old))
+		if (!ea_find_id(inst, txn->old_id, &old) &&
+		    ea_pcp_claim(inst, &old))
 			ea_free_loc(inst, &old, prep);
 	}
 	inst->st.reallocs++;

@@ -67,12 +67,23 @@ static noinline int ea_alloc_slow(struct ea_instance *inst, u64 size,
 int ea_alloc_begin(struct ea_instance *inst, u64 size, u32 owner,
 		   struct ea_alloc_info *out, struct ea_txn *txn)
 {
+	if (unlikely(inst->pcp) && ea_pcp_alloc(inst, size, owner, out, txn))
+		return 0;
 	spin_lock(&inst->lock);
 	if (ea_alloc_fast(inst, size, owner, out, txn)) {
 		spin_unlock(&inst->lock);
 		return 0;
 	}
 	return ea_alloc_slow(inst, size, owner, out, txn);
+}
+
+/* ea_alloc() with per-CPU caches, whose path fills a txn: not inlined. */
+static noinline int ea_alloc_pcp(struct ea_instance *inst, u64 size,
+				 u32 owner, struct ea_alloc_info *out)
+{
+	struct ea_txn txn;
+
+	return ea_alloc_begin(inst, size, owner, out, &txn);
 }
 
 /**
@@ -95,6 +106,8 @@ int ea_alloc_begin(struct ea_instance *inst, u64 size, u32 owner,
 int ea_alloc(struct ea_instance *inst, u64 size, u32 owner,
 	     struct ea_alloc_info *out)
 {
+	if (unlikely(inst->pcp))
+		return ea_alloc_pcp(inst, size, owner, out);
 	spin_lock(&inst->lock);
 	if (ea_alloc_fast(inst, size, owner, out, NULL)) {
 		spin_unlock(&inst->lock);
@@ -122,6 +135,11 @@ static noinline int ea_free_slow(struct ea_instance *inst, int id,
 	}
 	inst->op = EA_OP_FREE;
 	ret = ea_free_target(inst, id, offset, by_offset, &loc);
+	if (!ret && !ea_pcp_claim(inst, &loc)) {
+		struct ea_req req = { .id = id, .offset = offset, .cls = EA_NO_CLASS };
+
+		ret = ea_refuse(inst, &req, EA_ERR_DOUBLE_FREE);
+	}
 	if (!ret) {
 		ea_loc_info(&loc, out);
 		ea_free_loc(inst, &loc, &prep);
@@ -137,6 +155,13 @@ static __always_inline int ea_free_named(struct ea_instance *inst, int id,
 					 u64 offset, bool by_offset,
 					 struct ea_alloc_info *out)
 {
+	if (unlikely(inst->pcp)) {
+		/* Per-CPU caches: every free claims its ID word (ea_percpu.c). */
+		if (!by_offset && ea_pcp_free(inst, id, out))
+			return 0;
+		spin_lock(&inst->lock);
+		return ea_free_slow(inst, id, offset, by_offset, out);
+	}
 	spin_lock(&inst->lock);
 	if (!by_offset && ea_free_fast(inst, id, out)) {
 		spin_unlock(&inst->lock);
@@ -344,6 +369,8 @@ int ea_abort(struct ea_instance *inst, const struct ea_txn *txn)
 			ea_id_clear(inst, txn->old_id);
 		goto unlock;
 	}
+	if (!txn->in_place && !ea_pcp_claim(inst, &loc))
+		goto unlock;	/* a fast free took it meanwhile */
 	exact = inst->next_id == (u32)txn->id + 1;
 	if (txn->in_place)
 		ea_unrealloc_here(inst, &loc, txn, exact);

@@ -130,13 +130,13 @@ static void ea_debug_fill(struct ea_instance *inst)
  */
 void ea_set_debug(struct ea_instance *inst, bool on)
 {
-	spin_lock(&inst->lock);
+	ea_pcp_stop(inst, true);	/* magazine slots back in their slabs */
 	inst->op = EA_OP_DEBUG;
 	if (on && !inst->debug)
 		ea_debug_fill(inst);
 	inst->debug = on;
 	ea_fast_update(inst);
-	spin_unlock(&inst->lock);
+	ea_pcp_start(inst);
 }
 
 /* Describe a problem found by ea_validate(). */
@@ -228,7 +228,7 @@ int ea_validate(struct ea_instance *inst, char *why, size_t len)
 	int ret = 0;
 	u32 id;
 
-	spin_lock(&inst->lock);
+	ea_pcp_stop(inst, true);	/* per-CPU caches emptied, counters folded */
 	/* Every free list entry is a whole, aligned, free block. */
 	for (order = 0; order <= EA_MAX_ORDER; order++) {
 		list_for_each_entry(pg, &inst->free_area[order], buddy) {
@@ -325,6 +325,7 @@ int ea_validate(struct ea_instance *inst, char *why, size_t len)
 
 		for (j = 0; inst->ids[i].leaf && j < EA_ID_LEAF; j++)
 			n += !!inst->ids[i].leaf->ent[j];
+		n += ea_pcp_reserved_in(inst, i);
 		if (n != inst->ids[i].live) {
 			ret = ea_bad(why, len, "ID map leaf %u: %u live, counted %u",
 				     i, n, inst->ids[i].live);
@@ -359,6 +360,6 @@ int ea_validate(struct ea_instance *inst, char *why, size_t len)
 		}
 	}
 out:
-	spin_unlock(&inst->lock);
+	ea_pcp_start(inst);
 	return ret;
 }

@@ -291,7 +291,8 @@ static bool ea_realloc_fast(struct ea_instance *inst, int id, u64 new_size,
 	offset = entry >> 1;
 	pg = &inst->pages[offset >> PAGE_SHIFT];
 	if (pg->kind == EA_PAGE_SLAB) {
-		if (pg->slab->cls != cls)
+		/* A per-CPU cache's free could take the slot meanwhile. */
+		if (pg->slab->cls != cls || inst->pcp)
 			return false;
 		s = &pg->slab->slots[offset_in_page(offset) >> (cls + EA_MIN_SHIFT)];
 		if (s->id != id)

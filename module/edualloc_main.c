@@ -152,6 +152,7 @@ struct ea_user {
  * @book_allocs: allocations whose bookkeeping is charged (ea_charge_lock).
  * @bitset_bits: bits in the bitset, 0 for none.
  * @debug: debug checks on; written under ea_config_lock.
+ * @percpu: made with EDUALLOC_CREATE_PERCPU (per-CPU caches).
  * @nr_attached: files attached to it now.
  * @rcu: for the delayed free.
  */
@@ -171,6 +172,7 @@ struct ea_dev_inst {
 	u32 book_allocs;
 	u32 bitset_bits;
 	bool debug;
+	bool percpu;		/* made with EDUALLOC_CREATE_PERCPU */
 	atomic_t nr_attached;
 	struct rcu_head rcu;
 };
@@ -605,6 +607,7 @@ static struct ea_dev_inst *ea_inst_create(const char *name, u32 kind,
 	inst->capacity = capacity;
 	inst->bitset_bits = p->bitset_bits;
 	inst->debug = p->debug;
+	inst->percpu = p->percpu;
 	if (!shared) {
 		inst->creator = get_pid(task_tgid(current));
 		inst->obs.creator_pid = task_tgid_nr(current);
@@ -743,6 +746,7 @@ static u32 ea_inst_flags(const struct ea_dev_inst *inst, bool attached)
 {
 	return (READ_ONCE(inst->debug) ? EDUALLOC_INST_DEBUG : 0) |
 	       (inst->bitset_bits ? EDUALLOC_INST_BITSET : 0) |
+	       (inst->percpu ? EDUALLOC_INST_PERCPU : 0) |
 	       (attached ? EDUALLOC_INST_ATTACHED : 0);
 }
 
@@ -871,7 +875,8 @@ static void ea_create_undo(struct ea_file *f, struct ea_dev_inst *inst,
 static long ea_ioctl_create(struct ea_file *f, void __user *uarg)
 {
 	const u32 known = EDUALLOC_CREATE_DEBUG_ON | EDUALLOC_CREATE_DEBUG_OFF |
-			  EDUALLOC_CREATE_QUIET | EDUALLOC_CREATE_REALLOC_IN_PLACE;
+			  EDUALLOC_CREATE_QUIET | EDUALLOC_CREATE_REALLOC_IN_PLACE |
+			  EDUALLOC_CREATE_PERCPU;
 	struct edualloc_create arg;
 	struct ea_params params = {};
 	struct ea_dev_inst *inst, *old;
@@ -900,6 +905,7 @@ static long ea_ioctl_create(struct ea_file *f, void __user *uarg)
 	params.first_id = arg.first_id;
 	params.quiet = arg.flags & EDUALLOC_CREATE_QUIET;
 	params.realloc_in_place = arg.flags & EDUALLOC_CREATE_REALLOC_IN_PLACE;
+	params.percpu = arg.flags & EDUALLOC_CREATE_PERCPU;
 	params.debug = READ_ONCE(debug_checks);
 	if (arg.flags & EDUALLOC_CREATE_DEBUG_ON)
 		params.debug = true;

@@ -8,6 +8,8 @@
 #define __always_unused	__attribute__((unused))
 #define __maybe_unused	__attribute__((unused))
 #define __must_hold(x)
+#define __acquires(x)
+#define __percpu
 #define __releases(x)
 #ifndef __always_inline
 #define __always_inline	inline __attribute__((always_inline))
