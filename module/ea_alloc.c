@@ -38,7 +38,7 @@ static unsigned int ea_alloc_needs(struct ea_instance *inst, u64 size)
 		return ea_buddy_can_alloc(inst, ea_block_order(cls)) ?
 		       ea_id_needs(inst) : 0;
 	c = &inst->classes[cls];
-	if (list_empty(&c->partial) && !c->spare) {
+	if (list_empty(&c->partial)) {
 		if (!ea_buddy_can_alloc(inst, 0))
 			return 0;
 		return EA_NEED_SLAB | ea_id_needs(inst);
@@ -229,6 +229,9 @@ static bool ea_can_stay(struct ea_instance *inst, const struct ea_loc *old,
 	if (!inst->realloc_in_place || !new_size ||
 	    new_size > inst->arena_size || inst->next_id > INT_MAX)
 		return false;
+	/* A per-CPU cache's free could take a slot that changes IDs here. */
+	if (old->slab && inst->pcp)
+		return false;
 	if (old->large)
 		return cls == EA_CLASS_LARGE &&
 		       PAGE_ALIGN(new_size) == old->class_size;
@@ -395,7 +398,8 @@ static void ea_realloc_finish(struct ea_instance *inst,
 	} else {
 		if (!loc)
 			return;
-		if (!ea_find_id(inst, txn->old_id, &old))
+		if (!ea_find_id(inst, txn->old_id, &old) &&
+		    ea_pcp_claim(inst, &old))
 			ea_free_loc(inst, &old, prep);
 	}
 	inst->st.reallocs++;

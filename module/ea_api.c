@@ -2,14 +2,50 @@
 /*
  * The public operations: each takes the instance lock, says which
  * operation is in progress (for events), runs the path of ea_alloc.c
- * under the lock, reports the outcome and unlocks. Read this file as the
- * tour: ea_alloc() -> ea_alloc_locked() -> ea_alloc_slot() ->
- * ea_buddy_alloc(); ea_free() -> ea_free_target() -> ea_free_loc() ->
- * ea_free_slot() -> ea_buddy_free().
+ * under the lock, reports the outcome and unlocks. The common small alloc
+ * and free first try the short path of ea_fast.c, inlined here; what it
+ * declines takes the general path. Read this file as the tour: ea_alloc()
+ * -> ea_alloc_slow() -> ea_alloc_locked() -> ea_alloc_slot() ->
+ * ea_buddy_alloc(); ea_free() -> ea_free_slow() -> ea_free_target() ->
+ * ea_free_loc() -> ea_free_slot() -> ea_buddy_free().
  *
  * Locking: one lock per instance (struct ea_instance.lock), taken by every
  * function here; callers hold nothing.
  */
+
+/*
+ * The general path of an allocation, entered with the lock held (the fast
+ * path declined): get what it needs, allocate, report; unlock. @txn may be
+ * NULL (ea_alloc(), whose caller cannot take it back: no local of the fast
+ * path's caller to zero and guard).
+ */
+static noinline int ea_alloc_slow(struct ea_instance *inst, u64 size,
+				  u32 owner, struct ea_alloc_info *out,
+				  struct ea_txn *txn)
+	__releases(&inst->lock)
+{
+	struct ea_prep prep = {};
+	struct ea_txn unused;
+	struct ea_loc loc;
+	int ret;
+
+	if (!txn)
+		txn = &unused;
+	if (ea_alloc_block_fast(inst, size, owner, out, txn)) {
+		spin_unlock(&inst->lock);
+		return 0;
+	}
+	ea_alloc_prepare(inst, size, &prep);
+	inst->op = EA_OP_ALLOC;
+	ret = ea_alloc_locked(inst, size, owner, &loc, txn, &prep);
+	if (!ret) {
+		ea_emit_loc(inst, EA_EV_ALLOC, &loc, owner);
+		ea_loc_info(&loc, out);
+	}
+	spin_unlock(&inst->lock);
+	ea_prep_release(inst, &prep);
+	return ret;
+}
 
 /**
  * ea_alloc_begin() - allocate memory that the caller may still take back
@@ -31,26 +67,23 @@
 int ea_alloc_begin(struct ea_instance *inst, u64 size, u32 owner,
 		   struct ea_alloc_info *out, struct ea_txn *txn)
 {
-	struct ea_prep prep = {};
-	struct ea_loc loc;
-	int ret;
-
+	if (unlikely(inst->pcp) && ea_pcp_alloc(inst, size, owner, out, txn))
+		return 0;
 	spin_lock(&inst->lock);
-	if (ea_alloc_fast(inst, size, owner, out, txn) ||
-	    ea_alloc_block_fast(inst, size, owner, out, txn)) {
+	if (ea_alloc_fast(inst, size, owner, out, txn)) {
 		spin_unlock(&inst->lock);
 		return 0;
 	}
-	ea_alloc_prepare(inst, size, &prep);
-	inst->op = EA_OP_ALLOC;
-	ret = ea_alloc_locked(inst, size, owner, &loc, txn, &prep);
-	if (!ret) {
-		ea_emit_loc(inst, EA_EV_ALLOC, &loc, owner);
-		ea_loc_info(&loc, out);
-	}
-	spin_unlock(&inst->lock);
-	ea_prep_release(inst, &prep);
-	return ret;
+	return ea_alloc_slow(inst, size, owner, out, txn);
+}
+
+/* ea_alloc() with per-CPU caches, whose path fills a txn: not inlined. */
+static noinline int ea_alloc_pcp(struct ea_instance *inst, u64 size,
+				 u32 owner, struct ea_alloc_info *out)
+{
+	struct ea_txn txn;
+
+	return ea_alloc_begin(inst, size, owner, out, &txn);
 }
 
 /**
@@ -73,27 +106,40 @@ int ea_alloc_begin(struct ea_instance *inst, u64 size, u32 owner,
 int ea_alloc(struct ea_instance *inst, u64 size, u32 owner,
 	     struct ea_alloc_info *out)
 {
-	struct ea_txn txn;
-
-	return ea_alloc_begin(inst, size, owner, out, &txn);
+	if (unlikely(inst->pcp))
+		return ea_alloc_pcp(inst, size, owner, out);
+	spin_lock(&inst->lock);
+	if (ea_alloc_fast(inst, size, owner, out, NULL)) {
+		spin_unlock(&inst->lock);
+		return 0;
+	}
+	return ea_alloc_slow(inst, size, owner, out, NULL);
 }
 
-/* ea_free() and ea_free_both(), which differ in what offset 0 means. */
-static int ea_free_named(struct ea_instance *inst, int id, u64 offset,
-			 bool by_offset, struct ea_alloc_info *out)
+/*
+ * The general path of a free, entered with the lock held (the fast path
+ * declined, or an offset was given): find, check, free, report; unlock.
+ */
+static noinline int ea_free_slow(struct ea_instance *inst, int id,
+				 u64 offset, bool by_offset,
+				 struct ea_alloc_info *out)
+	__releases(&inst->lock)
 {
 	struct ea_prep prep = {};
 	struct ea_loc loc;
 	int ret;
 
-	spin_lock(&inst->lock);
-	if (!by_offset && (ea_free_fast(inst, id, out) ||
-			   ea_free_block_fast(inst, id, out))) {
+	if (!by_offset && ea_free_block_fast(inst, id, out)) {
 		spin_unlock(&inst->lock);
 		return 0;
 	}
 	inst->op = EA_OP_FREE;
 	ret = ea_free_target(inst, id, offset, by_offset, &loc);
+	if (!ret && !ea_pcp_claim(inst, &loc)) {
+		struct ea_req req = { .id = id, .offset = offset, .cls = EA_NO_CLASS };
+
+		ret = ea_refuse(inst, &req, EA_ERR_DOUBLE_FREE);
+	}
 	if (!ret) {
 		ea_loc_info(&loc, out);
 		ea_free_loc(inst, &loc, &prep);
@@ -102,6 +148,26 @@ static int ea_free_named(struct ea_instance *inst, int id, u64 offset,
 	spin_unlock(&inst->lock);
 	ea_prep_release(inst, &prep);
 	return ret;
+}
+
+/* ea_free() and ea_free_both(), which differ in what offset 0 means. */
+static __always_inline int ea_free_named(struct ea_instance *inst, int id,
+					 u64 offset, bool by_offset,
+					 struct ea_alloc_info *out)
+{
+	if (unlikely(inst->pcp)) {
+		/* Per-CPU caches: every free claims its ID word (ea_percpu.c). */
+		if (!by_offset && ea_pcp_free(inst, id, out))
+			return 0;
+		spin_lock(&inst->lock);
+		return ea_free_slow(inst, id, offset, by_offset, out);
+	}
+	spin_lock(&inst->lock);
+	if (!by_offset && ea_free_fast(inst, id, out)) {
+		spin_unlock(&inst->lock);
+		return 0;
+	}
+	return ea_free_slow(inst, id, offset, by_offset, out);
 }
 
 /**
@@ -303,6 +369,8 @@ int ea_abort(struct ea_instance *inst, const struct ea_txn *txn)
 			ea_id_clear(inst, txn->old_id);
 		goto unlock;
 	}
+	if (!txn->in_place && !ea_pcp_claim(inst, &loc))
+		goto unlock;	/* a fast free took it meanwhile */
 	exact = inst->next_id == (u32)txn->id + 1;
 	if (txn->in_place)
 		ea_unrealloc_here(inst, &loc, txn, exact);

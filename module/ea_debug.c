@@ -130,12 +130,13 @@ static void ea_debug_fill(struct ea_instance *inst)
  */
 void ea_set_debug(struct ea_instance *inst, bool on)
 {
-	spin_lock(&inst->lock);
+	ea_pcp_stop(inst, true);	/* magazine slots back in their slabs */
 	inst->op = EA_OP_DEBUG;
 	if (on && !inst->debug)
 		ea_debug_fill(inst);
 	inst->debug = on;
-	spin_unlock(&inst->lock);
+	ea_fast_update(inst);
+	ea_pcp_start(inst);
 }
 
 /* Describe a problem found by ea_validate(). */
@@ -155,6 +156,7 @@ static int ea_validate_slab(struct ea_instance *inst, unsigned int page,
 {
 	struct ea_slab *slab = inst->pages[page].slab;
 	unsigned int i, cls, n = 0, nfree = 0;
+	bool listed, has_free;
 	struct ea_class *c;
 	u64 entry;
 	u64 csize;
@@ -191,7 +193,11 @@ static int ea_validate_slab(struct ea_instance *inst, unsigned int page,
 		return ea_bad(why, len, "slab page %u: empty but not the spare", page);
 	if (n && c->spare == slab)
 		return ea_bad(why, len, "slab page %u: spare in use", page);
-	if (list_empty(&slab->node) != (n == 0 || n == slab->nr_slots))
+	/* Listed iff it has a free slot; the spare (empty) last. */
+	listed = !list_empty(&slab->node);
+	has_free = n < slab->nr_slots;
+	if (listed != has_free ||
+	    (!n && !list_is_last(&slab->node, &c->partial)))
 		return ea_bad(why, len, "slab page %u: partial list membership", page);
 	return 0;
 }
@@ -222,7 +228,7 @@ int ea_validate(struct ea_instance *inst, char *why, size_t len)
 	int ret = 0;
 	u32 id;
 
-	spin_lock(&inst->lock);
+	ea_pcp_stop(inst, true);	/* per-CPU caches emptied, counters folded */
 	/* Every free list entry is a whole, aligned, free block. */
 	for (order = 0; order <= EA_MAX_ORDER; order++) {
 		list_for_each_entry(pg, &inst->free_area[order], buddy) {
@@ -319,6 +325,7 @@ int ea_validate(struct ea_instance *inst, char *why, size_t len)
 
 		for (j = 0; inst->ids[i].leaf && j < EA_ID_LEAF; j++)
 			n += !!inst->ids[i].leaf->ent[j];
+		n += ea_pcp_reserved_in(inst, i);
 		if (n != inst->ids[i].live) {
 			ret = ea_bad(why, len, "ID map leaf %u: %u live, counted %u",
 				     i, n, inst->ids[i].live);
@@ -353,6 +360,6 @@ int ea_validate(struct ea_instance *inst, char *why, size_t len)
 		}
 	}
 out:
-	spin_unlock(&inst->lock);
+	ea_pcp_start(inst);
 	return ret;
 }

@@ -22,6 +22,7 @@
  *   ea_idmap.c     the ID map: ID or offset -> allocation
  *   ea_alloc.c     the paths through them: alloc, free, realloc, undo
  *   ea_fast.c      the short path of the common small alloc and free
+ *   ea_percpu.c    per-CPU caches (opt-in): the same, without the lock
  *   ea_debug.c     red zones, poison, ea_validate()
  *   ea_stats.c     statistics, the page map, the walk of live allocations
  *   ea_bitset.c    the optional bitset
@@ -37,19 +38,23 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/bitmap.h>
+#include <linux/atomic.h>
 #include <linux/bitops.h>
 #include <linux/errno.h>
 #include <linux/kernel.h>
 #include <linux/ktime.h>
 #include <linux/limits.h>
 #include <linux/list.h>
+#include <linux/local_lock.h>
 #include <linux/lockdep.h>
 #include <linux/math64.h>
 #include <linux/minmax.h>
 #include <linux/mm.h>
 #include <linux/moduleparam.h>
 #include <linux/overflow.h>
+#include <linux/percpu.h>
 #include <linux/printk.h>
+#include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
@@ -71,5 +76,6 @@
 #include "ea_bitset.c"
 #include "ea_alloc.c"
 #include "ea_fast.c"
+#include "ea_percpu.c"
 #include "ea_instance.c"
 #include "ea_api.c"

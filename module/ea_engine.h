@@ -115,6 +115,13 @@ struct ea_params {
 	 * its tail), instead of always moving it. Either way it gets a new ID.
 	 */
 	bool realloc_in_place;
+	/*
+	 * Per-CPU caches (ea_percpu.c): each CPU keeps a few free slots per
+	 * small class and a range of IDs, and takes the instance lock only
+	 * to refill or drain them. Faster under many threads; but which IDs
+	 * and offsets a call gets then depends on the CPU that ran it.
+	 */
+	bool percpu;
 };
 
 struct ea_alloc_info {

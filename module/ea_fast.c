@@ -3,91 +3,163 @@
  * The fast path: the common small allocation and free, short.
  *
  * Most requests are small, find a slot in their class's first partial
- * slab (or its spare), and need nothing from the kernel. For them, with the debug checks
- * and the timing statistics off and no listener wanting their events,
- * ea_alloc() and ea_free() come here first: under the instance spinlock,
- * pop (or push) one slot, write the ID's map entry, update the counters
- * that cannot be derived later, zero the requested bytes, return. Anything
- * else (a new slab, a new leaf of the ID map, a block, the large path,
- * red zones, an event to build, an error to report) falls back to the
- * general path, which makes the same decisions: the same calls give the
+ * slab (possibly the spare, which waits at the tail of that list), and
+ * need nothing from the kernel. For them, with the debug checks and the
+ * timing statistics off and no listener wanting the decisions (explain
+ * events), ea_alloc() and ea_free() come here first, inlined, under the
+ * instance spinlock: pop (or push) one slot, write the ID's map entry,
+ * update the counters that cannot be derived later, zero the requested
+ * bytes (not the slack: see ea_fill_new()), report the ALLOC or FREE event
+ * if it is wanted, return. The decision is a few loads and compares made
+ * before anything changes; anything else (a new slab or one to give back,
+ * a new leaf of the ID map, a block, the large path, red zones, a decision
+ * to explain, an error to report) falls back to the general path
+ * (ea_alloc.c), which makes the same decisions: the same calls give the
  * same IDs and offsets whichever path served them. Served here too, by
- * the same rules: a block of a page or more that the free lists hold
- * (ea_alloc_block_fast(), ea_free_block_fast()), and a reallocation that
- * stays in its slot or block (ea_realloc_fast()).
+ * the same rules, from the general path's functions (ea_api.c): a block of
+ * a page or more that the free lists hold (ea_alloc_block_fast(),
+ * ea_free_block_fast()), and a reallocation that stays in its slot or
+ * block (ea_realloc_fast()).
  *
- * Invariants: as the general path's (ea_alloc.c); this file adds none.
+ * Invariants: as the general path's (ea_alloc.c, ea_slab.c, ea_idmap.c);
+ * the fast path relies on one more: when the next ID is not the first of
+ * a leaf of the ID map, its leaf exists (or was freed by an undo: checked).
  * Locking: the instance lock, held by the caller.
  */
 
-/* Whether the fast path may serve @inst: nothing to check, time or tell. */
-static bool ea_fast_ok(struct ea_instance *inst, enum ea_event_type ev)
+/*
+ * The events whose listener sends an allocation or a free the long way:
+ * the decisions the fast path does not explain. Its own ALLOC or FREE it
+ * reports (ea_fast_emit()).
+ */
+#define EA_FAST_ALLOC_EVENTS	(BIT(EA_EV_CLASS) | BIT(EA_EV_FREELIST_HIT) | \
+				 BIT(EA_EV_SLAB_REFILL))
+#define EA_FAST_FREE_EVENTS	BIT(EA_EV_SLAB_SPARE)
+/* For the block and realloc shortcuts below, which report nothing. */
+#define EA_FAST_GENERAL(ev)	(BIT(ev) | BIT(EA_EV_CLASS) |		\
+				 BIT(EA_EV_FREELIST_HIT))
+
+static_assert(EA_NR_EVENTS <= BITS_PER_LONG);
+
+/* What ->fast_events points to when nobody listens. */
+static const unsigned long ea_no_events;
+
+/*
+ * Note what the fast path must know of @inst's settings: call it after
+ * changing ->debug, ->timing, ->notify or ->events.
+ */
+static void ea_fast_update(struct ea_instance *inst)
 {
-	return !inst->debug && !inst->timing &&
-	       (!inst->notify || (inst->events && !test_bit(ev, inst->events) &&
-				  !test_bit(EA_EV_CLASS, inst->events) &&
-				  !test_bit(EA_EV_FREELIST_HIT, inst->events)));
+	inst->slow = inst->debug || inst->timing ||
+		     (inst->notify && !inst->events);
+	inst->fast_events = inst->notify && inst->events ? inst->events :
+			    &ea_no_events;
 }
 
 /*
- * A small allocation from the first partial slab of its class, or its
- * spare: true and
- * @out, @txn filled; false if the general path must serve it (nothing
- * changed).
+ * Whether the fast path may serve @inst: nothing to check or time
+ * (ea_fast_update() keeps ->slow), no event of @events wanted.
  */
-static bool ea_alloc_fast(struct ea_instance *inst, u64 size, u32 owner,
-			  struct ea_alloc_info *out, struct ea_txn *txn)
+static __always_inline bool ea_fast_ok(struct ea_instance *inst,
+				       unsigned long events)
 {
-	unsigned int cls = ea_class_of(size);
+	return !inst->slow && !(READ_ONCE(*inst->fast_events) & events);
+}
+
+/* The fast path's ALLOC or FREE event, as the general path reports it. */
+static noinline void ea_fast_emit(struct ea_instance *inst, enum ea_op op,
+				  enum ea_event_type type, int id,
+				  unsigned int cls, u64 offset, u64 size,
+				  u32 owner)
+{
+	struct ea_loc loc = {
+		.id = id,
+		.cls = cls,
+		.size = size,
+		.offset = offset,
+	};
+
+	inst->op = op;
+	ea_emit_loc(inst, type, &loc, owner);
+}
+
+/* Whether the listener wants the fast path's own event of @type. */
+static __always_inline bool ea_fast_wants(struct ea_instance *inst,
+					  enum ea_event_type type)
+{
+	return READ_ONCE(*inst->fast_events) & BIT(type);
+}
+
+/*
+ * The class of a small request, 1 <= @size <= PAGE_SIZE / 2, as
+ * ea_class_of() computes it: log2 of the size rounded up, 8 B at least.
+ */
+static __always_inline unsigned int ea_small_class(u64 size)
+{
+	return fls((u32)(size - 1) | (BIT(EA_MIN_SHIFT) - 1)) - EA_MIN_SHIFT;
+}
+
+/*
+ * A small allocation from the first partial slab of its class (the spare
+ * included): true, with @out and @txn filled when not NULL; false if the
+ * general path must serve it (nothing changed).
+ */
+static __always_inline bool ea_alloc_fast(struct ea_instance *inst, u64 size,
+					  u32 owner, struct ea_alloc_info *out,
+					  struct ea_txn *txn)
+{
 	struct ea_stats *st = &inst->st;
-	u64 csize = ea_class_size(cls);
+	u32 id = inst->next_id, rel = id - inst->first_id;
+	unsigned int cls, slot;
+	struct ea_idtop *top;
+	struct ea_class *c;
 	struct ea_slab *slab;
 	struct ea_slot *s;
-	unsigned int slot;
-	u32 id = inst->next_id;
-	u64 offset;
+	u64 offset, csize;
 
-	if (!size || cls >= EA_NR_CLASSES || !ea_is_slab_class(cls) ||
-	    id > INT_MAX || ea_id_needs(inst) ||
-	    !ea_fast_ok(inst, EA_EV_ALLOC))
+	if (unlikely(size - 1 >= PAGE_SIZE / 2 || !(rel % EA_ID_LEAF) ||
+		     id > INT_MAX || !ea_fast_ok(inst, EA_FAST_ALLOC_EVENTS)))
 		return false;
-	slab = list_first_entry_or_null(&inst->classes[cls].partial,
-					struct ea_slab, node);
-	if (!slab) {
-		/* The class's spare, kept for this: an alloc+free loop. */
-		slab = inst->classes[cls].spare;
-		if (!slab)
-			return false;
-		inst->classes[cls].spare = NULL;
-		list_add(&slab->node, &inst->classes[cls].partial);
-	}
+	cls = ea_small_class(size);
+	c = &inst->classes[cls];
+	top = &inst->ids[rel / EA_ID_LEAF];
+	if (unlikely(list_empty(&c->partial) || !top->leaf))
+		return false;
 
+	slab = list_first_entry(&c->partial, struct ea_slab, node);
+	if (!slab->inuse)
+		c->spare = NULL;	/* the spare: in use from now on */
 	slot = slab->free;
 	s = &slab->slots[slot];
 	slab->free = s->next;
 	if (++slab->inuse == slab->nr_slots)
 		list_del_init(&slab->node);
-	*txn = (struct ea_txn) {
-		.epoch = inst->epoch,
-		.peak_requested = st->peak_requested,
-		.peak_allocated = st->peak_allocated,
-		.peak_used = st->peak_used,
-		.id = id,
-		.slot_prev_id = s->id,
-	};
+	if (txn)
+		*txn = (struct ea_txn) {
+			.epoch = inst->epoch,
+			.peak_requested = st->peak_requested,
+			.peak_allocated = st->peak_allocated,
+			.peak_used = st->peak_used,
+			.id = id,
+			.slot_prev_id = s->id,
+		};
 	s->id = id;
 	s->owner = owner;
 	s->size = size;
-	offset = ea_slot_offset(slab, slot);
+	offset = ea_page_offset(slab->page) + (slot << (cls + EA_MIN_SHIFT));
 	memset(inst->arena + offset, 0, size);
-	ea_id_set(inst, id, offset << 1 | 1);
-	inst->next_id++;
+	top->leaf->ent[rel % EA_ID_LEAF] = offset << 1 | 1;
+	top->live++;
+	inst->next_id = id + 1;
 
+	csize = BIT(cls + EA_MIN_SHIFT);
 	st->allocs++;
 	st->live_requested += size;
 	st->live_allocated += csize;
-	st->peak_requested = max(st->peak_requested, st->live_requested);
-	st->peak_allocated = max(st->peak_allocated, st->live_allocated);
+	if (st->live_requested > st->peak_requested)
+		st->peak_requested = st->live_requested;
+	if (st->live_allocated > st->peak_allocated)
+		st->peak_allocated = st->live_allocated;
 	st->cls[cls].allocs++;
 	st->cls[cls].waste += csize - size;
 	if (out)
@@ -99,56 +171,92 @@ static bool ea_alloc_fast(struct ea_instance *inst, u64 size, u32 owner,
 			.size = size,
 			.class_size = csize,
 		};
+	if (unlikely(ea_fast_wants(inst, EA_EV_ALLOC)))
+		ea_fast_emit(inst, EA_OP_ALLOC, EA_EV_ALLOC, id, cls, offset,
+			     size, owner);
 	return true;
 }
 
 /*
  * Free live small allocation @id (named by its ID alone): true and @out
- * filled; false if the general path must serve it (nothing changed).
+ * filled when not NULL; false if the general path must serve it (nothing
+ * changed).
  */
-static bool ea_free_fast(struct ea_instance *inst, int id,
-			 struct ea_alloc_info *out)
+static __always_inline bool ea_free_fast(struct ea_instance *inst, int id,
+					 struct ea_alloc_info *out)
 {
+	u32 rel = (u32)id - inst->first_id, issued = inst->next_id - inst->first_id;
 	struct ea_stats *st = &inst->st;
+	unsigned int cls, slot, size;
+	struct ea_idtop *top;
+	struct ea_class *c;
 	struct ea_slab *slab;
 	struct ea_page *pg;
+	u32 owner;
 	struct ea_slot *s;
-	struct ea_loc loc;
 	u64 entry, offset, csize;
+	u64 *ent;
 
-	if (!ea_id_issued(inst, id) || !ea_fast_ok(inst, EA_EV_FREE))
+	/* Not issued (0 and negative IDs included: they wrap), or slow. */
+	if (unlikely(rel >= issued ||
+		     !ea_fast_ok(inst, EA_FAST_FREE_EVENTS)))
 		return false;
-	entry = ea_id_get(inst, id);
-	if (!(entry & 1))
+	top = &inst->ids[rel / EA_ID_LEAF];
+	if (unlikely(!top->leaf))
+		return false;		/* freed long ago */
+	ent = &top->leaf->ent[rel % EA_ID_LEAF];
+	entry = *ent;
+	if (unlikely(!(entry & 1)))
 		return false;		/* freed (the general path says how), or large */
 	offset = entry >> 1;
 	pg = &inst->pages[offset >> PAGE_SHIFT];
-	if (pg->kind != EA_PAGE_SLAB)
+	if (unlikely(pg->kind != EA_PAGE_SLAB))
 		return false;
+	cls = pg->cls;
 	slab = pg->slab;
-	loc.slot = offset_in_page(offset) >> (slab->cls + EA_MIN_SHIFT);
-	s = &slab->slots[loc.slot];
-	if (s->id != id)
-		return false;		/* the old ID of a pending realloc in place */
+	slot = offset_in_page(offset) >> (cls + EA_MIN_SHIFT);
+	s = &slab->slots[slot];
+	c = &inst->classes[cls];
+	/* The old ID of a pending realloc in place; a slab to give back. */
+	if (unlikely(s->id != id || (slab->inuse == 1 && c->spare)))
+		return false;
 
-	csize = ea_class_size(slab->cls);
+	size = s->size;
+	owner = s->owner;
+	csize = BIT(cls + EA_MIN_SHIFT);
 	if (out)
 		*out = (struct ea_alloc_info) {
 			.id = id,
-			.cls = slab->cls,
-			.owner = s->owner,
+			.cls = cls,
+			.owner = owner,
 			.offset = offset,
-			.size = s->size,
+			.size = size,
 			.class_size = csize,
 		};
-	ea_id_clear(inst, id);
+	*ent = 0;
+	/* A leaf all issued and now all dead goes (not the current one). */
+	if (unlikely(!--top->live) && rel / EA_ID_LEAF < issued / EA_ID_LEAF)
+		ea_id_leaf_dead(inst, rel / EA_ID_LEAF);
 	st->frees++;
-	st->live_requested -= s->size;
+	st->live_requested -= size;
 	st->live_allocated -= csize;
-	st->cls[slab->cls].frees++;
-	st->cls[slab->cls].waste -= csize - s->size;
-	loc.slab = slab;
-	ea_free_slot(inst, &loc, false, 0);
+	st->cls[cls].frees++;
+	st->cls[cls].waste -= csize - size;
+
+	s->size = 0;
+	s->owner = 0;
+	s->next = slab->free;
+	slab->free = slot;
+	if (unlikely(slab->inuse-- == slab->nr_slots)) {
+		list_add(&slab->node, &c->partial);	/* it was full */
+	} else if (unlikely(!slab->inuse)) {
+		c->spare = slab;
+		if (!list_is_last(&slab->node, &c->partial))
+			list_move_tail(&slab->node, &c->partial);
+	}
+	if (unlikely(ea_fast_wants(inst, EA_EV_FREE)))
+		ea_fast_emit(inst, EA_OP_FREE, EA_EV_FREE, id, cls, offset, size,
+			     owner);
 	return true;
 }
 
@@ -175,7 +283,7 @@ static bool ea_realloc_fast(struct ea_instance *inst, int id, u64 new_size,
 
 	if (!inst->realloc_in_place || !new_size || cls >= EA_NR_CLASSES ||
 	    new_id > INT_MAX || !ea_id_issued(inst, id) || ea_id_needs(inst) ||
-	    !ea_fast_ok(inst, EA_EV_REALLOC))
+	    !ea_fast_ok(inst, EA_FAST_GENERAL(EA_EV_REALLOC)))
 		return false;
 	entry = ea_id_get(inst, id);
 	if (!(entry & 1))
@@ -183,7 +291,8 @@ static bool ea_realloc_fast(struct ea_instance *inst, int id, u64 new_size,
 	offset = entry >> 1;
 	pg = &inst->pages[offset >> PAGE_SHIFT];
 	if (pg->kind == EA_PAGE_SLAB) {
-		if (pg->slab->cls != cls)
+		/* A per-CPU cache's free could take the slot meanwhile. */
+		if (pg->slab->cls != cls || inst->pcp)
 			return false;
 		s = &pg->slab->slots[offset_in_page(offset) >> (cls + EA_MIN_SHIFT)];
 		if (s->id != id)
@@ -245,7 +354,7 @@ static bool ea_alloc_block_fast(struct ea_instance *inst, u64 size, u32 owner,
 	/* What ea_alloc_try() and ea_alloc_block() would refuse, checked first. */
 	if (!size || cls >= EA_NR_CLASSES || ea_is_slab_class(cls) ||
 	    size > inst->arena_size || inst->next_id > INT_MAX ||
-	    ea_id_needs(inst) || !ea_fast_ok(inst, EA_EV_ALLOC) ||
+	    ea_id_needs(inst) || !ea_fast_ok(inst, EA_FAST_GENERAL(EA_EV_ALLOC)) ||
 	    !ea_buddy_can_alloc(inst, ea_block_order(cls)))
 		return false;
 	inst->op = EA_OP_ALLOC;		/* for the buddy's own events */
@@ -266,7 +375,7 @@ static bool ea_free_block_fast(struct ea_instance *inst, int id,
 	unsigned int page;
 	u64 entry;
 
-	if (!ea_id_issued(inst, id) || !ea_fast_ok(inst, EA_EV_FREE))
+	if (!ea_id_issued(inst, id) || !ea_fast_ok(inst, EA_FAST_GENERAL(EA_EV_FREE)))
 		return false;
 	entry = ea_id_get(inst, id);
 	if (!(entry & 1))

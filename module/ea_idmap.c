@@ -24,7 +24,8 @@
  *
  * Invariants: the map holds exactly the live allocations, each naming back
  * its ID; first_id <= live IDs < next_id; top[i].live counts the non-zero
- * entries of leaf i.
+ * entries of leaf i (with per-CPU caches, also the IDs of the leaf that a
+ * CPU reserved and not issued, or freed and not settled: ea_percpu.c).
  * Locking: the instance lock.
  */
 
@@ -51,7 +52,7 @@ static u64 ea_id_get(struct ea_instance *inst, u32 id)
 
 	if (id < inst->first_id || i >= inst->nr_top || !inst->ids[i].leaf)
 		return 0;
-	return inst->ids[i].leaf->ent[rel & (EA_ID_LEAF - 1)];
+	return READ_ONCE(inst->ids[i].leaf->ent[rel & (EA_ID_LEAF - 1)]);
 }
 
 /* The entry that names the allocation at @loc. */
@@ -88,12 +89,18 @@ static bool ea_id_ready(struct ea_instance *inst, struct ea_prep *prep)
 		if (inst->nr_top)
 			memcpy(prep->top, inst->ids, inst->nr_top * sizeof(*inst->ids));
 		prep->old_top = inst->ids;
-		inst->ids = prep->top;
-		inst->nr_top = prep->nr_top;
+		/* For ea_pcp_free(), which reads them without the lock. */
+		WRITE_ONCE(inst->ids, prep->top);
+		/*
+		 * The new top, filled, before the count that lets a reader
+		 * index that far: pairs with ea_pcp_free()'s acquire.
+		 */
+		smp_store_release(&inst->nr_top, prep->nr_top);
 		prep->top = NULL;
 	}
 	if (needs & EA_NEED_LEAF) {
-		inst->ids[i].leaf = prep->leaf;
+		/* Zeroed before a lockless reader (ea_pcp_free()) can find it. */
+		smp_store_release(&inst->ids[i].leaf, prep->leaf);
 		prep->leaf = NULL;
 		inst->st.meta_bytes += sizeof(struct ea_idleaf);
 	}
@@ -111,9 +118,24 @@ static void ea_id_set(struct ea_instance *inst, u32 id, u64 entry)
 }
 
 /*
- * @id is no longer live. A leaf whose IDs have all been issued and are all
- * dead is freed (kfree() does not sleep).
+ * Leaf @i has no live ID left: free it if all its IDs have been issued
+ * (kfree() does not sleep). Out of line: once per 512 IDs at most.
  */
+static noinline void ea_id_leaf_dead(struct ea_instance *inst, unsigned int i)
+{
+	struct ea_idtop *top = &inst->ids[i];
+
+	if ((u64)(i + 1) << EA_ID_LEAF_SHIFT <= ea_id_rel(inst, inst->next_id)) {
+		if (!inst->pcp)
+			kfree(top->leaf);
+		else if (!ea_pcp_grave(inst, top->leaf))
+			return;		/* kept: freed with the map */
+		WRITE_ONCE(top->leaf, NULL);
+		inst->st.meta_bytes -= sizeof(struct ea_idleaf);
+	}
+}
+
+/* @id is no longer live. */
 static void ea_id_clear(struct ea_instance *inst, u32 id)
 {
 	u32 rel = ea_id_rel(inst, id);
@@ -121,12 +143,8 @@ static void ea_id_clear(struct ea_instance *inst, u32 id)
 	struct ea_idtop *top = &inst->ids[i];
 
 	top->leaf->ent[rel & (EA_ID_LEAF - 1)] = 0;
-	if (!--top->live &&
-	    (u64)(i + 1) << EA_ID_LEAF_SHIFT <= ea_id_rel(inst, inst->next_id)) {
-		kfree(top->leaf);
-		top->leaf = NULL;
-		inst->st.meta_bytes -= sizeof(struct ea_idleaf);
-	}
+	if (!--top->live)
+		ea_id_leaf_dead(inst, i);
 }
 
 /*
@@ -201,8 +219,8 @@ static int ea_find_id(struct ea_instance *inst, int id, struct ea_loc *loc)
 	if (!ea_id_issued(inst, id))
 		return -ENOENT;
 	entry = ea_id_get(inst, id);
-	if (!entry)
-		return -EALREADY;
+	if (!entry)	/* freed, or reserved by a CPU and not issued yet */
+		return ea_pcp_unissued(inst, id) ? -ENOENT : -EALREADY;
 	ea_loc_entry(inst, entry, loc);
 	/* The old ID of a pending realloc in place: already gone. */
 	if (loc->id != id)
@@ -234,7 +252,8 @@ static enum ea_where ea_where(struct ea_instance *inst, u64 offset,
 			return EA_AT_NOTHING;
 		entry = ea_id_get(inst, id);
 		if (!entry)	/* freed; large or not, the engine keeps no history */
-			return offset == ea_large_offset(id) ? EA_AT_FREED :
+			return offset == ea_large_offset(id) &&
+			       !ea_pcp_unissued(inst, id) ? EA_AT_FREED :
 			       EA_AT_NOTHING;
 		if (entry & 1)
 			return EA_AT_NOTHING;

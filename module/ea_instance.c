@@ -11,7 +11,8 @@
  * Invariants: after ea_init_state(), every page is in one free block and
  * the counters are zero; ea_release_all() frees every slab descriptor,
  * large area and ID.
- * Locking: ea_create() needs none; reset and destroy take the instance lock.
+ * Locking: ea_create() needs none; reset and destroy take the instance lock,
+ * with the per-CPU caches (if any) stopped and emptied first.
  */
 
 /* Everything as ea_create() leaves it; the metadata must be released. */
@@ -122,10 +123,15 @@ struct ea_instance *ea_create(const struct ea_params *p, int *err)
 	inst->timing = p->timing || READ_ONCE(timing_stats);
 	inst->events = p->events;
 	inst->realloc_in_place = p->realloc_in_place;
+	ea_fast_update(inst);
+	if (p->percpu && !ea_pcp_create(inst))
+		goto free_bitset;
 	inst->op = EA_OP_CREATE;
 	ea_init_state(inst);
 	return inst;
 
+free_bitset:
+	bitmap_free(inst->bitset);
 free_arena:
 	vfree(inst->arena);
 free_pages:
@@ -156,7 +162,8 @@ void ea_destroy(struct ea_instance *inst)
 
 	if (!inst)
 		return;
-	spin_lock(&inst->lock);
+	/* Slots in the CPUs' magazines are free: no leaks among them. */
+	ea_pcp_stop(inst, false);
 	inst->op = EA_OP_DESTROY;
 	for (id = 0; (entry = ea_id_next(inst, &id)); id++) {
 		ea_loc_entry(inst, entry, &loc);
@@ -166,9 +173,10 @@ void ea_destroy(struct ea_instance *inst)
 			cond_resched_lock(&inst->lock);
 	}
 	ea_release_all(inst, &prep);
-	spin_unlock(&inst->lock);
+	ea_pcp_start(inst);
 	ea_prep_release(inst, &prep);
 
+	free_percpu(inst->pcp);
 	kvfree(inst->ids);
 	bitmap_free(inst->bitset);
 	vfree(inst->arena);
@@ -194,7 +202,7 @@ int ea_reset(struct ea_instance *inst)
 	struct ea_prep prep = {};
 	u64 live;
 
-	spin_lock(&inst->lock);
+	ea_pcp_stop(inst, false);	/* the CPUs' caches emptied, counters folded */
 	inst->op = EA_OP_RESET;
 	live = inst->st.allocs - inst->st.frees;
 	ea_release_all(inst, &prep);
@@ -205,7 +213,7 @@ int ea_reset(struct ea_instance *inst)
 	ea_init_state(inst);
 	inst->epoch++;
 	ea_explain(inst, EA_EV_RESET, 0, 0, 0, live);
-	spin_unlock(&inst->lock);
+	ea_pcp_start(inst);
 	ea_prep_release(inst, &prep);
 	return 0;
 }

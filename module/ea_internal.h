@@ -15,6 +15,9 @@
 #define _EA_INTERNAL_H
 
 #include <linux/list.h>
+#include <linux/local_lock.h>
+#include <linux/percpu.h>
+#include <linux/rcupdate.h>
 #include <linux/spinlock.h>
 
 #include "ea_engine.h"
@@ -25,6 +28,18 @@
 #define EA_LARGE_MAX	BIT_ULL(EA_LARGE_SHIFT)
 #define EA_ID_LEAF_SHIFT 9		/* a leaf of the ID map: 512 IDs, 4 KiB */
 #define EA_ID_LEAF	BIT(EA_ID_LEAF_SHIFT)
+
+/* Per-CPU caches (ea_percpu.c) */
+#define EA_PCP_CLASSES	(PAGE_SHIFT - EA_MIN_SHIFT)	/* the slab classes */
+#define EA_MAG_SIZE	16	/* free slots a CPU keeps per class */
+#define EA_MAG_BATCH	8	/* slots a refill takes, a drain gives back */
+#define EA_PCP_IDS	32	/* IDs a CPU reserves at a time */
+#define EA_PCP_DEAD	32	/* freed IDs a CPU settles at a time */
+#define EA_GRAVES	32	/* leaves waiting for a grace period */
+
+#ifndef kvfree_rcu_mightsleep	/* before 6.3: the one-argument kvfree_rcu() */
+#define kvfree_rcu_mightsleep(ptr)	kvfree_rcu(ptr)
+#endif
 
 /* What the out-of-band types below can hold, whatever the page size. */
 static_assert(PAGE_SIZE >> EA_MIN_SHIFT < EA_SLOT_END);	/* slot indexes */
@@ -132,8 +147,44 @@ struct ea_prep {
 	struct ea_large *dead;		/* to free: large areas let go of */
 };
 
+/* A CPU's free slots of one class: arena offsets, the next on top. */
+struct ea_mag {
+	unsigned int nr;
+	u32 slot[EA_MAG_SIZE];
+};
+
+/*
+ * A CPU's cache (ea_percpu.c). @lock protects every field, for this CPU's
+ * fast paths; ea_pcp_stop() reads and empties it with them stopped.
+ */
+struct ea_pcp {
+	local_lock_t lock;
+	u32 id_next;			/* reserved IDs: [id_next, id_end) */
+	u32 id_end;
+	struct ea_idleaf *leaf;		/* their leaf of the ID map */
+	unsigned int nr_dead;
+	u32 dead[EA_PCP_DEAD];		/* freed IDs still counted in their leaf */
+	struct ea_mag mag[EA_PCP_CLASSES];
+	/* Counters not yet in the instance's (mod 2^64), zeroed by ea_pcp_fold(). */
+	struct {
+		u64 allocs;
+		u64 frees;
+		u64 live_requested;
+		u64 live_allocated;
+		u64 peak_requested;	/* the largest live bytes this CPU saw */
+		u64 peak_allocated;
+		u64 others_requested;	/* the other CPUs' live bytes, at the last sync */
+		u64 others_allocated;
+		struct {
+			u64 allocs;
+			u64 frees;
+			u64 waste;
+		} cls[EA_PCP_CLASSES];
+	} ctr;
+};
+
 struct ea_class {
-	struct list_head partial;	/* slabs with free and used slots */
+	struct list_head partial;	/* slabs with a free slot; the spare last */
 	struct ea_slab *spare;		/* one empty slab kept, or NULL */
 };
 
@@ -180,7 +231,15 @@ struct ea_instance {
 	 * the copy overwrites at once, so not zeroed first (ea_fill_new()).
 	 */
 	u64 fill_skip;
+	/* Per-CPU caches (ea_percpu.c): NULL in the deterministic default. */
+	struct ea_pcp __percpu *pcp;
+	unsigned int pcp_off;		/* ea_pcp_stop()s in progress */
+	unsigned int nr_graves;
+	struct ea_idleaf *graves[EA_GRAVES];	/* freed after a grace period */
 	const unsigned long *events;	/* event types wanted (NULL: all) */
+	/* For the fast path (ea_fast.c), kept by ea_fast_update(). */
+	bool slow;			/* debug, timing, or every event wanted */
+	const unsigned long *fast_events;	/* events wanted, never NULL */
 	unsigned long *bitset;
 	struct ea_stats st;		/* counters; ea_get_stats() derives the rest */
 };
@@ -322,6 +381,20 @@ static void ea_fill_new(struct ea_instance *inst, struct ea_loc *loc,
 
 /* Statistics (ea_stats.c) */
 static void ea_account_alloc(struct ea_instance *inst, const struct ea_loc *loc);
+
+/* The fast path (ea_fast.c) */
+static void ea_fast_update(struct ea_instance *inst);
+/* Per-CPU caches (ea_percpu.c) */
+static void ea_pcp_live(struct ea_instance *inst, u64 *req, u64 *alloc);
+static bool ea_pcp_grave(struct ea_instance *inst, struct ea_idleaf *leaf);
+static void ea_pcp_bury(struct ea_instance *inst);
+static bool ea_pcp_unissued(struct ea_instance *inst, u32 id);
+static unsigned int ea_pcp_reserved_in(struct ea_instance *inst, unsigned int i);
+static bool ea_pcp_claim(struct ea_instance *inst, const struct ea_loc *loc);
+static void ea_pcp_stop(struct ea_instance *inst, bool keep_ids)
+	__acquires(&inst->lock);
+static void ea_pcp_start(struct ea_instance *inst) __releases(&inst->lock);
+static void ea_pcp_stats(struct ea_instance *inst, struct ea_stats *st);
 
 /* Allocation paths (ea_alloc.c) */
 static unsigned int ea_alloc_needs(struct ea_instance *inst, u64 size);

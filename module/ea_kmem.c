@@ -164,6 +164,7 @@ static void ea_prep_release(struct ea_instance *inst, struct ea_prep *prep)
 {
 	struct ea_large *large;
 
+	ea_pcp_bury(inst);
 	/* The fast path's case: nothing was needed, nothing let go of. */
 	if (!(prep->slab || prep->leaf || prep->top || prep->old_top ||
 	      prep->large || prep->dead))
@@ -171,7 +172,10 @@ static void ea_prep_release(struct ea_instance *inst, struct ea_prep *prep)
 	kfree(prep->slab);
 	kfree(prep->leaf);
 	kvfree(prep->top);
-	kvfree(prep->old_top);
+	if (inst->pcp && prep->old_top)	/* ea_pcp_free() may be reading it */
+		kvfree_rcu_mightsleep(prep->old_top);
+	else
+		kvfree(prep->old_top);
 	if (prep->large) {
 		vfree(prep->large->area);
 		kfree(prep->large);

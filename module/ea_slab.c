@@ -7,18 +7,20 @@
  * their size because the page is. Each slab keeps a LIFO free list of its
  * slots, linked by slot index, out of band: the slot freed last is the one
  * handed out next (its cache lines are warm, and a student can predict
- * where the next allocation lands). A class keeps its partly used slabs on
- * a list and allocates from the first one; full slabs sit on no list and
- * join it again when a slot is freed. A slab that becomes empty goes back
- * to the buddy allocator, except one spare per class, kept so that a
- * program that frees and allocates one object in a loop does not make the
- * page go back and forth (SLUB keeps min_partial slabs for the same
- * reason).
+ * where the next allocation lands). A class keeps its slabs with a free
+ * slot on a list and allocates from the first one; full slabs sit on no
+ * list and join it again, at its head, when a slot is freed. A slab that
+ * becomes empty goes back to the buddy allocator, except one spare per
+ * class, kept so that a program that frees and allocates one object in a
+ * loop does not make the page go back and forth (SLUB keeps min_partial
+ * slabs for the same reason). The spare waits at the tail of the list:
+ * it serves a request only when no partly used slab can, and an alloc+free
+ * loop touches no list at all.
  *
  * Invariants: a slot is free iff its size is 0; a free slot keeps the ID
  * of its last occupant (to blame a write after free on it); a slab is on
- * its class's partial list iff it has both free and used slots; an empty
- * slab is its class's spare.
+ * its class's partial list iff it has a free slot; an empty slab is its
+ * class's spare, the last on that list.
  * Locking: the instance lock.
  */
 
@@ -114,7 +116,7 @@ static void ea_loc_slot(struct ea_instance *inst, struct ea_slab *slab,
 	loc->mem = inst->arena + loc->offset;
 }
 
-/* A slot from the class's first partial slab, its spare or a new slab. */
+/* A slot from the class's first partial slab (the spare last) or a new slab. */
 static int ea_alloc_slot(struct ea_instance *inst, struct ea_req *req,
 			 u32 owner, struct ea_loc *loc)
 {
@@ -125,7 +127,7 @@ static int ea_alloc_slot(struct ea_instance *inst, struct ea_req *req,
 	int last_id;
 
 	slab = list_first_entry_or_null(&c->partial, struct ea_slab, node);
-	if (!slab && !c->spare) {
+	if (!slab) {
 		if (!ea_buddy_can_alloc(inst, 0))
 			return ea_refuse(inst, req, EA_ERR_NO_SPACE);
 		/* Its descriptor was allocated before the lock (ea_prepare()). */
@@ -137,21 +139,20 @@ static int ea_alloc_slot(struct ea_instance *inst, struct ea_req *req,
 		return ea_refuse(inst, req, EA_ERR_KMEM);
 
 	/* Commit: nothing below can fail. */
-	if (slab) {
+	if (slab && slab->inuse) {
 		if (ea_wants(inst, EA_EV_FREELIST_HIT))
 			ea_explain(inst, EA_EV_FREELIST_HIT, req->cls, 0,
 				   ea_slot_offset(slab, slab->free), 0);
-	} else {
-		if (fresh) {
-			req->prep->slab = NULL;
-			slab = fresh;
-			ea_slab_init(inst, slab);
-		} else {
-			slab = c->spare;
-			c->spare = NULL;
-		}
+	} else if (slab) {
+		c->spare = NULL;	/* the spare (the only slab listed) */
 		ea_explain(inst, EA_EV_SLAB_REFILL, req->cls, 0,
-			   ea_page_offset(slab->page), !fresh);
+			   ea_page_offset(slab->page), 1);
+	} else {
+		req->prep->slab = NULL;
+		slab = fresh;
+		ea_slab_init(inst, slab);
+		ea_explain(inst, EA_EV_SLAB_REFILL, req->cls, 0,
+			   ea_page_offset(slab->page), 0);
 		list_add(&slab->node, &c->partial);
 	}
 
@@ -195,12 +196,16 @@ static void ea_free_slot(struct ea_instance *inst, struct ea_loc *loc,
 			list_add(&slab->node, &c->partial);
 		return;
 	}
-	list_del_init(&slab->node);
 	if (!c->spare && !no_spare) {
 		c->spare = slab;
+		if (list_empty(&slab->node))	/* a slab of one slot */
+			list_add_tail(&slab->node, &c->partial);
+		else if (!list_is_last(&slab->node, &c->partial))
+			list_move_tail(&slab->node, &c->partial);
 		ea_explain(inst, EA_EV_SLAB_SPARE, slab->cls, 0,
 			   ea_page_offset(slab->page), 0);
 	} else {
+		list_del_init(&slab->node);
 		ea_slab_release(inst, slab, last_id);
 	}
 }

@@ -20,15 +20,36 @@ module_param(timing_stats, bool, 0644);
 MODULE_PARM_DESC(timing_stats,
 		 "Keep alloc_ns and free_ns in every instance created from now on (two clock reads per operation; default off)");
 
+/*
+ * A slab's live slots. With per-CPU caches, inuse also counts the free
+ * slots in the CPUs' magazines: count the live ones instead.
+ */
+static unsigned int ea_slab_used(struct ea_instance *inst,
+				 const struct ea_slab *slab)
+{
+	unsigned int i, n = 0;
+
+	if (!inst->pcp)
+		return slab->inuse;
+	for (i = 0; i < slab->nr_slots; i++)
+		n += !!READ_ONCE(slab->slots[i].size);
+	return n;
+}
+
 static void ea_account_alloc(struct ea_instance *inst, const struct ea_loc *loc)
 {
 	struct ea_stats *st = &inst->st;
+	u64 req, alloc;
 
 	st->allocs++;
 	st->live_requested += loc->size;
 	st->live_allocated += loc->class_size;
-	st->peak_requested = max(st->peak_requested, st->live_requested);
-	st->peak_allocated = max(st->peak_allocated, st->live_allocated);
+	req = st->live_requested;
+	alloc = st->live_allocated;
+	if (inst->pcp)		/* what the CPUs' caches hold too */
+		ea_pcp_live(inst, &req, &alloc);
+	st->peak_requested = max(st->peak_requested, req);
+	st->peak_allocated = max(st->peak_allocated, alloc);
 	st->peak_used = max(st->peak_used, ea_used_bytes(inst));
 	if (loc->cls < EA_NR_CLASSES) {
 		st->cls[loc->cls].allocs++;
@@ -50,6 +71,8 @@ void ea_get_stats(struct ea_instance *inst, struct ea_stats *st)
 
 	spin_lock(&inst->lock);
 	*st = inst->st;
+	if (inst->pcp)
+		ea_pcp_stats(inst, st);
 	st->live_allocs = st->allocs - st->frees;
 	for (order = 0; order < EA_NR_CLASSES; order++)
 		st->cls[order].slots_used = st->cls[order].allocs -
@@ -119,7 +142,7 @@ unsigned long ea_page_map(struct ea_instance *inst, struct ea_page_info *pages,
 			break;
 		case EA_PAGE_SLAB:
 			pi->cls = pg->cls;
-			pi->used = pg->slab->inuse;
+			pi->used = ea_slab_used(inst, pg->slab);
 			pi->total = pg->slab->nr_slots;
 			break;
 		case EA_PAGE_BLOCK:

@@ -20,6 +20,11 @@
  *  scale	free a random live object and allocate another of the same
  *		size (64 B), with 1 K, 64 K and 1 M objects live: the cost
  *		per operation should not depend on how much is live.
+ *  threads	pair of 64 B on every online CPU at once, one kthread bound
+ *		to each, all on one instance: what a shared lock costs, and
+ *		what per-CPU caches ("edualloc-percpu") buy back; ns is the
+ *		wall time over all the threads' operations (the inverse of the
+ *		throughput).
  *  parts	the building blocks of an engine operation alone: a clock
  *		read, a mutex and a spinlock lock+unlock, an ID's xarray
  *		cycle (reserve and store a new ID, erase one: the first
@@ -27,7 +32,8 @@
  *		does) and in one that keeps the last 1 K IDs.
  *
  * Allocators: the engine with its debug checks off ("edualloc") and on
- * ("edualloc-debug"), each on an instance of its own; kmalloc/kfree;
+ * ("edualloc-debug"), each on an instance of its own, and in pair also
+ * with per-CPU caches ("edualloc-percpu", struct ea_params.percpu); kmalloc/kfree;
  * kzalloc/kfree (the engine zeroes every allocation: this is the like for
  * like comparison); a kmem_cache per class size; genalloc
  * (gen_pool_alloc/gen_pool_free, genalloc_order-sized granules, first fit)
@@ -89,8 +95,11 @@
 #include <linux/debugfs.h>
 #include <linux/errno.h>
 #include <linux/fs.h>
+#include <linux/completion.h>
+#include <linux/cpumask.h>
 #include <linux/genalloc.h>
 #include <linux/kernel.h>
+#include <linux/kthread.h>
 #include <linux/ktime.h>
 #include <linux/minmax.h>
 #include <linux/mm.h>
@@ -199,6 +208,7 @@ enum eb_alloc {
 	EB_GENALLOC,
 	EB_VMALLOC,
 	EB_VZALLOC,
+	EB_EA_PERCPU,	/* the engine with per-CPU caches: pair only */
 	EB_NR_ALLOC
 };
 
@@ -211,11 +221,18 @@ static const char * const eb_names[EB_NR_ALLOC] = {
 	[EB_GENALLOC]	= "genalloc",
 	[EB_VMALLOC]	= "vmalloc",
 	[EB_VZALLOC]	= "vzalloc",
+	[EB_EA_PERCPU]	= "edualloc-percpu",
 };
 
 /* The allocators of the small sizes, and of the large path. */
 static const enum eb_alloc eb_small[] = {
 	EB_EA, EB_EA_DEBUG, EB_KMALLOC, EB_KZALLOC, EB_CACHE, EB_GENALLOC,
+};
+
+/* pair also times the engine with per-CPU caches (issue 13's goal). */
+static const enum eb_alloc eb_pair_list[] = {
+	EB_EA, EB_EA_DEBUG, EB_EA_PERCPU, EB_KMALLOC, EB_KZALLOC, EB_CACHE,
+	EB_GENALLOC,
 };
 
 static const enum eb_alloc eb_large[] = {
@@ -359,6 +376,7 @@ static __always_inline unsigned long eb_do_alloc(enum eb_alloc a,
 	switch (a) {
 	case EB_EA:
 	case EB_EA_DEBUG:
+	case EB_EA_PERCPU:
 		return ea_alloc(c->ea, size, 0, &info) ? 0 : info.id;
 	case EB_KMALLOC:
 		return (unsigned long)kmalloc(size, EB_GFP);
@@ -384,6 +402,7 @@ static __always_inline void eb_do_free(enum eb_alloc a, struct eb_ctx *c,
 	switch (a) {
 	case EB_EA:
 	case EB_EA_DEBUG:
+	case EB_EA_PERCPU:
 		ea_free(c->ea, (int)h, 0, NULL);
 		break;
 	case EB_KMALLOC:
@@ -415,6 +434,7 @@ static int eb_ctx_init(enum eb_alloc a, struct eb_ctx *c, u64 capacity)
 		.capacity = PAGE_ALIGN(max_t(u64, capacity, EA_MIN_CAPACITY)),
 		.debug = a == EB_EA_DEBUG,
 		.quiet = true,
+		.percpu = a == EB_EA_PERCPU,
 	};
 	int err = 0;
 
@@ -422,6 +442,7 @@ static int eb_ctx_init(enum eb_alloc a, struct eb_ctx *c, u64 capacity)
 	switch (a) {
 	case EB_EA:
 	case EB_EA_DEBUG:
+	case EB_EA_PERCPU:
 		c->ea = ea_create(&p, &err);
 		return c->ea ? 0 : err;
 	case EB_GENALLOC:
@@ -525,6 +546,7 @@ static noinline int eb_pair(enum eb_alloc a, struct eb_ctx *c, size_t size,
 	switch (a) {
 	case EB_EA:
 	case EB_EA_DEBUG:
+	case EB_EA_PERCPU:
 		return eb_pair_loop(EB_EA, c, size, n, ns);
 	case EB_KMALLOC:
 		return eb_pair_loop(EB_KMALLOC, c, size, n, ns);
@@ -853,7 +875,7 @@ static void eb_suite_pair(void)
 	struct eb_set *set;
 	unsigned int cls;
 
-	set = eb_set_create(eb_small, ARRAY_SIZE(eb_small),
+	set = eb_set_create(eb_pair_list, ARRAY_SIZE(eb_pair_list),
 			    2 * EA_SMALL_MAX + SZ_1M);
 	if (!set) {
 		eb_out("suite=pair status=nomem\n");
@@ -1323,6 +1345,121 @@ static void eb_suite_parts(void)
 	mutex_destroy(&lock);
 }
 
+/* ---- threads: the pair on every CPU at once ------------------------------------ */
+
+#define EB_THREADS_SIZE	64
+
+static const enum eb_alloc eb_threads_list[] = { EB_EA, EB_EA_PERCPU, EB_KZALLOC };
+
+/* One kthread of the threads suite, bound to a CPU. */
+struct eb_thr {
+	enum eb_alloc a;
+	struct eb_ctx *c;
+	unsigned int n;			/* pairs to run */
+	struct completion *go;		/* all start together */
+	struct completion done;
+	int ret;
+};
+
+static int eb_thr_fn(void *arg)
+{
+	struct eb_thr *t = arg;
+	u64 ns;
+
+	wait_for_completion(t->go);
+	t->ret = eb_pair(t->a, t->c, EB_THREADS_SIZE, t->n, &ns);
+	complete(&t->done);
+	/* Wait for kthread_stop(): the suite owns @t until then. */
+	set_current_state(TASK_INTERRUPTIBLE);
+	while (!kthread_should_stop()) {
+		schedule();
+		set_current_state(TASK_INTERRUPTIBLE);
+	}
+	__set_current_state(TASK_RUNNING);
+	return 0;
+}
+
+/*
+ * One repeat: @n pairs on each online CPU at once, on one instance (@c);
+ * the wall time from the start to the last thread's end in *@ns.
+ */
+static int eb_threads_once(enum eb_alloc a, struct eb_ctx *c, unsigned int n,
+			   struct eb_thr *thr, struct task_struct **tasks,
+			   u64 *ns)
+{
+	struct completion go;
+	unsigned int cpu, i = 0, nr;
+	int ret = 0;
+	u64 t0;
+
+	init_completion(&go);
+	for_each_online_cpu(cpu) {
+		thr[i] = (struct eb_thr) { .a = a, .c = c, .n = n, .go = &go };
+		init_completion(&thr[i].done);
+		tasks[i] = kthread_create(eb_thr_fn, &thr[i], "eb_thr/%u", cpu);
+		if (IS_ERR(tasks[i])) {
+			ret = PTR_ERR(tasks[i]);
+			break;
+		}
+		kthread_bind(tasks[i], cpu);
+		wake_up_process(tasks[i]);
+		i++;
+	}
+	nr = i;
+	t0 = ktime_get_ns();
+	complete_all(&go);
+	for (i = 0; i < nr; i++)
+		wait_for_completion(&thr[i].done);
+	*ns = ktime_get_ns() - t0;
+	for (i = 0; i < nr; i++) {
+		kthread_stop(tasks[i]);
+		ret = ret ?: thr[i].ret;
+	}
+	return ret;
+}
+
+static void eb_suite_threads(void)
+{
+	unsigned int nr = num_online_cpus(), r, k, n = max(pair_ops / 4, 16U);
+	u64 t[ARRAY_SIZE(eb_threads_list)][EB_MAX_REPEATS];
+	struct eb_ctx c[ARRAY_SIZE(eb_threads_list)];
+	int ret[ARRAY_SIZE(eb_threads_list)] = {};
+	struct task_struct **tasks;
+	struct eb_thr *thr;
+
+	thr = kcalloc(nr_cpu_ids, sizeof(*thr), GFP_KERNEL);
+	tasks = kcalloc(nr_cpu_ids, sizeof(*tasks), GFP_KERNEL);
+	if (!thr || !tasks) {
+		eb_out("suite=threads status=nomem\n");
+		goto out;
+	}
+	for (k = 0; k < ARRAY_SIZE(eb_threads_list); k++)
+		ret[k] = eb_ctx_init(eb_threads_list[k], &c[k], SZ_1M);
+	/* Turns, as eb_rounds() takes them; a first untimed round warms up. */
+	for (r = 0; r <= repeats; r++) {
+		for (k = 0; k < ARRAY_SIZE(eb_threads_list); k++) {
+			u64 ns = 0;
+
+			if (ret[k])
+				continue;
+			eb_quiesce();
+			ret[k] = eb_threads_once(eb_threads_list[k], &c[k], n, thr,
+						 tasks, &ns);
+			if (r)
+				t[k][r - 1] = ns;
+		}
+	}
+	for (k = 0; k < ARRAY_SIZE(eb_threads_list); k++) {
+		eb_report("threads", eb_threads_list[k], EB_THREADS_SIZE, 0,
+			  2ULL * n * nr, ret[k] ? NULL : t[k],
+			  ret[k] ? "nomem" : "ok");
+		eb_ctx_exit(eb_threads_list[k], &c[k]);
+	}
+out:
+	kfree(tasks);
+	kfree(thr);
+}
+
 /* ---- Running ------------------------------------------------------------------ */
 
 static void eb_caches_destroy(void)
@@ -1363,6 +1500,7 @@ static const struct {
 	{ "mixed", eb_suite_mixed },
 	{ "scale", eb_suite_scale },
 	{ "parts", eb_suite_parts },
+	{ "threads", eb_suite_threads },
 };
 
 /* Run the suites named in @cmd (space-separated, or "all"). */

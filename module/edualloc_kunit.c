@@ -21,12 +21,14 @@
 #include "edualloc_kunit_bitset.c"
 #include "edualloc_kunit_policy.c"
 #include "edualloc_kunit_api.c"
+#include "edualloc_kunit_percpu.c"
 
 kunit_test_suites(&edualloc_classes_suite, &edualloc_slab_suite,
 		  &edualloc_buddy_suite, &edualloc_large_suite,
 		  &edualloc_idmap_suite, &edualloc_debug_suite,
 		  &edualloc_stats_suite, &edualloc_bitset_suite,
-		  &edualloc_policy_suite, &edualloc_engine_suite);
+		  &edualloc_policy_suite, &edualloc_engine_suite,
+		  &edualloc_percpu_suite);
 
 MODULE_DESCRIPTION("KUnit tests for the edualloc allocator engine");
 MODULE_LICENSE("GPL");

@@ -152,6 +152,7 @@ struct ea_user {
  * @book_allocs: allocations whose bookkeeping is charged (ea_charge_lock).
  * @bitset_bits: bits in the bitset, 0 for none.
  * @debug: debug checks on; written under ea_config_lock.
+ * @percpu: made with EDUALLOC_CREATE_PERCPU (per-CPU caches).
  * @nr_attached: files attached to it now.
  * @rcu: for the delayed free.
  */
@@ -171,6 +172,7 @@ struct ea_dev_inst {
 	u32 book_allocs;
 	u32 bitset_bits;
 	bool debug;
+	bool percpu;		/* made with EDUALLOC_CREATE_PERCPU */
 	atomic_t nr_attached;
 	struct rcu_head rcu;
 };
@@ -401,14 +403,6 @@ static void ea_inst_put(struct ea_dev_inst *inst)
 	kref_put(&inst->ref, ea_inst_release);
 }
 
-/* The engine's event callback: the observability layer plugs in here. */
-static void ea_dev_notify(void *priv, const struct ea_event *ev)
-{
-	struct ea_dev_inst *inst = priv;
-
-	ea_obs_event(&inst->obs, ev);
-}
-
 /*
  * Enter an instance for one call: an SRCU read section, always left with
  * ea_leave(*@idx), and its engine instance, or ERR_PTR(-EIDRM) once it
@@ -613,6 +607,7 @@ static struct ea_dev_inst *ea_inst_create(const char *name, u32 kind,
 	inst->capacity = capacity;
 	inst->bitset_bits = p->bitset_bits;
 	inst->debug = p->debug;
+	inst->percpu = p->percpu;
 	if (!shared) {
 		inst->creator = get_pid(task_tgid(current));
 		inst->obs.creator_pid = task_tgid_nr(current);
@@ -636,8 +631,10 @@ static struct ea_dev_inst *ea_inst_create(const char *name, u32 kind,
 
 	params.capacity = capacity;
 	params.max_capacity = capacity;
-	params.notify = ea_dev_notify;
-	params.priv = inst;
+	/* Events go straight to the observability layer: those it wants. */
+	params.notify = ea_obs_event;
+	params.priv = &inst->obs;
+	params.events = ea_obs_events();
 	ea = ea_create(&params, &err);
 	if (!ea)
 		goto err_unlist;
@@ -749,6 +746,7 @@ static u32 ea_inst_flags(const struct ea_dev_inst *inst, bool attached)
 {
 	return (READ_ONCE(inst->debug) ? EDUALLOC_INST_DEBUG : 0) |
 	       (inst->bitset_bits ? EDUALLOC_INST_BITSET : 0) |
+	       (inst->percpu ? EDUALLOC_INST_PERCPU : 0) |
 	       (attached ? EDUALLOC_INST_ATTACHED : 0);
 }
 
@@ -877,7 +875,8 @@ static void ea_create_undo(struct ea_file *f, struct ea_dev_inst *inst,
 static long ea_ioctl_create(struct ea_file *f, void __user *uarg)
 {
 	const u32 known = EDUALLOC_CREATE_DEBUG_ON | EDUALLOC_CREATE_DEBUG_OFF |
-			  EDUALLOC_CREATE_QUIET | EDUALLOC_CREATE_REALLOC_IN_PLACE;
+			  EDUALLOC_CREATE_QUIET | EDUALLOC_CREATE_REALLOC_IN_PLACE |
+			  EDUALLOC_CREATE_PERCPU;
 	struct edualloc_create arg;
 	struct ea_params params = {};
 	struct ea_dev_inst *inst, *old;
@@ -906,6 +905,7 @@ static long ea_ioctl_create(struct ea_file *f, void __user *uarg)
 	params.first_id = arg.first_id;
 	params.quiet = arg.flags & EDUALLOC_CREATE_QUIET;
 	params.realloc_in_place = arg.flags & EDUALLOC_CREATE_REALLOC_IN_PLACE;
+	params.percpu = arg.flags & EDUALLOC_CREATE_PERCPU;
 	params.debug = READ_ONCE(debug_checks);
 	if (arg.flags & EDUALLOC_CREATE_DEBUG_ON)
 		params.debug = true;
@@ -1195,7 +1195,9 @@ static long ea_run_alloc(struct ea_call *c)
 		ret = ea_alloc_begin(c->ea, c->a.alloc.size, ea_owner_tag(), &info, &txn);
 	if (!ret)
 		ret = ea_deliver(c, &info, &c->a.alloc.info, &txn);
-	if (ret && ret != -EDQUOT)
+	if (!ret)
+		ea_obs_count(EA_OBS_ALLOCS, 1);
+	else if (ret != -EDQUOT)
 		ea_uncharge_alloc(c->inst, 1);
 	return ret;
 }
@@ -1229,9 +1231,11 @@ static long ea_run_free(struct ea_call *c)
 		ret = ea_free_both(c->ea, arg->id, arg->offset, &info);
 	else
 		ret = ea_free(c->ea, arg->id, arg->offset, &info);
-	if (ret >= 0)
-		ea_uncharge_alloc(c->inst, 1);
-	return ret > 0 ? 0 : ret;
+	if (ret < 0)
+		return ret;
+	ea_uncharge_alloc(c->inst, 1);
+	ea_obs_count(EA_OBS_FREES, 1);
+	return 0;
 }
 
 /* Exactly one way, and the other way's field zero. */
@@ -1349,7 +1353,11 @@ static long ea_run_realloc(struct ea_call *c)
 	long ret;
 
 	ret = ea_realloc_begin(c->ea, arg->id, arg->size, ea_owner_tag(), &info, &txn);
-	return ret ?: ea_deliver(c, &info, &arg->info, &txn);
+	if (!ret)
+		ret = ea_deliver(c, &info, &arg->info, &txn);
+	if (!ret)
+		ea_obs_count(EA_OBS_REALLOCS, 1);
+	return ret;
 }
 
 /*
@@ -1703,7 +1711,7 @@ static long ea_ioctl_batch(struct ea_file *f, void __user *uarg)
 {
 	struct ea_dev_inst *inst;
 	struct ea_instance *ea;
-	int idx, allocs = 0, done = 0;
+	int idx, allocs = 0, done = 0, frees = 0;
 	struct ea_batch b;
 	u32 i;
 	long ret;
@@ -1729,9 +1737,11 @@ static long ea_ioctl_batch(struct ea_file *f, void __user *uarg)
 			if (b.ent[i].op == EDUALLOC_BATCH_ALLOC)
 				done += ok && !ret;
 			else if (b.ent[i].op == EDUALLOC_BATCH_FREE)
-				done -= ok;
+				frees += ok;
 		}
-		ea_uncharge_alloc(inst, allocs - done);
+		ea_uncharge_alloc(inst, allocs - done + frees);
+		ea_obs_count(EA_OBS_ALLOCS, done);
+		ea_obs_count(EA_OBS_FREES, frees);
 	}
 	ea_leave(idx);
 out:

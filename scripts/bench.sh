@@ -77,7 +77,7 @@ rc=0
 echo "\$P: guest release=\$(uname -r) cpus=\$(nproc) clocksource=\$(cat /sys/devices/system/clocksource/clocksource0/current_clocksource) heap_alloc_init=\$(dmesg | sed -n 's/.*heap alloc:\\([a-z]*\\).*/\\1/p' | head -n 1)"
 say "in-kernel microbenchmarks (edualloc_bench.ko)"
 if insmod /lib/modules/edualloc_bench.ko $KPARAMS; then
-	for s in pair batch large mixed scale parts; do
+	for s in pair batch large mixed scale parts threads; do
 		say "  kernel: \$s"
 		if echo \$s >/sys/kernel/debug/edualloc_bench/run; then
 			sed "s/^/\$P: kernel /" /sys/kernel/debug/edualloc_bench/results

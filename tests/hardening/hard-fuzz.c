@@ -814,9 +814,10 @@ static void op_create(struct model *m, struct mfile *f)
 		  (below(&c->r, 2) ? EDUALLOC_CREATE_DEBUG_ON : EDUALLOC_CREATE_DEBUG_OFF);
 	if (chance(&c->r, 5))
 		a.flags |= EDUALLOC_CREATE_DEBUG_ON | EDUALLOC_CREATE_DEBUG_OFF;
-	/* REALLOC_IN_PLACE is known but not modelled: never set here. */
+	/* REALLOC_IN_PLACE and PERCPU are known but not modelled: never set here. */
 	mutate(c, &a, sizeof(a), offsetof(struct edualloc_create, flags),
-	       7 | EDUALLOC_CREATE_REALLOC_IN_PLACE, offsetof(struct edualloc_create, __pad), &mu);
+	       7 | EDUALLOC_CREATE_REALLOC_IN_PLACE | EDUALLOC_CREATE_PERCPU,
+	       offsetof(struct edualloc_create, __pad), &mu);
 
 	n = count_alive(m, &total);
 	cap = page_align(a.capacity);

@@ -17,7 +17,7 @@ static const struct verb_help texts[] = {
 	  "what the module is: ABI, classes, limits, features",
 	  "Prints the module's ABI version, page size, size classes, features\n"
 	  "and limits (module parameters), and whether its debugfs tree is there.\n" },
-	{ "create", "NAME [--capacity SIZE] [--bitset BITS] [--debug on|off] [--quiet]",
+	{ "create", "NAME [--capacity SIZE] [--bitset BITS] [--debug on|off] [--quiet] [--percpu]",
 	  "make a named instance (a heap of your own)",
 	  "Makes a named instance: a heap of its own, owned by you, that lives\n"
 	  "until `edualloc destroy NAME` (or the module is unloaded). Use it with\n"
@@ -27,6 +27,9 @@ static const struct verb_help texts[] = {
 	  "  -d, --debug on|off   red zones and poison checks (default: the module's)\n"
 	  "  -q, --quiet          no corruption reports on the console (still counted\n"
 	  "                       and logged): for programs that damage it on purpose\n"
+	  "  -p, --percpu         per-CPU caches: faster under many threads, but the\n"
+	  "                       IDs and offsets depend on which CPU ran each call\n"
+	  "                       (not deterministic; see edualloc(4))\n"
 	  "In `edualloc shell`, `create` without NAME makes a private instance\n"
 	  "that lives as long as the session.\n" },
 	{ "attach", "NAME | --private",

@@ -175,6 +175,8 @@ static void print_inst(struct cli *c, const char *verb, const struct edualloc_in
 	else
 		printf("no bitset, ");
 	printf("debug checks %s", in->flags & EDUALLOC_INST_DEBUG ? "on" : "off");
+	if (in->flags & EDUALLOC_INST_PERCPU)
+		printf(", per-CPU caches (not deterministic)");
 	if (in->live_allocs)
 		printf("; %" PRIu64 " live allocation%s", (uint64_t)in->live_allocs,
 		       in->live_allocs == 1 ? "" : "s");
@@ -198,6 +200,7 @@ int verb_create(struct cli *c, int argc, char **argv)
 		{ "bitset", required_argument, NULL, 'b' },
 		{ "debug", required_argument, NULL, 'd' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "percpu", no_argument, NULL, 'p' },
 		COMMON_OPTIONS, { 0 },
 	};
 	struct edualloc_create cr = { .capacity = 1 << 20 };
@@ -205,7 +208,7 @@ int verb_create(struct cli *c, int argc, char **argv)
 	uint64_t n;
 	int opt;
 
-	while ((opt = verb_getopt(c, argc, argv, COMMON_SHORT "c:b:d:q", opts)) != -1) {
+	while ((opt = verb_getopt(c, argc, argv, COMMON_SHORT "c:b:d:qp", opts)) != -1) {
 		switch (opt) {
 		case 'c':
 			if (!parse_size(optarg, &n))
@@ -229,6 +232,9 @@ int verb_create(struct cli *c, int argc, char **argv)
 			break;
 		case 'q':
 			cr.flags |= EDUALLOC_CREATE_QUIET;
+			break;
+		case 'p':
+			cr.flags |= EDUALLOC_CREATE_PERCPU;
 			break;
 		default:
 			return opt_done(opt);

@@ -155,6 +155,7 @@ void json_inst_info(struct json *j, const struct edualloc_inst_info *in)
 	json_u64(j, "creator_pid", in->creator_pid);
 	json_bool(j, "debug", in->flags & EDUALLOC_INST_DEBUG);
 	json_bool(j, "attached", in->flags & EDUALLOC_INST_ATTACHED);
+	json_bool(j, "percpu", in->flags & EDUALLOC_INST_PERCPU);
 }
 
 /* ---- colours ---------------------------------------------------------- */

@@ -160,8 +160,9 @@
 #define EDUALLOC_FEAT_STRICT	(1ULL << 13)	/* unused input fields must be zero */
 #define EDUALLOC_FEAT_USERS	(1ULL << 14)	/* per-uid limits, write and admin rules */
 #define EDUALLOC_FEAT_REFAULT	(1ULL << 15)	/* MADV_DONTNEED'd pages fault back in */
+#define EDUALLOC_FEAT_PERCPU	(1ULL << 16)	/* CREATE_PERCPU: per-CPU caches */
 #define EDUALLOC_FEATURES_V1	0x1ffULL	/* the first module's set */
-#define EDUALLOC_FEATURES	0xffffULL	/* everything this header describes */
+#define EDUALLOC_FEATURES	0x1ffffULL	/* everything this header describes */
 
 /*
  * The same bits as a list, in bit order, for the programs that name them:
@@ -308,6 +309,7 @@ enum edualloc_err_kind {
 #define EDUALLOC_INST_DEBUG	(1U << 0)	/* debug checks are on */
 #define EDUALLOC_INST_BITSET	(1U << 1)	/* has a bitset */
 #define EDUALLOC_INST_ATTACHED	(1U << 2)	/* the calling file is attached to it */
+#define EDUALLOC_INST_PERCPU	(1U << 3)	/* made with EDUALLOC_CREATE_PERCPU */
 
 /*
  * EDUALLOC_IOC_VERSION: what the module is and allows. Always succeeds
@@ -379,6 +381,22 @@ struct edualloc_inst_info {
  *		its tail), instead of always moving it; it still gets a new ID
  *		(and a large one a new offset, which names the ID). What
  *		libedualloc asks for; the default keeps the first contract.
+ *		EDUALLOC_CREATE_PERCPU (EDUALLOC_FEAT_PERCPU): per-CPU
+ *		caches. Each CPU keeps a few free slots of each class below a
+ *		page and a range of IDs, and takes the instance's lock only to
+ *		refill or drain them in batches: faster under many threads,
+ *		but NOT deterministic. IDs stay unique and rising per CPU but
+ *		skip the ranges other CPUs hold (next_id jumps), and which
+ *		offset an ALLOC gets depends on the CPU that ran it and what
+ *		its cache holds; the same calls no longer give the same IDs
+ *		and offsets. Every detector stays exact (a double free is
+ *		refused however the frees race); the counters are summed over
+ *		the CPUs when STATS asks; slots waiting in a cache count as
+ *		free in PAGES and leak reports, but their slabs stay in use.
+ *		A small REALLOC always moves. The fast paths serve only
+ *		instances with the debug checks off and no event wanted;
+ *		RESET, DESTROY, VALIDATE and turning the debug checks on
+ *		empty every cache first. Off by default.
  * Errors:
  *	-EINVAL	bad name, capacity below EDUALLOC_MIN_CAPACITY, bitset_bits
  *		above the maximum, first_id above INT_MAX, unknown flags,
@@ -393,6 +411,7 @@ struct edualloc_inst_info {
 #define EDUALLOC_CREATE_DEBUG_OFF	(1U << 1)
 #define EDUALLOC_CREATE_QUIET		(1U << 2)
 #define EDUALLOC_CREATE_REALLOC_IN_PLACE	(1U << 4)
+#define EDUALLOC_CREATE_PERCPU		(1U << 5)
 
 struct edualloc_create {
 	char name[EDUALLOC_NAME_MAX];	/* in */

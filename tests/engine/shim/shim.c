@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The userspace shim's state: fault injection, accounting, warnings. */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,8 @@ long shim_live_objects;
 bool shim_warn_soft;
 unsigned long shim_warnings;
 __thread int shim_atomic_depth;
+/* The one CPU of linux/local_lock.h and linux/rcupdate.h. */
+pthread_mutex_t shim_cpu_lock = PTHREAD_MUTEX_INITIALIZER;
 
 bool shim_should_fail(void)
 {

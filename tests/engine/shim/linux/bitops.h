@@ -5,6 +5,11 @@
 #include <linux/bits.h>
 #include <linux/types.h>
 
+static inline int fls(unsigned int x)
+{
+	return x ? 32 - __builtin_clz(x) : 0;
+}
+
 static inline int fls64(u64 x)
 {
 	return x ? 64 - __builtin_clzll(x) : 0;

@@ -12,4 +12,8 @@ static inline int cond_resched_lock(void *lock)
 	return 0;
 }
 
+/* One CPU: a task never migrates. */
+#define migrate_disable()	do { } while (0)
+#define migrate_enable()	do { } while (0)
+
 #endif
