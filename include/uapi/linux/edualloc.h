@@ -176,7 +176,7 @@
 	X(DEBUG, debug) X(VALIDATE, validate) X(FAIL_NTH, fail_nth)	\
 	X(PAGES, pages) X(ALLOCS, allocs) X(BATCH, batch)		\
 	X(REALLOC_IN_PLACE, realloc_in_place) X(STRICT, strict)	\
-	X(USERS, users) X(REFAULT, refault)
+	X(USERS, users) X(REFAULT, refault) X(PERCPU, percpu)
 
 /* Sizes and shapes of the allocator (they match the module's engine). */
 #define EDUALLOC_NAME_MAX	32	/* bytes, with the NUL: names are 1..31 chars */
