@@ -2,10 +2,12 @@
 /*
  * The public operations: each takes the instance lock, says which
  * operation is in progress (for events), runs the path of ea_alloc.c
- * under the lock, reports the outcome and unlocks. Read this file as the
- * tour: ea_alloc() -> ea_alloc_locked() -> ea_alloc_slot() ->
- * ea_buddy_alloc(); ea_free() -> ea_free_target() -> ea_free_loc() ->
- * ea_free_slot() -> ea_buddy_free().
+ * under the lock, reports the outcome and unlocks. The common small alloc
+ * and free first try the short path of ea_fast.c, inlined here; what it
+ * declines takes the general path. Read this file as the tour: ea_alloc()
+ * -> ea_alloc_slow() -> ea_alloc_locked() -> ea_alloc_slot() ->
+ * ea_buddy_alloc(); ea_free() -> ea_free_slow() -> ea_free_target() ->
+ * ea_free_loc() -> ea_free_slot() -> ea_buddy_free().
  *
  * Locking: one lock per instance (struct ea_instance.lock), taken by every
  * function here; callers hold nothing.
@@ -13,7 +15,9 @@
 
 /*
  * The general path of an allocation, entered with the lock held (the fast
- * path declined): get what it needs, allocate, report; unlock.
+ * path declined): get what it needs, allocate, report; unlock. @txn may be
+ * NULL (ea_alloc(), whose caller cannot take it back: no local of the fast
+ * path's caller to zero and guard).
  */
 static noinline int ea_alloc_slow(struct ea_instance *inst, u64 size,
 				  u32 owner, struct ea_alloc_info *out,
@@ -21,9 +25,12 @@ static noinline int ea_alloc_slow(struct ea_instance *inst, u64 size,
 	__releases(&inst->lock)
 {
 	struct ea_prep prep = {};
+	struct ea_txn unused;
 	struct ea_loc loc;
 	int ret;
 
+	if (!txn)
+		txn = &unused;
 	ea_alloc_prepare(inst, size, &prep);
 	inst->op = EA_OP_ALLOC;
 	ret = ea_alloc_locked(inst, size, owner, &loc, txn, &prep);
@@ -86,16 +93,14 @@ int ea_alloc_begin(struct ea_instance *inst, u64 size, u32 owner,
 int ea_alloc(struct ea_instance *inst, u64 size, u32 owner,
 	     struct ea_alloc_info *out)
 {
-	struct ea_txn txn;
-
-	if (unlikely(inst->pcp) && ea_pcp_alloc(inst, size, owner, out, &txn))
+	if (unlikely(inst->pcp) && ea_pcp_alloc(inst, size, owner, out, NULL))
 		return 0;
 	spin_lock(&inst->lock);
 	if (ea_alloc_fast(inst, size, owner, out, NULL)) {
 		spin_unlock(&inst->lock);
 		return 0;
 	}
-	return ea_alloc_slow(inst, size, owner, out, &txn);
+	return ea_alloc_slow(inst, size, owner, out, NULL);
 }
 
 /*

@@ -153,6 +153,7 @@ static int ea_validate_slab(struct ea_instance *inst, unsigned int page,
 {
 	struct ea_slab *slab = inst->pages[page].slab;
 	unsigned int i, cls, n = 0, nfree = 0;
+	bool listed, has_free;
 	struct ea_class *c;
 	u64 entry;
 	u64 csize;
@@ -189,7 +190,10 @@ static int ea_validate_slab(struct ea_instance *inst, unsigned int page,
 		return ea_bad(why, len, "slab page %u: empty but not the spare", page);
 	if (n && c->spare == slab)
 		return ea_bad(why, len, "slab page %u: spare in use", page);
-	if (list_empty(&slab->node) != (n == slab->nr_slots) ||
+	/* Listed iff it has a free slot; the spare (empty) last. */
+	listed = !list_empty(&slab->node);
+	has_free = n < slab->nr_slots;
+	if (listed != has_free ||
 	    (!n && !list_is_last(&slab->node, &c->partial)))
 		return ea_bad(why, len, "slab page %u: partial list membership", page);
 	return 0;

@@ -184,7 +184,7 @@ struct ea_pcp {
 };
 
 struct ea_class {
-	struct list_head partial;	/* slabs with free and used slots */
+	struct list_head partial;	/* slabs with a free slot; the spare last */
 	struct ea_slab *spare;		/* one empty slab kept, or NULL */
 };
 

@@ -315,9 +315,9 @@ static bool ea_pcp_create(struct ea_instance *inst)
 }
 
 /*
- * A small allocation from this CPU's magazine: true and @out, @txn filled;
- * false if the general path must serve it (nothing changed but, maybe, a
- * refill). Called without the instance lock.
+ * A small allocation from this CPU's magazine: true and @out, @txn filled
+ * (either may be NULL); false if the general path must serve it (nothing
+ * changed but, maybe, a refill). Called without the instance lock.
  */
 static bool ea_pcp_alloc(struct ea_instance *inst, u64 size, u32 owner,
 			 struct ea_alloc_info *out, struct ea_txn *txn)
@@ -357,14 +357,15 @@ static bool ea_pcp_alloc(struct ea_instance *inst, u64 size, u32 owner,
 	WRITE_ONCE(p->id_next, id + 1);
 	slab = inst->pages[offset >> PAGE_SHIFT].slab;
 	s = &slab->slots[offset_in_page(offset) >> (cls + EA_MIN_SHIFT)];
-	*txn = (struct ea_txn) {
-		.epoch = READ_ONCE(inst->epoch),
-		.peak_requested = inst->st.peak_requested,
-		.peak_allocated = inst->st.peak_allocated,
-		.peak_used = inst->st.peak_used,
-		.id = id,
-		.slot_prev_id = s->id,
-	};
+	if (txn)
+		*txn = (struct ea_txn) {
+			.epoch = READ_ONCE(inst->epoch),
+			.peak_requested = inst->st.peak_requested,
+			.peak_allocated = inst->st.peak_allocated,
+			.peak_used = inst->st.peak_used,
+			.id = id,
+			.slot_prev_id = s->id,
+		};
 	WRITE_ONCE(s->id, id);
 	WRITE_ONCE(s->owner, owner);
 	WRITE_ONCE(s->size, size);

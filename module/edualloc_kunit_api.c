@@ -1128,6 +1128,20 @@ static void ea_test_fast_path(struct kunit *test)
 		KUNIT_ASSERT_EQ(test, a.offset, b.offset);
 		KUNIT_ASSERT_EQ(test, a.size, b.size);
 		KUNIT_ASSERT_EQ(test, a.owner, b.owner);
+		KUNIT_ASSERT_EQ(test, a.cls, b.cls);
+		KUNIT_ASSERT_EQ(test, a.class_size, b.class_size);
+	}
+	/* Every small size: the same class (the fast path computes its own). */
+	for (n = 1; n <= PAGE_SIZE; n++) {
+		KUNIT_ASSERT_EQ(test, ea_alloc(slow, n, 5, &a), 0);
+		KUNIT_ASSERT_EQ(test, ea_alloc(fast, n, 5, &b), 0);
+		KUNIT_ASSERT_EQ(test, b.cls, ea_class_of(n));
+		KUNIT_ASSERT_EQ(test, a.offset, b.offset);
+		KUNIT_ASSERT_EQ(test, ea_free(slow, a.id, 0, &a), 0);
+		KUNIT_ASSERT_EQ(test, ea_free(fast, b.id, 0, &b), 0);
+		KUNIT_ASSERT_EQ(test, a.offset, b.offset);
+		KUNIT_ASSERT_EQ(test, b.owner, 5);
+		KUNIT_ASSERT_EQ(test, b.size, n);
 	}
 	/* The fast instance told its listener nothing (no errors either). */
 	KUNIT_EXPECT_GT(test, t->events[EA_EV_ALLOC], 0);
@@ -1140,7 +1154,15 @@ static void ea_test_fast_path(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, s1->live_requested, s2->live_requested);
 	KUNIT_EXPECT_EQ(test, s1->peak_allocated, s2->peak_allocated);
 	KUNIT_EXPECT_EQ(test, s1->peak_used, s2->peak_used);
-	KUNIT_EXPECT_EQ(test, s1->cls[3].waste, s2->cls[3].waste);
+	KUNIT_EXPECT_EQ(test, s1->peak_requested, s2->peak_requested);
+	KUNIT_EXPECT_EQ(test, s1->live_allocated, s2->live_allocated);
+	KUNIT_EXPECT_EQ(test, s1->meta_bytes, s2->meta_bytes);
+	for (i = 0; i < EA_NR_CLASSES; i++) {
+		KUNIT_EXPECT_EQ(test, s1->cls[i].allocs, s2->cls[i].allocs);
+		KUNIT_EXPECT_EQ(test, s1->cls[i].frees, s2->cls[i].frees);
+		KUNIT_EXPECT_EQ(test, s1->cls[i].waste, s2->cls[i].waste);
+		KUNIT_EXPECT_EQ(test, s1->cls[i].slabs, s2->cls[i].slabs);
+	}
 	ea_test_valid(test, slow);
 	ea_test_valid(test, fast);
 	ea_destroy(slow);

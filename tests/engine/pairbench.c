@@ -15,12 +15,14 @@
  * prints instructions per pair). Without valgrind it prints ns per op,
  * for a rough look.
  */
+#include <linux/kernel.h>	/* first: the shim before the C library */
+
+#include "ea_engine.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-#include "ea_engine.h"
 
 static unsigned long pb_now_ns(void)
 {
@@ -30,8 +32,8 @@ static unsigned long pb_now_ns(void)
 	return ts.tv_sec * 1000000000UL + ts.tv_nsec;
 }
 
-__attribute__((noinline)) void pb_measured_pairs(struct ea_instance *inst,
-						 u64 size, unsigned long n)
+noinline void pb_measured_pairs(struct ea_instance *inst, u64 size,
+				unsigned long n)
 {
 	struct ea_alloc_info info;
 	unsigned long i;
@@ -43,10 +45,9 @@ __attribute__((noinline)) void pb_measured_pairs(struct ea_instance *inst,
 	}
 }
 
-__attribute__((noinline)) void pb_measured_scale(struct ea_instance *inst,
-						 int *ids, unsigned long live,
-						 const unsigned int *pick,
-						 unsigned long n)
+noinline void pb_measured_scale(struct ea_instance *inst, int *ids,
+				unsigned long live, const unsigned int *pick,
+				unsigned long n)
 {
 	struct ea_alloc_info info;
 	unsigned long i;
