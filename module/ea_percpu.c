@@ -322,7 +322,7 @@ static bool ea_pcp_create(struct ea_instance *inst)
 static bool ea_pcp_alloc(struct ea_instance *inst, u64 size, u32 owner,
 			 struct ea_alloc_info *out, struct ea_txn *txn)
 {
-	unsigned int cls = ea_class_of(size);
+	unsigned int cls;
 	struct ea_slot *s;
 	struct ea_slab *slab;
 	struct ea_mag *mag;
@@ -331,8 +331,10 @@ static bool ea_pcp_alloc(struct ea_instance *inst, u64 size, u32 owner,
 	u32 offset;
 	int id;
 
-	if (!inst->pcp || !size || cls >= EA_PCP_CLASSES)
+	/* The slab classes: 1 <= size <= PAGE_SIZE / 2 (ea_fast.c's test). */
+	if (unlikely(size - 1 >= PAGE_SIZE / 2))
 		return false;
+	cls = ea_small_class(size);
 	local_lock(&inst->pcp->lock);
 	p = this_cpu_ptr(inst->pcp);
 	if (!ea_pcp_ok(inst, EA_FAST_ALLOC_EVENTS))
