@@ -410,6 +410,10 @@ def analyse(D):
                   "target": mean_util.get("glibc"), "measured": mean_util["engine+meta"],
                   "met": mean_util.get("glibc") is not None and
                          mean_util["engine+meta"] >= mean_util["glibc"]})
+    dm = [D.rp(t, "device", "utilization_meta") for t in D.traces()]
+    if dm and all(x is not None for x in dm):
+        # The device's second footprint (`edualloc replay --json`: STATS meta_bytes).
+        mean_util["device+meta"] = sum(dm) / len(dm)
     return res
 
 
@@ -550,16 +554,19 @@ def report_text(D, res):
         um = D.rp
         rows = [[t] + [D.rp(t, a, "utilization") and 100 * D.rp(t, a, "utilization")
                        for a in REPLAY] +
-                [um(t, "engine", "utilization_meta") and 100 * um(t, "engine", "utilization_meta")]
+                [um(t, "engine", "utilization_meta") and 100 * um(t, "engine", "utilization_meta")] +
+                [um(t, "device", "utilization_meta") and 100 * um(t, "device", "utilization_meta")]
                 for t in traces]
         mu = res["replay"]["mean_utilization"]
         rows.append(["mean"] + [mu.get(a) and 100 * mu[a] for a in REPLAY] +
-                    [mu.get("engine+meta") and 100 * mu["engine+meta"]])
-        L.extend(table(["trace"] + REPLAY + ["engine+meta"], rows,
+                    [mu.get("engine+meta") and 100 * mu["engine+meta"]] +
+                    [mu.get("device+meta") and 100 * mu["device+meta"]])
+        L.extend(table(["trace"] + REPLAY + ["engine+meta", "device+meta"], rows,
                        "8. Trace replay: utilization = peak live payload / peak footprint (%)"))
-        L.append("  engine+meta: the engine's footprint plus its out-of-band bookkeeping (slab"
-                 " descriptors, ID map, large records), as allocators with in-band headers count"
-                 " theirs.")
+        L.append("  engine+meta, device+meta: the footprint plus the peak growth of the"
+                 " out-of-band bookkeeping (slab descriptors, ID map, large records;"
+                 " STATS meta_bytes),")
+        L.append("  as allocators with in-band headers count theirs.")
         L.append("  footprint: edualloc (device, engine): arena pages in use + large areas;"
                  " glibc: brk heap below")
         L.append("  its top chunk + mmapped chunks (mallinfo2); jemalloc: stats.active;"

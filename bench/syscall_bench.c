@@ -14,7 +14,9 @@
  * guest time, the number of pairs in one calibrated per measurement: the
  * host takes the emulated CPU away now and then for a whole time slice, and
  * repeats of equal, short length run the same risk of it whatever they
- * time; the median ignores the few that suffer. One line per measurement:
+ * time; the median ignores the few that suffer. The repeats of the
+ * measurements take turns (one of each per round), so that a busy spell
+ * of the host falls on all of them. One line per measurement:
  *   op=alloc_free_pair size=64 live=0 debug=0 iters=812 reps=21 ns=2345.6
  *   min=... max=... status=ok
  */
@@ -106,43 +108,84 @@ static int run(int (*pair)(int), int fd, unsigned int n, double *ns)
 	return 0;
 }
 
-static int measure(const char *what, int (*pair)(int), int fd, unsigned int live,
-		   int debug)
-{
-	double t[MAX_REPS], ns, best, target = repeat_us * 1e3;
-	unsigned int n = 16, r;
-	int err = 0;
+/* One measurement: what it times, on which instance, and its repeats. */
+struct meas {
+	const char *what;
+	int (*pair)(int);
+	int fd;
+	unsigned int live;
+	int debug;
+	unsigned int n;		/* pairs per repeat, calibrated */
+	double t[MAX_REPS];	/* ns per pair, per repeat */
+	int err;
+};
 
-	/* Calibrate: 4 times more until a quarter of a repeat, then the fastest of 3. */
-	while (!(err = run(pair, fd, n, &ns)) && ns < target / 4 && n < (1u << 24))
+/* Calibrate: 4 times more until a quarter of a repeat, then the fastest of 3. */
+static int calibrate(struct meas *m)
+{
+	double ns, best, target = repeat_us * 1e3;
+	unsigned int n = 16, r;
+	int err;
+
+	while (!(err = run(m->pair, m->fd, n, &ns)) && ns < target / 4 && n < (1u << 24))
 		n *= 4;
 	best = ns;
 	for (r = 0; r < 3 && !err; r++) {
-		err = run(pair, fd, n, &ns);
+		err = run(m->pair, m->fd, n, &ns);
 		best = ns < best ? ns : best;
 	}
-	if (!err)
-		n = (unsigned int)(n * target / (best > 1 ? best : 1)) + 1;
-	for (r = 0; r < reps && !err; r++) {
-		err = run(pair, fd, n, &ns);
-		t[r] = ns / n;
-	}
-	if (err) {
-		fprintf(stderr, "syscall-bench: %s: %s\n", what, strerror(errno));
-		printf("op=%s status=failed\n", what);
+	m->n = (unsigned int)(n * target / (best > 1 ? best : 1)) + 1;
+	return err;
+}
+
+static int report(struct meas *m)
+{
+	if (m->err) {
+		fprintf(stderr, "syscall-bench: %s: %s\n", m->what, strerror(m->err));
+		printf("op=%s status=failed\n", m->what);
 		return 1;
 	}
-	qsort(t, reps, sizeof(t[0]), cmp);
+	qsort(m->t, reps, sizeof(m->t[0]), cmp);
 	printf("op=%s size=%d live=%u debug=%d iters=%u reps=%u ns=%.1f min=%.1f max=%.1f "
-	       "status=ok\n", what, pair == alloc_free_pair ? SIZE : 0, live, debug, n, reps,
-	       reps % 2 ? t[reps / 2] : (t[reps / 2 - 1] + t[reps / 2]) / 2, t[0], t[reps - 1]);
-	fflush(stdout);
+	       "status=ok\n", m->what, m->pair == alloc_free_pair ? SIZE : 0, m->live, m->debug,
+	       m->n, reps, reps % 2 ? m->t[reps / 2] : (m->t[reps / 2 - 1] + m->t[reps / 2]) / 2,
+	       m->t[0], m->t[reps - 1]);
 	return 0;
+}
+
+/*
+ * Every measurement is calibrated first; then the repeats go round the
+ * measurements, one repeat of each per round, so that whatever the host
+ * does to the guest meanwhile falls on all of them alike: their ratios are
+ * measured side by side, not minutes apart.
+ */
+static int measure_all(struct meas *ms, unsigned int nr)
+{
+	unsigned int i, r;
+	double ns;
+	int rc = 0;
+
+	for (i = 0; i < nr; i++)
+		if (calibrate(&ms[i]))
+			ms[i].err = errno;
+	for (r = 0; r < reps; r++) {
+		for (i = 0; i < nr; i++) {
+			if (ms[i].err)
+				continue;
+			if (run(ms[i].pair, ms[i].fd, ms[i].n, &ns))
+				ms[i].err = errno;
+			ms[i].t[r] = ns / ms[i].n;
+		}
+	}
+	for (i = 0; i < nr; i++)
+		rc |= report(&ms[i]);
+	fflush(stdout);
+	return rc;
 }
 
 int main(int argc, char **argv)
 {
-	int fd, fd_debug, rc = 0;
+	int fd, fd_debug, fd_live, rc;
 
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--repeat-us") && i + 1 < argc) {
@@ -161,23 +204,36 @@ int main(int argc, char **argv)
 
 	fd = open_instance(0);
 	fd_debug = open_instance(1);
-	if (fd < 0 || fd_debug < 0)
+	fd_live = open_instance(0);
+	if (fd < 0 || fd_debug < 0 || fd_live < 0)
 		return 1;
-	rc |= measure("getppid_pair", getppid_pair, fd, 0, 0);
-	rc |= measure("version_pair", version_pair, fd, 0, 0);
-	rc |= measure("alloc_free_pair", alloc_free_pair, fd, 0, 0);
-	rc |= measure("alloc_free_pair", alloc_free_pair, fd_debug, 0, 1);
-	for (unsigned int i = 0; i < LIVE && !rc; i++) {
+	/* 1024 other allocations live in an instance of their own. */
+	for (unsigned int i = 0; i < LIVE; i++) {
 		struct edualloc_alloc a = { .size = SIZE };
 
-		rc = ioctl(fd, EDUALLOC_IOC_ALLOC, &a) ? 1 : 0;
+		if (ioctl(fd_live, EDUALLOC_IOC_ALLOC, &a)) {
+			perror("syscall-bench: ALLOC");
+			return 1;
+		}
 	}
-	if (!rc)
-		rc |= measure("alloc_free_pair", alloc_free_pair, fd, LIVE, 0);
+	{
+		struct meas ms[] = {
+#define M(op, f, l, d)	{ .what = #op, .pair = op, .fd = f, .live = l, .debug = d }
+			M(getppid_pair, fd, 0, 0),
+			M(version_pair, fd, 0, 0),
+			M(alloc_free_pair, fd, 0, 0),
+			M(alloc_free_pair, fd_debug, 0, 1),
+			M(alloc_free_pair, fd_live, LIVE, 0),
+#undef M
+		};
+
+		rc = measure_all(ms, sizeof(ms) / sizeof(ms[0]));
+	}
 	/* What is live is not a leak to report: drop it before the close. */
 	struct edualloc_reset reset = { 0 };
 
-	ioctl(fd, EDUALLOC_IOC_RESET, &reset);
+	ioctl(fd_live, EDUALLOC_IOC_RESET, &reset);
+	close(fd_live);
 	close(fd_debug);
 	close(fd);
 	return rc;

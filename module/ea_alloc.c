@@ -11,7 +11,9 @@
  * poisons and gives the memory back. A success can be taken back, too:
  * struct ea_txn records what an allocation changed beyond the obvious (the
  * peaks, the slot's previous occupant, a slab made for it) and
- * ea_unalloc_loc() undoes it all, uncounted.
+ * ea_unalloc_loc() undoes it all, uncounted. A reallocation that moves
+ * zeroes only the new bytes its copy does not cover (inst->fill_skip): what
+ * the caller gets is its own old contents or zeroes, never anyone else's.
  *
  * Invariants: an operation either fails with nothing changed but failure
  * counters, or succeeds whole.
@@ -362,7 +364,9 @@ static int ea_realloc_locked(struct ea_instance *inst, int id, u64 new_size,
 		st->alloc_ns += txn->ns;
 		return 0;
 	}
+	inst->fill_skip = min(old.size, new_size);	/* copied just below */
 	ret = ea_alloc_locked(inst, new_size, owner, loc, txn, prep);
+	inst->fill_skip = 0;
 	if (ret)
 		return ret;
 	memcpy(loc->mem, old.mem, min(old.size, new_size));

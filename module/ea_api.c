@@ -31,6 +31,10 @@ static noinline int ea_alloc_slow(struct ea_instance *inst, u64 size,
 
 	if (!txn)
 		txn = &unused;
+	if (ea_alloc_block_fast(inst, size, owner, out, txn)) {
+		spin_unlock(&inst->lock);
+		return 0;
+	}
 	ea_alloc_prepare(inst, size, &prep);
 	inst->op = EA_OP_ALLOC;
 	ret = ea_alloc_locked(inst, size, owner, &loc, txn, &prep);
@@ -116,6 +120,10 @@ static noinline int ea_free_slow(struct ea_instance *inst, int id,
 	struct ea_loc loc;
 	int ret;
 
+	if (!by_offset && ea_free_block_fast(inst, id, out)) {
+		spin_unlock(&inst->lock);
+		return 0;
+	}
 	inst->op = EA_OP_FREE;
 	ret = ea_free_target(inst, id, offset, by_offset, &loc);
 	if (!ret && !ea_pcp_claim(inst, &loc)) {
@@ -235,6 +243,10 @@ int ea_realloc(struct ea_instance *inst, int id, u64 new_size, u32 owner,
 	int ret;
 
 	spin_lock(&inst->lock);
+	if (ea_realloc_fast(inst, id, new_size, owner, out)) {
+		spin_unlock(&inst->lock);
+		return 0;
+	}
 	ea_realloc_prepare(inst, id, new_size, true, &prep);
 	inst->op = EA_OP_REALLOC;
 	ret = ea_realloc_locked(inst, id, new_size, owner, &loc, &txn, &prep,

@@ -61,11 +61,14 @@ static void ea_fill_new(struct ea_instance *inst, struct ea_loc *loc,
 			bool check, int last_id)
 {
 	if (!inst->debug) {
+		u64 skip = min(inst->fill_skip, loc->size);
+
 		/*
 		 * The requested bytes only: the slack is no one's, and
-		 * whoever can map the arena could read it anyway.
+		 * whoever can map the arena could read it anyway. A realloc's
+		 * move copies its first fill_skip bytes at once, under the lock.
 		 */
-		memset(loc->mem, 0, loc->size);
+		memset(loc->mem + skip, 0, loc->size - skip);
 		return;
 	}
 	if (check)

@@ -148,13 +148,6 @@ struct ea_stats {
 	EDUALLOC_STATS_SCALARS(EA_STATS_FIELD)
 	u64 errors[EA_NR_ERR];	/* per error kind */
 	u32 debug;		/* 1 if the debug checks are on */
-	/*
-	 * Bookkeeping bytes, all outside the arena: the instance, page
-	 * descriptors, slab descriptors, the ID map, large records, the
-	 * bitset. A second footprint, beside used_bytes, for comparing with
-	 * allocators whose headers live in the heap.
-	 */
-	u64 meta_bytes;
 	u32 timing;		/* 1 if alloc_ns and free_ns are kept, else 0 (both 0) */
 	u32 policy;		/* the free-list policy's number (ea_policy_name()) */
 	struct ea_class_stats cls[EA_NR_CLASSES];

@@ -5,16 +5,21 @@
  * Most requests are small, find a slot in their class's first partial
  * slab (possibly the spare, which waits at the tail of that list), and
  * need nothing from the kernel. For them, with the debug checks and the
- * timing statistics off and no listener wanting their events, ea_alloc()
- * and ea_free() come here first, inlined, under the instance spinlock:
- * pop (or push) one slot, write the ID's map entry, update the counters
- * that cannot be derived later, zero the requested bytes (not the slack:
- * see ea_fill_new()), return. The decision is a few loads and compares
- * made before anything changes; anything else (a new slab or one to give
- * back, a new leaf of the ID map, a block, the large path, red zones, an
- * event to build, an error to report) falls back to the general path
+ * timing statistics off and no listener wanting the decisions (explain
+ * events), ea_alloc() and ea_free() come here first, inlined, under the
+ * instance spinlock: pop (or push) one slot, write the ID's map entry,
+ * update the counters that cannot be derived later, zero the requested
+ * bytes (not the slack: see ea_fill_new()), report the ALLOC or FREE event
+ * if it is wanted, return. The decision is a few loads and compares made
+ * before anything changes; anything else (a new slab or one to give back,
+ * a new leaf of the ID map, a block, the large path, red zones, a decision
+ * to explain, an error to report) falls back to the general path
  * (ea_alloc.c), which makes the same decisions: the same calls give the
- * same IDs and offsets whichever path served them.
+ * same IDs and offsets whichever path served them. Served here too, by
+ * the same rules, from the general path's functions (ea_api.c): a block of
+ * a page or more that the free lists hold (ea_alloc_block_fast(),
+ * ea_free_block_fast()), and a reallocation that stays in its slot or
+ * block (ea_realloc_fast()).
  *
  * Invariants: as the general path's (ea_alloc.c, ea_slab.c, ea_idmap.c);
  * the fast path relies on one more: when the next ID is not the first of
@@ -22,11 +27,17 @@
  * Locking: the instance lock, held by the caller.
  */
 
-/* The events whose listener sends an allocation or a free the long way. */
-#define EA_FAST_ALLOC_EVENTS	(BIT(EA_EV_ALLOC) | BIT(EA_EV_CLASS) |	\
-				 BIT(EA_EV_FREELIST_HIT) |		\
+/*
+ * The events whose listener sends an allocation or a free the long way:
+ * the decisions the fast path does not explain. Its own ALLOC or FREE it
+ * reports (ea_fast_emit()).
+ */
+#define EA_FAST_ALLOC_EVENTS	(BIT(EA_EV_CLASS) | BIT(EA_EV_FREELIST_HIT) | \
 				 BIT(EA_EV_SLAB_REFILL))
-#define EA_FAST_FREE_EVENTS	(BIT(EA_EV_FREE) | BIT(EA_EV_SLAB_SPARE))
+#define EA_FAST_FREE_EVENTS	BIT(EA_EV_SLAB_SPARE)
+/* For the block and realloc shortcuts below, which report nothing. */
+#define EA_FAST_GENERAL(ev)	(BIT(ev) | BIT(EA_EV_CLASS) |		\
+				 BIT(EA_EV_FREELIST_HIT))
 
 static_assert(EA_NR_EVENTS <= BITS_PER_LONG);
 
@@ -53,6 +64,30 @@ static __always_inline bool ea_fast_ok(struct ea_instance *inst,
 				       unsigned long events)
 {
 	return !inst->slow && !(READ_ONCE(*inst->fast_events) & events);
+}
+
+/* The fast path's ALLOC or FREE event, as the general path reports it. */
+static noinline void ea_fast_emit(struct ea_instance *inst, enum ea_op op,
+				  enum ea_event_type type, int id,
+				  unsigned int cls, u64 offset, u64 size,
+				  u32 owner)
+{
+	struct ea_loc loc = {
+		.id = id,
+		.cls = cls,
+		.size = size,
+		.offset = offset,
+	};
+
+	inst->op = op;
+	ea_emit_loc(inst, type, &loc, owner);
+}
+
+/* Whether the listener wants the fast path's own event of @type. */
+static __always_inline bool ea_fast_wants(struct ea_instance *inst,
+					  enum ea_event_type type)
+{
+	return READ_ONCE(*inst->fast_events) & BIT(type);
 }
 
 /*
@@ -136,6 +171,9 @@ static __always_inline bool ea_alloc_fast(struct ea_instance *inst, u64 size,
 			.size = size,
 			.class_size = csize,
 		};
+	if (unlikely(ea_fast_wants(inst, EA_EV_ALLOC)))
+		ea_fast_emit(inst, EA_OP_ALLOC, EA_EV_ALLOC, id, cls, offset,
+			     size, owner);
 	return true;
 }
 
@@ -154,6 +192,7 @@ static __always_inline bool ea_free_fast(struct ea_instance *inst, int id,
 	struct ea_class *c;
 	struct ea_slab *slab;
 	struct ea_page *pg;
+	u32 owner;
 	struct ea_slot *s;
 	u64 entry, offset, csize;
 	u64 *ent;
@@ -183,12 +222,13 @@ static __always_inline bool ea_free_fast(struct ea_instance *inst, int id,
 		return false;
 
 	size = s->size;
+	owner = s->owner;
 	csize = BIT(cls + EA_MIN_SHIFT);
 	if (out)
 		*out = (struct ea_alloc_info) {
 			.id = id,
 			.cls = cls,
-			.owner = s->owner,
+			.owner = owner,
 			.offset = offset,
 			.size = size,
 			.class_size = csize,
@@ -214,5 +254,139 @@ static __always_inline bool ea_free_fast(struct ea_instance *inst, int id,
 		if (!list_is_last(&slab->node, &c->partial))
 			list_move_tail(&slab->node, &c->partial);
 	}
+	if (unlikely(ea_fast_wants(inst, EA_EV_FREE)))
+		ea_fast_emit(inst, EA_OP_FREE, EA_EV_FREE, id, cls, offset, size,
+			     owner);
+	return true;
+}
+
+/*
+ * A reallocation that stays where it is and needs nothing from the kernel
+ * (the instance reallocates in place, the next ID's map slot is ready, and
+ * the class does not change, or a large area keeps its pages): true and
+ * @out filled; false if the general path must serve it (nothing changed).
+ * It makes the general path's changes (ea_realloc_here(), then
+ * ea_realloc_finish()): the record takes the next ID, the new size and
+ * owner, the bytes gained are zeroed, the map entry (the same place) moves
+ * to the new ID, and it is counted as one free, one allocation and one
+ * realloc.
+ */
+static bool ea_realloc_fast(struct ea_instance *inst, int id, u64 new_size,
+			    u32 owner, struct ea_alloc_info *out)
+{
+	unsigned int cls = ea_class_of(new_size);
+	struct ea_stats *st = &inst->st;
+	u32 new_id = inst->next_id;
+	struct ea_slot *s = NULL;
+	struct ea_page *pg;
+	u64 entry, offset, csize, old_size;
+
+	if (!inst->realloc_in_place || !new_size || cls >= EA_NR_CLASSES ||
+	    new_id > INT_MAX || !ea_id_issued(inst, id) || ea_id_needs(inst) ||
+	    !ea_fast_ok(inst, EA_FAST_GENERAL(EA_EV_REALLOC)))
+		return false;
+	entry = ea_id_get(inst, id);
+	if (!(entry & 1))
+		return false;		/* freed (the general path says how), or large */
+	offset = entry >> 1;
+	pg = &inst->pages[offset >> PAGE_SHIFT];
+	if (pg->kind == EA_PAGE_SLAB) {
+		/* A per-CPU cache's free could take the slot meanwhile. */
+		if (pg->slab->cls != cls || inst->pcp)
+			return false;
+		s = &pg->slab->slots[offset_in_page(offset) >> (cls + EA_MIN_SHIFT)];
+		if (s->id != id)
+			return false;	/* the old ID of a pending realloc in place */
+		old_size = s->size;
+		s->id = new_id;
+		s->owner = owner;
+		s->size = new_size;
+	} else if (pg->kind == EA_PAGE_BLOCK) {
+		if (pg->cls != cls || pg->blk.id != id)
+			return false;
+		old_size = pg->blk.size;
+		pg->blk.id = new_id;
+		pg->blk.owner = owner;
+		pg->blk.size = new_size;
+	} else {
+		return false;
+	}
+	if (new_size > old_size)
+		memset(inst->arena + offset + old_size, 0, new_size - old_size);
+	ea_id_set(inst, new_id, entry);
+	inst->next_id++;
+	ea_id_clear(inst, id);
+
+	csize = ea_class_size(cls);
+	st->frees++;
+	st->allocs++;
+	st->reallocs++;
+	st->cls[cls].frees++;
+	st->cls[cls].allocs++;
+	st->live_requested += new_size - old_size;
+	st->cls[cls].waste -= new_size - old_size;
+	st->peak_requested = max(st->peak_requested, st->live_requested);
+	if (out)
+		*out = (struct ea_alloc_info) {
+			.id = new_id,
+			.cls = cls,
+			.owner = owner,
+			.offset = offset,
+			.size = new_size,
+			.class_size = csize,
+		};
+	return true;
+}
+
+/*
+ * An allocation of a class of a page or more (a buddy block) that needs
+ * nothing from the kernel and cannot be refused: true and @out, @txn
+ * filled; false if the general path must serve it (nothing changed). The
+ * general path's own steps (ea_alloc_locked()), without the preparing.
+ */
+static bool ea_alloc_block_fast(struct ea_instance *inst, u64 size, u32 owner,
+				struct ea_alloc_info *out, struct ea_txn *txn)
+{
+	unsigned int cls = ea_class_of(size);
+	struct ea_prep prep = {};
+	struct ea_loc loc;
+
+	/* What ea_alloc_try() and ea_alloc_block() would refuse, checked first. */
+	if (!size || cls >= EA_NR_CLASSES || ea_is_slab_class(cls) ||
+	    size > inst->arena_size || inst->next_id > INT_MAX ||
+	    ea_id_needs(inst) || !ea_fast_ok(inst, EA_FAST_GENERAL(EA_EV_ALLOC)) ||
+	    !ea_buddy_can_alloc(inst, ea_block_order(cls)))
+		return false;
+	inst->op = EA_OP_ALLOC;		/* for the buddy's own events */
+	if (ea_alloc_locked(inst, size, owner, &loc, txn, &prep))
+		return false;		/* cannot happen: checked above */
+	ea_loc_info(&loc, out);
+	return true;
+}
+
+/*
+ * Free live block @id (a class of a page or more, named by its ID alone):
+ * true and @out filled; false if the general path must serve it.
+ */
+static bool ea_free_block_fast(struct ea_instance *inst, int id,
+			       struct ea_alloc_info *out)
+{
+	struct ea_loc loc;
+	unsigned int page;
+	u64 entry;
+
+	if (!ea_id_issued(inst, id) || !ea_fast_ok(inst, EA_FAST_GENERAL(EA_EV_FREE)))
+		return false;
+	entry = ea_id_get(inst, id);
+	if (!(entry & 1))
+		return false;		/* freed, or large */
+	page = entry >> (PAGE_SHIFT + 1);
+	if (inst->pages[page].kind != EA_PAGE_BLOCK ||
+	    inst->pages[page].blk.id != id)
+		return false;
+	ea_loc_block(inst, page, &loc);
+	inst->op = EA_OP_FREE;
+	ea_loc_info(&loc, out);
+	ea_free_loc(inst, &loc, NULL);	/* a block: no area to free later */
 	return true;
 }

@@ -226,6 +226,11 @@ struct ea_instance {
 	unsigned int nr_top;		/* its entries: IDs below nr_top << 9 */
 	bool timing;			/* alloc_ns and free_ns kept */
 	bool realloc_in_place;		/* see struct ea_params */
+	/*
+	 * During a realloc's move only: the new allocation's first bytes that
+	 * the copy overwrites at once, so not zeroed first (ea_fill_new()).
+	 */
+	u64 fill_skip;
 	/* Per-CPU caches (ea_percpu.c): NULL in the deterministic default. */
 	struct ea_pcp __percpu *pcp;
 	unsigned int pcp_off;		/* ea_pcp_stop()s in progress */

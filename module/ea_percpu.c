@@ -30,6 +30,14 @@
 
 static_assert(EA_MAG_SIZE >= 2 * EA_MAG_BATCH);
 
+/*
+ * The events that send an allocation or a free the long way: the fast
+ * path's, and its own ALLOC or FREE too (a listener is called under the
+ * instance lock, which these paths do not take).
+ */
+#define EA_PCP_ALLOC_EVENTS	(EA_FAST_ALLOC_EVENTS | BIT(EA_EV_ALLOC))
+#define EA_PCP_FREE_EVENTS	(EA_FAST_FREE_EVENTS | BIT(EA_EV_FREE))
+
 /* Whether the per-CPU paths may serve @inst now (checked in a section). */
 static __always_inline bool ea_pcp_ok(struct ea_instance *inst,
 				      unsigned long events)
@@ -337,7 +345,7 @@ static bool ea_pcp_alloc(struct ea_instance *inst, u64 size, u32 owner,
 	cls = ea_small_class(size);
 	local_lock(&inst->pcp->lock);
 	p = this_cpu_ptr(inst->pcp);
-	if (!ea_pcp_ok(inst, EA_FAST_ALLOC_EVENTS))
+	if (!ea_pcp_ok(inst, EA_PCP_ALLOC_EVENTS))
 		goto general;
 	mag = &p->mag[cls];
 	if (unlikely(!mag->nr || p->id_next == p->id_end)) {
@@ -431,7 +439,7 @@ static bool ea_pcp_free(struct ea_instance *inst, int id,
 	rel = id - inst->first_id;
 	local_lock(&inst->pcp->lock);
 	p = this_cpu_ptr(inst->pcp);
-	if (!ea_pcp_ok(inst, EA_FAST_FREE_EVENTS))
+	if (!ea_pcp_ok(inst, EA_PCP_FREE_EVENTS))
 		goto general;
 	/* The top level and leaves are freed after a grace period: see above. */
 	if (rel >> EA_ID_LEAF_SHIFT >= smp_load_acquire(&inst->nr_top))

@@ -403,14 +403,6 @@ static void ea_inst_put(struct ea_dev_inst *inst)
 	kref_put(&inst->ref, ea_inst_release);
 }
 
-/* The engine's event callback: the observability layer plugs in here. */
-static void ea_dev_notify(void *priv, const struct ea_event *ev)
-{
-	struct ea_dev_inst *inst = priv;
-
-	ea_obs_event(&inst->obs, ev);
-}
-
 /*
  * Enter an instance for one call: an SRCU read section, always left with
  * ea_leave(*@idx), and its engine instance, or ERR_PTR(-EIDRM) once it
@@ -639,8 +631,10 @@ static struct ea_dev_inst *ea_inst_create(const char *name, u32 kind,
 
 	params.capacity = capacity;
 	params.max_capacity = capacity;
-	params.notify = ea_dev_notify;
-	params.priv = inst;
+	/* Events go straight to the observability layer: those it wants. */
+	params.notify = ea_obs_event;
+	params.priv = &inst->obs;
+	params.events = ea_obs_events();
 	ea = ea_create(&params, &err);
 	if (!ea)
 		goto err_unlist;
@@ -1201,7 +1195,9 @@ static long ea_run_alloc(struct ea_call *c)
 		ret = ea_alloc_begin(c->ea, c->a.alloc.size, ea_owner_tag(), &info, &txn);
 	if (!ret)
 		ret = ea_deliver(c, &info, &c->a.alloc.info, &txn);
-	if (ret && ret != -EDQUOT)
+	if (!ret)
+		ea_obs_count(EA_OBS_ALLOCS, 1);
+	else if (ret != -EDQUOT)
 		ea_uncharge_alloc(c->inst, 1);
 	return ret;
 }
@@ -1235,9 +1231,11 @@ static long ea_run_free(struct ea_call *c)
 		ret = ea_free_both(c->ea, arg->id, arg->offset, &info);
 	else
 		ret = ea_free(c->ea, arg->id, arg->offset, &info);
-	if (ret >= 0)
-		ea_uncharge_alloc(c->inst, 1);
-	return ret > 0 ? 0 : ret;
+	if (ret < 0)
+		return ret;
+	ea_uncharge_alloc(c->inst, 1);
+	ea_obs_count(EA_OBS_FREES, 1);
+	return 0;
 }
 
 /* Exactly one way, and the other way's field zero. */
@@ -1355,7 +1353,11 @@ static long ea_run_realloc(struct ea_call *c)
 	long ret;
 
 	ret = ea_realloc_begin(c->ea, arg->id, arg->size, ea_owner_tag(), &info, &txn);
-	return ret ?: ea_deliver(c, &info, &arg->info, &txn);
+	if (!ret)
+		ret = ea_deliver(c, &info, &arg->info, &txn);
+	if (!ret)
+		ea_obs_count(EA_OBS_REALLOCS, 1);
+	return ret;
 }
 
 /*
@@ -1490,7 +1492,8 @@ static void ea_fill_stats(struct ea_dev_inst *inst, const struct ea_stats *st,
 	memcpy(out->cls, st->cls, sizeof(out->cls));
 }
 
-static long ea_ioctl_stats(struct ea_file *f, void __user *uarg)
+/* STATS, and STATS_V1 (@size: the first EDUALLOC_STATS_SIZE_V1 bytes). */
+static long ea_ioctl_stats(struct ea_file *f, void __user *uarg, size_t size)
 {
 	struct edualloc_stats *arg;
 	struct ea_dev_inst *inst;
@@ -1505,7 +1508,7 @@ static long ea_ioctl_stats(struct ea_file *f, void __user *uarg)
 	if (!arg || !st)
 		goto out_free;
 	ret = -EFAULT;
-	if (copy_from_user(arg, uarg, sizeof(*arg)))
+	if (copy_from_user(arg, uarg, size))
 		goto out_free;
 	ret = -EINVAL;
 	if (arg->flags || arg->__pad)
@@ -1519,7 +1522,7 @@ static long ea_ioctl_stats(struct ea_file *f, void __user *uarg)
 		ea_fill_stats(inst, st, arg);
 	}
 	ea_leave(idx);
-	if (!ret && copy_to_user(uarg, arg, sizeof(*arg)))
+	if (!ret && copy_to_user(uarg, arg, size))
 		ret = -EFAULT;
 out_free:
 	kfree(st);
@@ -1708,7 +1711,7 @@ static long ea_ioctl_batch(struct ea_file *f, void __user *uarg)
 {
 	struct ea_dev_inst *inst;
 	struct ea_instance *ea;
-	int idx, allocs = 0, done = 0;
+	int idx, allocs = 0, done = 0, frees = 0;
 	struct ea_batch b;
 	u32 i;
 	long ret;
@@ -1734,9 +1737,11 @@ static long ea_ioctl_batch(struct ea_file *f, void __user *uarg)
 			if (b.ent[i].op == EDUALLOC_BATCH_ALLOC)
 				done += ok && !ret;
 			else if (b.ent[i].op == EDUALLOC_BATCH_FREE)
-				done -= ok;
+				frees += ok;
 		}
-		ea_uncharge_alloc(inst, allocs - done);
+		ea_uncharge_alloc(inst, allocs - done + frees);
+		ea_obs_count(EA_OBS_ALLOCS, done);
+		ea_obs_count(EA_OBS_FREES, frees);
 	}
 	ea_leave(idx);
 out:
@@ -1792,7 +1797,9 @@ static long ea_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	case EDUALLOC_IOC_VALIDATE:
 		return ea_ioctl_call(f, cmd, uarg);
 	case EDUALLOC_IOC_STATS:
-		return ea_ioctl_stats(f, uarg);
+		return ea_ioctl_stats(f, uarg, sizeof(struct edualloc_stats));
+	case EDUALLOC_IOC_STATS_V1:
+		return ea_ioctl_stats(f, uarg, EDUALLOC_STATS_SIZE_V1);
 	case EDUALLOC_IOC_CONFIG:
 		return ea_ioctl_config(f, uarg);
 	case EDUALLOC_IOC_PAGES:

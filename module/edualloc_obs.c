@@ -95,6 +95,16 @@
 #include "ea_engine.h"
 #include "edualloc_obs.h"
 
+/* Called as a tracepoint is switched on or off (see ea_tp_switch()). */
+static int ea_tp_alloc_reg(void);
+static void ea_tp_alloc_unreg(void);
+static int ea_tp_free_reg(void);
+static void ea_tp_free_unreg(void);
+static int ea_tp_error_reg(void);
+static void ea_tp_error_unreg(void);
+static int ea_tp_buddy_reg(void);
+static void ea_tp_buddy_unreg(void);
+
 #define CREATE_TRACE_POINTS
 #include "edualloc_trace.h"
 
@@ -120,6 +130,15 @@ static const char * const ea_verbosity_names[] = { EDUALLOC_LOG_LEVELS(EA_V_NAME
 /* Read locklessly by every event; a stale value only logs one event more or less. */
 static unsigned int ea_verbosity = EA_V_OPS;
 
+static void ea_update_wanted(void);
+
+/* A new level: store it, then tell the engine which events it now wants. */
+static void ea_set_verbosity(unsigned int v)
+{
+	WRITE_ONCE(ea_verbosity, v);
+	ea_update_wanted();
+}
+
 /* "0".."3" or a level's name; returns the level or -EINVAL. */
 static int ea_parse_verbosity(const char *s)
 {
@@ -140,7 +159,7 @@ static int ea_verbosity_param_set(const char *val, const struct kernel_param *kp
 
 	if (v < 0)
 		return v;
-	WRITE_ONCE(ea_verbosity, v);
+	ea_set_verbosity(v);
 	return 0;
 }
 
@@ -167,6 +186,132 @@ MODULE_PARM_DESC(verbosity, "Event log level: 0 off, 1 errors, 2 operations (def
 #define EA_EVENT_LEVEL(NAME, name, level)	EA_V_##level,
 static const u8 ea_event_level[EA_NR_EVENTS] = { EDUALLOC_EVENTS(EA_EVENT_LEVEL) };
 #undef EA_EVENT_LEVEL
+
+/* The level that logs @type: a kind new to this table only at explain. */
+static unsigned int ea_type_level(unsigned int type)
+{
+	return ea_event_level[type] ?: EA_V_EXPLAIN;
+}
+
+/* ---- Which events the engine reports ---------------------------------------- */
+
+/* The tracepoints, as bits of ea_tp_on. */
+enum { EA_TP_ALLOC, EA_TP_FREE, EA_TP_ERROR, EA_TP_BUDDY };
+
+/* The tracepoint that shows events of @type, or -1. */
+static int ea_type_tp(unsigned int type)
+{
+	switch (type) {
+	case EA_EV_ALLOC:
+	case EA_EV_REALLOC:
+		return EA_TP_ALLOC;
+	case EA_EV_FREE:
+	case EA_EV_UNDO:
+		return EA_TP_FREE;
+	case EA_EV_ERROR:
+	case EA_EV_CORRUPT:
+		return EA_TP_ERROR;
+	case EA_EV_BUDDY_SPLIT:
+	case EA_EV_BUDDY_MERGE:
+		return EA_TP_BUDDY;
+	}
+	return -1;
+}
+
+/*
+ * ea_wanted: the event types every engine instance is asked to report
+ * (struct ea_params.events), read by the engine before it builds an
+ * event; ea_tp_on: the tracepoints enabled now. ea_wanted_lock serialises
+ * their updates (ea_update_wanted()), so that the last one computes from
+ * the last verbosity and tracepoint states; readers take no lock (a
+ * change reaches a call in flight or the next one).
+ */
+static DECLARE_BITMAP(ea_wanted, EA_NR_EVENTS);
+static unsigned long ea_tp_on;
+static DEFINE_MUTEX(ea_wanted_lock);
+
+/*
+ * Wanted: what the log's level records, what an enabled tracepoint shows,
+ * and always the rare kinds the stats file counts (errors, corruptions,
+ * leaks, resets), which no fast path serves.
+ */
+static bool ea_type_wanted(unsigned int type, unsigned int verbosity)
+{
+	int tp = ea_type_tp(type);
+
+	switch (type) {
+	case EA_EV_ERROR:
+	case EA_EV_CORRUPT:
+	case EA_EV_LEAK:
+	case EA_EV_RESET:
+		return true;
+	}
+	if (verbosity && ea_type_level(type) <= verbosity)
+		return true;
+	return tp >= 0 && test_bit(tp, &ea_tp_on);
+}
+
+static void ea_update_wanted_locked(void)
+{
+	unsigned int type, verbosity = READ_ONCE(ea_verbosity);
+
+	lockdep_assert_held(&ea_wanted_lock);
+	for (type = 0; type < EA_NR_EVENTS; type++)
+		assign_bit(type, ea_wanted, ea_type_wanted(type, verbosity));
+}
+
+static void ea_update_wanted(void)
+{
+	mutex_lock(&ea_wanted_lock);
+	ea_update_wanted_locked();
+	mutex_unlock(&ea_wanted_lock);
+}
+
+/*
+ * A tracepoint's first probe is being added (@on) or its last removed:
+ * from its regfunc/unregfunc, which the tracing core calls under its own
+ * mutex before it enables the tracepoint's static key and before it
+ * disables it. The key itself cannot say "switching off" yet, hence the
+ * bit of our own.
+ */
+static void ea_tp_switch(unsigned int tp, bool on)
+{
+	mutex_lock(&ea_wanted_lock);
+	__assign_bit(tp, &ea_tp_on, on);
+	ea_update_wanted_locked();
+	mutex_unlock(&ea_wanted_lock);
+}
+
+#define EA_TP_SWITCH(name, bit)						\
+static int ea_tp_##name##_reg(void)					\
+{									\
+	ea_tp_switch(bit, true);					\
+	return 0;							\
+}									\
+static void ea_tp_##name##_unreg(void)					\
+{									\
+	ea_tp_switch(bit, false);					\
+}
+
+EA_TP_SWITCH(alloc, EA_TP_ALLOC)
+EA_TP_SWITCH(free, EA_TP_FREE)
+EA_TP_SWITCH(error, EA_TP_ERROR)
+EA_TP_SWITCH(buddy, EA_TP_BUDDY)
+#undef EA_TP_SWITCH
+
+/**
+ * ea_obs_events() - the event types the layer wants reported
+ *
+ * For struct ea_params.events of every instance: a bitmap of EA_NR_EVENTS
+ * bits, which this layer changes as the log level changes or a tracepoint
+ * is switched on or off. It lives as long as the module.
+ *
+ * Return: the bitmap.
+ */
+const unsigned long *ea_obs_events(void)
+{
+	return ea_wanted;
+}
 
 static const char *ea_kind_name(u32 kind)
 {
@@ -212,10 +357,11 @@ static const char *ea_errno_name(int err)
 /*
  * One logged event. Self-contained (no pointers), so that it outlives its
  * instance and its process. The event's fields are kept as the engine gave
- * them; ea_log_show_rec() decides which ones mean something.
+ * them; ea_log_show_rec() decides which ones mean something. Its seq is
+ * where it stands in the ring: the ring's records are numbered without
+ * gaps, oldest first, up to ea_log.next_seq - 1.
  */
 struct ea_log_rec {
-	u64 seq;
 	u64 time;			/* local_clock(), ns */
 	u64 size;
 	u64 offset;
@@ -236,7 +382,7 @@ struct ea_log_rec {
  * ea_log_lock protects every field of ea_log but ring and size, which are
  * set at init before any instance exists and cleared at exit after the
  * last one is gone, and the records the ring holds. Taken by the engine's
- * notify callback (process context, under the engine's instance mutex)
+ * notify callback (process context, under the engine's instance spinlock)
  * and by readers and writers of the log file; never from interrupts.
  */
 static DEFINE_SPINLOCK(ea_log_lock);
@@ -250,8 +396,11 @@ static struct {
 	u64 lost;			/* overwritten since load or clear */
 } ea_log;
 
-/* Every event since load, by type, whatever the verbosity (the stats file). */
+/* The events reported since load, by type (the stats file). */
 static DEFINE_PER_CPU(u64 [EA_NR_EVENTS], ea_event_count);
+
+/* The device's successful calls since load (ea_obs_count()). */
+DEFINE_PER_CPU(u64 [EA_OBS_NR_COUNTERS], ea_obs_counters);
 
 static s64 ea_event_total(unsigned int type)
 {
@@ -263,49 +412,56 @@ static s64 ea_event_total(unsigned int type)
 	return sum;
 }
 
-/*
- * Fill the caller's half of @r (who and when come here) and append it.
- * Plain copies, as tracepoints make: the comm is read without the task
- * lock (a racing prctl(PR_SET_NAME) gives a mix of the two names) and
- * made printable when the log is read.
- */
-static void ea_log_append(const struct ea_obs_inst *oi, struct ea_log_rec *r)
+static u64 ea_counter_total(enum ea_obs_counter what)
 {
-	r->inst_id = oi->id;
-	memcpy(r->inst, oi->name, sizeof(r->inst));
-	r->pid = task_tgid_nr(current);
-	memcpy(r->comm, current->comm, sizeof(r->comm));
+	u64 sum = 0;
+	int cpu;
 
-	spin_lock(&ea_log_lock);
-	if (ea_log.ring) {
-		r->seq = ea_log.next_seq++;
-		r->time = local_clock();
-		ea_log.ring[ea_log.head] = *r;
-		if (++ea_log.head == ea_log.size)
-			ea_log.head = 0;
-		if (ea_log.held < ea_log.size)
-			ea_log.held++;
-		else
-			ea_log.lost++;
-	}
-	spin_unlock(&ea_log_lock);
+	for_each_possible_cpu(cpu)
+		sum += per_cpu(ea_obs_counters, cpu)[what];
+	return sum;
 }
 
-static void ea_log_event(const struct ea_obs_inst *oi, const struct ea_event *ev)
+/*
+ * Append @ev, which happened in @oi, with the caller and the time: written
+ * in place, in the slot it takes, under ea_log_lock (the record is about
+ * 100 bytes: cheaper than building it aside and copying it in). Plain
+ * copies, as tracepoints make: the comm is read without the task lock (a
+ * racing prctl(PR_SET_NAME) gives a mix of the two names) and made
+ * printable when the log is read.
+ */
+static void ea_log_append(const struct ea_obs_inst *oi, const struct ea_event *ev)
 {
-	struct ea_log_rec r = {
-		.type = ev->type,
-		.op = ev->op,
-		.id = ev->id,
-		.err = ev->err,
-		.cls = min_t(unsigned int, ev->cls, U8_MAX),
-		.order = min_t(unsigned int, ev->order, U8_MAX),
-		.size = ev->size,
-		.offset = ev->offset,
-		.aux = ev->aux,
-	};
+	u32 pid = task_tgid_nr(current);
+	struct ea_log_rec *r;
 
-	ea_log_append(oi, &r);
+	spin_lock(&ea_log_lock);
+	if (unlikely(!ea_log.ring))
+		goto out;
+	r = &ea_log.ring[ea_log.head];
+	r->time = local_clock();
+	r->size = ev->size;
+	r->offset = ev->offset;
+	r->aux = ev->aux;
+	r->inst_id = oi->id;
+	r->pid = pid;
+	r->id = ev->id;
+	r->err = ev->err;
+	r->type = ev->type;
+	r->op = ev->op;
+	r->cls = min_t(unsigned int, ev->cls, U8_MAX);
+	r->order = min_t(unsigned int, ev->order, U8_MAX);
+	memcpy(r->inst, oi->name, sizeof(r->inst));
+	memcpy(r->comm, current->comm, sizeof(r->comm));
+	ea_log.next_seq++;
+	if (++ea_log.head == ea_log.size)
+		ea_log.head = 0;
+	if (ea_log.held < ea_log.size)
+		ea_log.held++;
+	else
+		ea_log.lost++;
+out:
+	spin_unlock(&ea_log_lock);
 }
 
 static void ea_trace_event(const struct ea_obs_inst *oi, const struct ea_event *ev)
@@ -334,35 +490,38 @@ static void ea_trace_event(const struct ea_obs_inst *oi, const struct ea_event *
 
 /**
  * ea_obs_event() - take in one engine event
- * @oi: the instance it happened in (only its constant fields are used)
+ * @priv: the instance it happened in (struct ea_obs_inst; only its
+ *	constant fields are used)
  * @ev: the event
  *
- * Counts the event, fires its tracepoint if that is enabled, and logs it
- * if the verbosity asks for its kind.
+ * The engine's notify callback: counts the event, fires its tracepoint if
+ * that is enabled, and logs it if the verbosity asks for its kind. The
+ * engine reports only the types ea_obs_events() asks for.
  *
  * Context: Process context, the caller's; called under the engine's
- * instance mutex. Takes ea_log_lock (a spinlock) when logging.
+ * instance spinlock. Takes ea_log_lock (a spinlock) when logging.
  */
-void ea_obs_event(struct ea_obs_inst *oi, const struct ea_event *ev)
+void ea_obs_event(void *priv, const struct ea_event *ev)
 {
-	unsigned int verbosity = READ_ONCE(ea_verbosity), level;
+	unsigned int verbosity = READ_ONCE(ea_verbosity);
+	const struct ea_obs_inst *oi = priv;
 
 	if ((unsigned int)ev->type >= EA_NR_EVENTS)
 		return;
 	this_cpu_inc(ea_event_count[ev->type]);
 	ea_trace_event(oi, ev);
-	level = ea_event_level[ev->type] ?: EA_V_EXPLAIN;	/* a new kind: explain */
-	if (verbosity && level <= verbosity)
-		ea_log_event(oi, ev);
+	if (verbosity && ea_type_level(ev->type) <= verbosity)
+		ea_log_append(oi, ev);
 }
 
 /* A create or destroy record, made by this layer (verbosity 2 and up). */
 static void ea_log_instance(struct ea_obs_inst *oi, u8 type)
 {
 	struct ea_stats *st;
-	struct ea_log_rec r = {
+	struct ea_event ev = {
 		.type = type,
 		.op = type == EA_LOG_CREATE ? EA_OP_CREATE : EA_OP_DESTROY,
+		.err = oi->kind,
 		.aux = U64_MAX,
 	};
 
@@ -371,12 +530,11 @@ static void ea_log_instance(struct ea_obs_inst *oi, u8 type)
 	st = kmalloc(sizeof(*st), GFP_KERNEL);
 	if (st && oi->ea) {
 		ea_get_stats(oi->ea, st);
-		r.size = st->capacity;
-		r.aux = type == EA_LOG_CREATE ? st->bitset_bits : st->live_allocs;
+		ev.size = st->capacity;
+		ev.aux = type == EA_LOG_CREATE ? st->bitset_bits : st->live_allocs;
 	}
 	kfree(st);
-	r.err = oi->kind;
-	ea_log_append(oi, &r);
+	ea_log_append(oi, &ev);
 }
 
 /* A snapshot of the ring, taken when the log file is opened for reading. */
@@ -560,7 +718,7 @@ static const char *ea_record_event_name(const struct ea_log_rec *r)
 /* One line per record, columns separated by one blank. */
 #define EA_LOG_TAIL	" %s %s %s %s %s %s %s %s %s %s %s %s\n"
 
-static void ea_log_show_rec(struct seq_file *m, const struct ea_log_rec *r)
+static void ea_log_show_rec(struct seq_file *m, const struct ea_log_rec *r, u64 nr)
 {
 	char seq[24], time[24], pid[12], id[12], size[24], cls[12], off[24];
 	char comm[TASK_COMM_LEN], *p;
@@ -581,7 +739,7 @@ static void ea_log_show_rec(struct seq_file *m, const struct ea_log_rec *r)
 	}
 	if (!comm[0])
 		strscpy(comm, "-", sizeof(comm));
-	scnprintf(seq, sizeof(seq), "%llu", r->seq);
+	scnprintf(seq, sizeof(seq), "%llu", nr);
 	scnprintf(time, sizeof(time), "%llu.%06u", sec, ns / 1000);
 	scnprintf(pid, sizeof(pid), "%u", r->pid);
 	strscpy(id, "-", sizeof(id));
@@ -614,7 +772,8 @@ static int ea_log_show(struct seq_file *m, void *v)
 			   "offset", "result", "detail");
 		return 0;
 	}
-	ea_log_show_rec(m, v);
+	/* The snapshot's records are numbered next_seq - held, ... */
+	ea_log_show_rec(m, v, s->next_seq - s->held + ((struct ea_log_rec *)v - s->rec));
 	return 0;
 }
 
@@ -752,7 +911,7 @@ static ssize_t ea_verbosity_write(struct file *file, const char __user *ubuf,
 	v = ea_parse_verbosity(strim(buf));
 	if (v < 0)
 		return v;
-	WRITE_ONCE(ea_verbosity, v);
+	ea_set_verbosity(v);
 	return len;
 }
 
@@ -771,7 +930,7 @@ static int ea_global_stats_show(struct seq_file *m, void *v)
 	unsigned int instances = 0, held, size, type;
 	struct ea_obs_priv *p;
 	struct ea_stats *st;
-	u64 lost, next;
+	u64 lost, next, reallocs;
 
 	st = kmalloc(sizeof(*st), GFP_KERNEL);
 	if (!st)
@@ -801,12 +960,11 @@ static int ea_global_stats_show(struct seq_file *m, void *v)
 	seq_printf(m, "used_bytes %llu\n", used);
 	seq_printf(m, "live_allocs %llu\n", live);
 	seq_printf(m, "live_requested %llu\n", requested);
-	seq_printf(m, "allocs %lld\n", ea_event_total(EA_EV_ALLOC) +
-		   ea_event_total(EA_EV_REALLOC) -
-		   ea_event_total(EA_EV_UNDO));
-	seq_printf(m, "frees %lld\n", ea_event_total(EA_EV_FREE) +
-		   ea_event_total(EA_EV_REALLOC));
-	seq_printf(m, "reallocs %lld\n", ea_event_total(EA_EV_REALLOC));
+	/* A realloc is an allocation and a free too, as in the engine's figures. */
+	reallocs = ea_counter_total(EA_OBS_REALLOCS);
+	seq_printf(m, "allocs %llu\n", ea_counter_total(EA_OBS_ALLOCS) + reallocs);
+	seq_printf(m, "frees %llu\n", ea_counter_total(EA_OBS_FREES) + reallocs);
+	seq_printf(m, "reallocs %llu\n", reallocs);
 	seq_printf(m, "errors %lld\n", ea_event_total(EA_EV_ERROR));
 	seq_printf(m, "corruptions %lld\n", ea_event_total(EA_EV_CORRUPT));
 	seq_printf(m, "leaks %lld\n", ea_event_total(EA_EV_LEAK));
@@ -1179,6 +1337,7 @@ int ea_obs_init(void)
 	if (!ring)
 		return -ENOMEM;
 	log_size = size;
+	ea_update_wanted();
 	spin_lock(&ea_log_lock);
 	ea_log.ring = ring;
 	ea_log.size = size;

@@ -86,41 +86,52 @@ TRACE_DEFINE_ENUM(EA_ERR_FREED_ID);
  * edualloc_free: a successful free, or an allocation taken back because
  * its result could not be written to userspace (the log says "undo");
  * the same fields (old_id 0), printed without old_id.
+ *
+ * Each tracepoint has a register and an unregister function (the _FN
+ * forms), with which the observability layer learns that it is switched
+ * on or off: the engine builds only the events someone wants. The two
+ * share their fields and assignment (EA_TRACE_BLOCK_*), expanded anew at
+ * each reading of this header.
  */
-DECLARE_EVENT_CLASS(edualloc_block,
-		    TP_PROTO(const struct ea_obs_inst *oi, const struct ea_event *ev),
-		    TP_ARGS(oi, ev),
-		    TP_STRUCT__entry(__field(u32, inst_id)
-				     __array(char, inst, EDUALLOC_NAME_MAX)
-				     __field(int, id)
-				     __field(int, old_id)
-				     __field(u32, cls)
-				     __field(u64, size)
-				     __field(u64, reserved)
-				     __field(u64, offset)),
-		    TP_fast_assign(__entry->inst_id = oi->id;
-				   strscpy_pad(__entry->inst, oi->name, EDUALLOC_NAME_MAX);
-				   __entry->id = ev->id;
-				   __entry->old_id = ev->type == EA_EV_REALLOC ? (int)ev->aux : 0;
-				   __entry->cls = ev->cls;
-				   __entry->size = ev->size;
-				   __entry->reserved = ea_trace_reserved(ev);
-				   __entry->offset = ev->offset;),
-		    TP_printk("inst=%s id=%d size=%llu cls=%u reserved=%llu offset=0x%llx old_id=%d",
-			      __entry->inst, __entry->id, __entry->size, __entry->cls,
-			      __entry->reserved, __entry->offset, __entry->old_id)
-);
+#define EA_TRACE_BLOCK_ENTRY						\
+	TP_STRUCT__entry(__field(u32, inst_id)				\
+			 __array(char, inst, EDUALLOC_NAME_MAX)		\
+			 __field(int, id)				\
+			 __field(int, old_id)				\
+			 __field(u32, cls)				\
+			 __field(u64, size)				\
+			 __field(u64, reserved)				\
+			 __field(u64, offset))
 
-DEFINE_EVENT(edualloc_block, edualloc_alloc,
-	     TP_PROTO(const struct ea_obs_inst *oi, const struct ea_event *ev),
-	     TP_ARGS(oi, ev));
+#define EA_TRACE_BLOCK_ASSIGN						\
+	TP_fast_assign(__entry->inst_id = oi->id;			\
+		       strscpy_pad(__entry->inst, oi->name, EDUALLOC_NAME_MAX); \
+		       __entry->id = ev->id;				\
+		       __entry->old_id = ev->type == EA_EV_REALLOC ? (int)ev->aux : 0; \
+		       __entry->cls = ev->cls;				\
+		       __entry->size = ev->size;			\
+		       __entry->reserved = ea_trace_reserved(ev);	\
+		       __entry->offset = ev->offset;)
 
-DEFINE_EVENT_PRINT(edualloc_block, edualloc_free,
-		   TP_PROTO(const struct ea_obs_inst *oi, const struct ea_event *ev),
-		   TP_ARGS(oi, ev),
-		   TP_printk("inst=%s id=%d size=%llu cls=%u reserved=%llu offset=0x%llx",
-			     __entry->inst, __entry->id, __entry->size, __entry->cls,
-			     __entry->reserved, __entry->offset));
+TRACE_EVENT_FN(edualloc_alloc,
+	       TP_PROTO(const struct ea_obs_inst *oi, const struct ea_event *ev),
+	       TP_ARGS(oi, ev),
+	       EA_TRACE_BLOCK_ENTRY,
+	       EA_TRACE_BLOCK_ASSIGN,
+	       TP_printk("inst=%s id=%d size=%llu cls=%u reserved=%llu offset=0x%llx old_id=%d",
+			 __entry->inst, __entry->id, __entry->size, __entry->cls,
+			 __entry->reserved, __entry->offset, __entry->old_id),
+	       ea_tp_alloc_reg, ea_tp_alloc_unreg);
+
+TRACE_EVENT_FN(edualloc_free,
+	       TP_PROTO(const struct ea_obs_inst *oi, const struct ea_event *ev),
+	       TP_ARGS(oi, ev),
+	       EA_TRACE_BLOCK_ENTRY,
+	       EA_TRACE_BLOCK_ASSIGN,
+	       TP_printk("inst=%s id=%d size=%llu cls=%u reserved=%llu offset=0x%llx",
+			 __entry->inst, __entry->id, __entry->size, __entry->cls,
+			 __entry->reserved, __entry->offset),
+	       ea_tp_free_reg, ea_tp_free_unreg);
 
 /* The names of ops and error kinds: the uapi header's lists. */
 #define EA_TRACE_OP(NAME, name)			{ EA_OP_##NAME, #name },
@@ -131,70 +142,70 @@ DEFINE_EVENT_PRINT(edualloc_block, edualloc_free,
  * debug checks found (err 0: nothing was refused; offset is the first bad
  * byte). kind says which, as in the stats' error counters; op is the call.
  */
-TRACE_EVENT(edualloc_error,
-	    TP_PROTO(const struct ea_obs_inst *oi, const struct ea_event *ev),
-	    TP_ARGS(oi, ev),
-	    TP_STRUCT__entry(__field(u32, inst_id)
-			     __array(char, inst, EDUALLOC_NAME_MAX)
-			     __field(u32, op)
-			     __field(u32, kind)
-			     __field(int, err)
-			     __field(int, id)
-			     __field(u64, size)
-			     __field(u64, offset)),
-	    TP_fast_assign(__entry->inst_id = oi->id;
-			   strscpy_pad(__entry->inst, oi->name, EDUALLOC_NAME_MAX);
-			   __entry->op = ev->op;
-			   __entry->kind = ev->type == EA_EV_CORRUPT ? ev->err : ev->aux;
-			   __entry->err = ev->type == EA_EV_CORRUPT ? 0 : ev->err;
-			   __entry->id = ev->id;
-			   __entry->size = ev->size;
-			   __entry->offset = ev->offset;),
-	    TP_printk("inst=%s op=%s kind=%s err=%s id=%d size=%llu offset=0x%llx",
-		      __entry->inst,
-		      __print_symbolic(__entry->op, EDUALLOC_OPS(EA_TRACE_OP)
-				       { EA_NR_OPS, "?" }),
-		      __print_symbolic(__entry->kind, EDUALLOC_ERRORS(EA_TRACE_ERR)
-				       { EA_NR_ERR, "?" }),
-		      __print_symbolic(__entry->err,
-				       { 0, "0" },
-				       { -EINVAL, "EINVAL" },
-				       { -E2BIG, "E2BIG" },
-				       { -ENOMEM, "ENOMEM" },
-				       { -ENOENT, "ENOENT" },
-				       { -EALREADY, "EALREADY" },
-				       { -ESTALE, "ESTALE" },
-				       { -EOPNOTSUPP, "EOPNOTSUPP" },
-				       { -ENOSPC, "ENOSPC" },
-				       { -EFAULT, "EFAULT" }),
-		      __entry->id, __entry->size, __entry->offset)
-);
+TRACE_EVENT_FN(edualloc_error,
+	       TP_PROTO(const struct ea_obs_inst *oi, const struct ea_event *ev),
+	       TP_ARGS(oi, ev),
+	       TP_STRUCT__entry(__field(u32, inst_id)
+				__array(char, inst, EDUALLOC_NAME_MAX)
+				__field(u32, op)
+				__field(u32, kind)
+				__field(int, err)
+				__field(int, id)
+				__field(u64, size)
+				__field(u64, offset)),
+	       TP_fast_assign(__entry->inst_id = oi->id;
+			      strscpy_pad(__entry->inst, oi->name, EDUALLOC_NAME_MAX);
+			      __entry->op = ev->op;
+			      __entry->kind = ev->type == EA_EV_CORRUPT ? ev->err : ev->aux;
+			      __entry->err = ev->type == EA_EV_CORRUPT ? 0 : ev->err;
+			      __entry->id = ev->id;
+			      __entry->size = ev->size;
+			      __entry->offset = ev->offset;),
+	       TP_printk("inst=%s op=%s kind=%s err=%s id=%d size=%llu offset=0x%llx",
+			 __entry->inst,
+			 __print_symbolic(__entry->op, EDUALLOC_OPS(EA_TRACE_OP)
+					  { EA_NR_OPS, "?" }),
+			 __print_symbolic(__entry->kind, EDUALLOC_ERRORS(EA_TRACE_ERR)
+					  { EA_NR_ERR, "?" }),
+			 __print_symbolic(__entry->err,
+					  { 0, "0" },
+					  { -EINVAL, "EINVAL" },
+					  { -E2BIG, "E2BIG" },
+					  { -ENOMEM, "ENOMEM" },
+					  { -ENOENT, "ENOENT" },
+					  { -EALREADY, "EALREADY" },
+					  { -ESTALE, "ESTALE" },
+					  { -EOPNOTSUPP, "EOPNOTSUPP" },
+					  { -ENOSPC, "ENOSPC" },
+					  { -EFAULT, "EFAULT" }),
+			 __entry->id, __entry->size, __entry->offset),
+	       ea_tp_error_reg, ea_tp_error_unreg);
 
 /*
  * edualloc_buddy: the buddy allocator split a free block of 2^order pages
  * at offset into two halves (merge 0), or merged two buddies into the
  * block of 2^order pages at offset (merge 1). bytes is the block's size.
  */
-TRACE_EVENT(edualloc_buddy,
-	    TP_PROTO(const struct ea_obs_inst *oi, const struct ea_event *ev),
-	    TP_ARGS(oi, ev),
-	    TP_STRUCT__entry(__field(u32, inst_id)
-			     __array(char, inst, EDUALLOC_NAME_MAX)
-			     __field(u32, merge)
-			     __field(u32, order)
-			     __field(u64, bytes)
-			     __field(u64, offset)),
-	    TP_fast_assign(__entry->inst_id = oi->id;
-			   strscpy_pad(__entry->inst, oi->name, EDUALLOC_NAME_MAX);
-			   __entry->merge = ev->type == EA_EV_BUDDY_MERGE;
-			   __entry->order = ev->order;
-			   __entry->bytes = (u64)PAGE_SIZE << ev->order;
-			   __entry->offset = ev->offset;),
-	    TP_printk("inst=%s %s order=%u bytes=%llu offset=0x%llx",
-		      __entry->inst,
-		      __print_symbolic(__entry->merge, { 0, "split" }, { 1, "merge" }),
-		      __entry->order, __entry->bytes, __entry->offset)
-);
+TRACE_EVENT_FN(edualloc_buddy,
+	       TP_PROTO(const struct ea_obs_inst *oi, const struct ea_event *ev),
+	       TP_ARGS(oi, ev),
+	       TP_STRUCT__entry(__field(u32, inst_id)
+				__array(char, inst, EDUALLOC_NAME_MAX)
+				__field(u32, merge)
+				__field(u32, order)
+				__field(u64, bytes)
+				__field(u64, offset)),
+	       TP_fast_assign(__entry->inst_id = oi->id;
+			      strscpy_pad(__entry->inst, oi->name, EDUALLOC_NAME_MAX);
+			      __entry->merge = ev->type == EA_EV_BUDDY_MERGE;
+			      __entry->order = ev->order;
+			      __entry->bytes = (u64)PAGE_SIZE << ev->order;
+			      __entry->offset = ev->offset;),
+	       TP_printk("inst=%s %s order=%u bytes=%llu offset=0x%llx",
+			 __entry->inst,
+			 __print_symbolic(__entry->merge, { 0, "split" }, { 1, "merge" }),
+			 __entry->order, __entry->bytes, __entry->offset),
+	       ea_tp_buddy_reg, ea_tp_buddy_unreg);
 
 #endif /* _EDUALLOC_TRACE_H */
 

@@ -469,6 +469,21 @@ static void test_stats_reset(void)
 			ok &= !s.errors[i];
 		check(ok, "STATS class sizes 8 << c, unused error slots 0");
 	}
+	/* meta_bytes: the instance and its page descriptors at least. */
+	check(s.meta_bytes >= s.pages_total * 8, "STATS meta_bytes %llu (bookkeeping)",
+	      (unsigned long long)s.meta_bytes);
+	{
+		/* The first STATS (1536 bytes, no meta_bytes) is still answered. */
+		unsigned char old[EDUALLOC_STATS_SIZE_V1 + 8];
+
+		memset(old, 0, EDUALLOC_STATS_SIZE_V1);
+		memset(old + EDUALLOC_STATS_SIZE_V1, 0xa5, 8);
+		EXPECT(0, xioctl(fd, EDUALLOC_IOC_STATS_V1, old),
+		       "STATS_V1 (the first, 1536-byte STATS) is still answered");
+		check(!memcmp(old + 8, (unsigned char *)&s + 8, 48) &&
+		      old[EDUALLOC_STATS_SIZE_V1] == 0xa5,
+		      "  its 1536 bytes, the same instance, nothing written past them");
+	}
 	s.flags = 1;
 	EXPECT(EINVAL, xioctl(fd, EDUALLOC_IOC_STATS, &s), "STATS with flags 1");
 	s.flags = 0;

@@ -69,7 +69,7 @@ static const struct {
 	{ "edualloc_realloc", sizeof(struct edualloc_realloc), 56 },
 	{ "edualloc_bit", sizeof(struct edualloc_bit), 16 },
 	{ "edualloc_class_stats", sizeof(struct edualloc_class_stats), 64 },
-	{ "edualloc_stats", sizeof(struct edualloc_stats), 1536 },
+	{ "edualloc_stats", sizeof(struct edualloc_stats), 1544 },
 	{ "edualloc_reset", sizeof(struct edualloc_reset), 8 },
 	{ "edualloc_config", sizeof(struct edualloc_config), 16 },
 	{ "edualloc_validate", sizeof(struct edualloc_validate), 128 },

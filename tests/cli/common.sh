@@ -18,9 +18,11 @@ pass() { PASS=$((PASS + 1)); echo "ok   $1"; }
 fail() { FAIL=$((FAIL + 1)); echo "FAIL $1${2:+: $2}"; }
 
 # What varies from run to run: process IDs in private instance names (and
-# so the length of the line of '=' under a title naming one) and owners.
+# so the length of the line of '=' under a title naming one) and owners;
+# and from kernel to kernel: the bookkeeping's bytes (struct sizes).
 normalize() {
 	sed -e 's/pid[0-9][0-9]*\.[0-9][0-9]*/pidP.N/g' \
+	    -e 's/^\(Bookkeeping: *\)[0-9][0-9]* bytes/\1M bytes/' \
 	    -e 's/^===*$/====/' \
 	    -e 's/owner pid [0-9][0-9]*/owner pid P/g' \
 	    -e 's/owner=[0-9][0-9]*/owner=P/g'

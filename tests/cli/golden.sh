@@ -100,6 +100,7 @@ Next allocation ID:   10
 Arena pages:          8 used, 248 free of 256 (largest free block 262144 bytes)
 Fragmentation:        internal 6370 bytes (2%), external 0%
 Large allocations:    1 (303104 bytes)
+Bookkeeping:          M bytes outside the arena
 Errors caught:        offset in no allocation 1
 Debug checks:         on (red zones, poison)
 Bitset:               128 bits
@@ -245,6 +246,7 @@ Next allocation ID:   11
 Arena pages:          8 used, 248 free of 256 (largest free block 262144 bytes)
 Fragmentation:        internal 6360 bytes (2%), external 0%
 Large allocations:    1 (303104 bytes)
+Bookkeeping:          M bytes outside the arena
 Errors caught:        double free 1, offset in no allocation 1, red zone overwritten 1
 Debug checks:         on (red zones, poison)
 Bitset:               128 bits
@@ -302,6 +304,7 @@ Next allocation ID:   3
 Arena pages:          2 used, 30 free of 32 (largest free block 65536 bytes)
 Fragmentation:        internal 0 bytes (0%), external 46%
 Large allocations:    0 (0 bytes)
+Bookkeeping:          M bytes outside the arena
 Errors caught:        none
 Debug checks:         on (red zones, poison)
 Bitset:               4096 bits

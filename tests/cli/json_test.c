@@ -528,6 +528,13 @@ int main(void)
 	expect_num(v, "large_bytes", 303104);
 	expect_num(v, "next_id", 3);
 	expect_num(v, "bitset_bits", 64);
+	{
+		/* Kernel memory: at least the large record and the slab's descriptor. */
+		struct jval *m = jget(v, "meta_bytes");
+
+		result(m && m->type == J_NUM && m->num > 0,
+		       "  meta_bytes > 0 (the bookkeeping outside the arena)");
+	}
 	expect_num(v, "errors.double_free", 0);
 	expect_count(v, "classes", 1);
 	expect_num(v, "classes.0.class", 4);

@@ -19,6 +19,7 @@ Next allocation ID:   3
 Arena pages:          2 used, 254 free of 256 (largest free block 262144 bytes)
 Fragmentation:        internal 0 bytes (0%), external 0%
 Large allocations:    0 (0 bytes)
+Bookkeeping:          M bytes outside the arena
 Errors caught:        none
 Debug checks:         on (red zones, poison)
 Bitset:               1048576 bits

@@ -246,6 +246,11 @@ static inline void stats_mask_volatile(struct edualloc_stats *s)
 {
 	s->alloc_ns = 0;
 	s->free_ns = 0;
+	/*
+	 * Kernel memory made ahead: an ID map leaf made for an allocation
+	 * taken back stays for the next one (meta_bytes counts it).
+	 */
+	s->meta_bytes = 0;
 }
 
 /* Name the first field where two stats differ, or return NULL. */

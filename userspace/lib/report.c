@@ -75,6 +75,9 @@ void eau_print_stats(FILE *f, const struct edualloc_stats *st, bool with_times)
 		(uint64_t)st->internal_frag, st->internal_frag_pct, st->external_frag_pct);
 	fprintf(f, "Large allocations:    %" PRIu64 " (%" PRIu64 " bytes)\n",
 		(uint64_t)st->large_count, (uint64_t)st->large_bytes);
+	/* Kernel memory, outside the arena (its size depends on the kernel). */
+	fprintf(f, "Bookkeeping:          %" PRIu64 " bytes outside the arena\n",
+		(uint64_t)st->meta_bytes);
 
 	fprintf(f, "Errors caught:        ");
 	bool any = false;

@@ -653,8 +653,19 @@ struct edualloc_bit {
 	X(32, bitset_bits)	/* 0 if none */				\
 	X(32, next_id)		/* the ID the next allocation gets */
 
+/*
+ * ... and after cls[] (added later: EDUALLOC_IOC_STATS_V1 still answers
+ * with the struct up to cls[], EDUALLOC_STATS_SIZE_V1 bytes):
+ */
+#define EDUALLOC_STATS_TAIL(X)						\
+	/* bookkeeping bytes outside the arena, in kernel memory: the */ \
+	/* instance, page and slab descriptors, the ID map, large records, */ \
+	/* the bitset; used_bytes + meta_bytes is the whole footprint */ \
+	X(64, meta_bytes)
+
 /* Every scalar figure, in order: what a report of them all walks. */
-#define EDUALLOC_STATS_SCALARS(X) EDUALLOC_STATS_COUNTERS(X) EDUALLOC_STATS_MORE(X)
+#define EDUALLOC_STATS_SCALARS(X) EDUALLOC_STATS_COUNTERS(X) EDUALLOC_STATS_MORE(X) \
+	EDUALLOC_STATS_TAIL(X)
 
 #define __EDUALLOC_FIELD(bits, name) __u##bits name;
 
@@ -685,7 +696,13 @@ struct edualloc_stats {
 	/* corruptions, bitset_bits, next_id: EDUALLOC_STATS_MORE */
 	EDUALLOC_STATS_MORE(__EDUALLOC_FIELD)
 	struct edualloc_class_stats cls[EDUALLOC_NR_CLASSES];
+
+	/* meta_bytes: EDUALLOC_STATS_TAIL (not in EDUALLOC_IOC_STATS_V1) */
+	EDUALLOC_STATS_TAIL(__EDUALLOC_FIELD)
 };
+
+/* The first STATS, up to cls[]: still answered, with the first 1536 bytes. */
+#define EDUALLOC_STATS_SIZE_V1	1536
 
 #undef __EDUALLOC_FIELD
 
@@ -869,6 +886,8 @@ struct edualloc_batch {
 #define EDUALLOC_IOC_REALLOC	_IOWR(EDUALLOC_IOC_MAGIC, 0x15, struct edualloc_realloc)
 #define EDUALLOC_IOC_BIT	_IOWR(EDUALLOC_IOC_MAGIC, 0x16, struct edualloc_bit)
 #define EDUALLOC_IOC_STATS	_IOWR(EDUALLOC_IOC_MAGIC, 0x17, struct edualloc_stats)
+#define EDUALLOC_IOC_STATS_V1	_IOC(_IOC_READ | _IOC_WRITE, EDUALLOC_IOC_MAGIC, 0x17, \
+				     EDUALLOC_STATS_SIZE_V1)
 #define EDUALLOC_IOC_RESET	_IOW(EDUALLOC_IOC_MAGIC, 0x18, struct edualloc_reset)
 #define EDUALLOC_IOC_CONFIG	_IOWR(EDUALLOC_IOC_MAGIC, 0x19, struct edualloc_config)
 #define EDUALLOC_IOC_VALIDATE	_IOWR(EDUALLOC_IOC_MAGIC, 0x1a, struct edualloc_validate)
@@ -1017,7 +1036,7 @@ static_assert(offsetof(struct edualloc_class_stats, frees) == 40, "edualloc ABI"
 static_assert(offsetof(struct edualloc_class_stats, failures) == 48, "edualloc ABI");
 static_assert(offsetof(struct edualloc_class_stats, waste) == 56, "edualloc ABI");
 
-static_assert(sizeof(struct edualloc_stats) == 1536, "edualloc ABI");
+static_assert(sizeof(struct edualloc_stats) == 1544, "edualloc ABI");
 static_assert(offsetof(struct edualloc_stats, flags) == 0, "edualloc ABI");
 static_assert(offsetof(struct edualloc_stats, __pad) == 4, "edualloc ABI");
 static_assert(offsetof(struct edualloc_stats, inst_id) == 8, "edualloc ABI");
@@ -1054,6 +1073,8 @@ static_assert(offsetof(struct edualloc_stats, corruptions) == 496, "edualloc ABI
 static_assert(offsetof(struct edualloc_stats, bitset_bits) == 504, "edualloc ABI");
 static_assert(offsetof(struct edualloc_stats, next_id) == 508, "edualloc ABI");
 static_assert(offsetof(struct edualloc_stats, cls) == 512, "edualloc ABI");
+static_assert(offsetof(struct edualloc_stats, meta_bytes) == EDUALLOC_STATS_SIZE_V1,
+	      "edualloc ABI");
 
 static_assert(sizeof(struct edualloc_reset) == 8, "edualloc ABI");
 static_assert(offsetof(struct edualloc_reset, flags) == 0, "edualloc ABI");
