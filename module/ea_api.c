@@ -77,15 +77,6 @@ int ea_alloc_begin(struct ea_instance *inst, u64 size, u32 owner,
 	return ea_alloc_slow(inst, size, owner, out, txn);
 }
 
-/* ea_alloc() with per-CPU caches, whose path fills a txn: not inlined. */
-static noinline int ea_alloc_pcp(struct ea_instance *inst, u64 size,
-				 u32 owner, struct ea_alloc_info *out)
-{
-	struct ea_txn txn;
-
-	return ea_alloc_begin(inst, size, owner, out, &txn);
-}
-
 /**
  * ea_alloc() - allocate memory
  * @inst: instance
@@ -106,8 +97,8 @@ static noinline int ea_alloc_pcp(struct ea_instance *inst, u64 size,
 int ea_alloc(struct ea_instance *inst, u64 size, u32 owner,
 	     struct ea_alloc_info *out)
 {
-	if (unlikely(inst->pcp))
-		return ea_alloc_pcp(inst, size, owner, out);
+	if (unlikely(inst->pcp) && ea_pcp_alloc(inst, size, owner, out, NULL))
+		return 0;
 	spin_lock(&inst->lock);
 	if (ea_alloc_fast(inst, size, owner, out, NULL)) {
 		spin_unlock(&inst->lock);

@@ -30,6 +30,14 @@
 
 static_assert(EA_MAG_SIZE >= 2 * EA_MAG_BATCH);
 
+/*
+ * The events that send an allocation or a free the long way: the fast
+ * path's, and its own ALLOC or FREE too (a listener is called under the
+ * instance lock, which these paths do not take).
+ */
+#define EA_PCP_ALLOC_EVENTS	(EA_FAST_ALLOC_EVENTS | BIT(EA_EV_ALLOC))
+#define EA_PCP_FREE_EVENTS	(EA_FAST_FREE_EVENTS | BIT(EA_EV_FREE))
+
 /* Whether the per-CPU paths may serve @inst now (checked in a section). */
 static __always_inline bool ea_pcp_ok(struct ea_instance *inst,
 				      unsigned long events)
@@ -315,14 +323,14 @@ static bool ea_pcp_create(struct ea_instance *inst)
 }
 
 /*
- * A small allocation from this CPU's magazine: true and @out, @txn filled;
- * false if the general path must serve it (nothing changed but, maybe, a
- * refill). Called without the instance lock.
+ * A small allocation from this CPU's magazine: true and @out, @txn filled
+ * (either may be NULL); false if the general path must serve it (nothing
+ * changed but, maybe, a refill). Called without the instance lock.
  */
 static bool ea_pcp_alloc(struct ea_instance *inst, u64 size, u32 owner,
 			 struct ea_alloc_info *out, struct ea_txn *txn)
 {
-	unsigned int cls = ea_class_of(size);
+	unsigned int cls;
 	struct ea_slot *s;
 	struct ea_slab *slab;
 	struct ea_mag *mag;
@@ -331,11 +339,13 @@ static bool ea_pcp_alloc(struct ea_instance *inst, u64 size, u32 owner,
 	u32 offset;
 	int id;
 
-	if (!inst->pcp || !size || cls >= EA_PCP_CLASSES)
+	/* The slab classes: 1 <= size <= PAGE_SIZE / 2 (ea_fast.c's test). */
+	if (unlikely(size - 1 >= PAGE_SIZE / 2))
 		return false;
+	cls = ea_small_class(size);
 	local_lock(&inst->pcp->lock);
 	p = this_cpu_ptr(inst->pcp);
-	if (!ea_pcp_ok(inst, EA_FAST_ALLOC_EVENTS))
+	if (!ea_pcp_ok(inst, EA_PCP_ALLOC_EVENTS))
 		goto general;
 	mag = &p->mag[cls];
 	if (unlikely(!mag->nr || p->id_next == p->id_end)) {
@@ -357,14 +367,15 @@ static bool ea_pcp_alloc(struct ea_instance *inst, u64 size, u32 owner,
 	WRITE_ONCE(p->id_next, id + 1);
 	slab = inst->pages[offset >> PAGE_SHIFT].slab;
 	s = &slab->slots[offset_in_page(offset) >> (cls + EA_MIN_SHIFT)];
-	*txn = (struct ea_txn) {
-		.epoch = READ_ONCE(inst->epoch),
-		.peak_requested = inst->st.peak_requested,
-		.peak_allocated = inst->st.peak_allocated,
-		.peak_used = inst->st.peak_used,
-		.id = id,
-		.slot_prev_id = s->id,
-	};
+	if (txn)
+		*txn = (struct ea_txn) {
+			.epoch = READ_ONCE(inst->epoch),
+			.peak_requested = inst->st.peak_requested,
+			.peak_allocated = inst->st.peak_allocated,
+			.peak_used = inst->st.peak_used,
+			.id = id,
+			.slot_prev_id = s->id,
+		};
 	WRITE_ONCE(s->id, id);
 	WRITE_ONCE(s->owner, owner);
 	WRITE_ONCE(s->size, size);
@@ -428,7 +439,7 @@ static bool ea_pcp_free(struct ea_instance *inst, int id,
 	rel = id - inst->first_id;
 	local_lock(&inst->pcp->lock);
 	p = this_cpu_ptr(inst->pcp);
-	if (!ea_pcp_ok(inst, EA_FAST_FREE_EVENTS))
+	if (!ea_pcp_ok(inst, EA_PCP_FREE_EVENTS))
 		goto general;
 	/* The top level and leaves are freed after a grace period: see above. */
 	if (rel >> EA_ID_LEAF_SHIFT >= smp_load_acquire(&inst->nr_top))

@@ -62,9 +62,12 @@ noinline void pb_measured_scale(struct ea_instance *inst, int *ids,
 	}
 }
 
+static bool pb_percpu;	/* pair-percpu: an instance with per-CPU caches */
+
 static struct ea_instance *pb_create(u64 capacity)
 {
-	struct ea_params p = { .capacity = capacity, .quiet = true };
+	struct ea_params p = { .capacity = capacity, .quiet = true,
+			       .percpu = pb_percpu };
 	struct ea_instance *inst;
 	int err = 0;
 
@@ -84,13 +87,14 @@ int main(int argc, char **argv)
 	struct ea_instance *inst;
 	unsigned long t0, t;
 
-	if (!strcmp(mode, "pair")) {
+	pb_percpu = !strcmp(mode, "pair-percpu");
+	if (!strcmp(mode, "pair") || pb_percpu) {
 		inst = pb_create(1 << 20);
 		pb_measured_pairs(inst, arg, 1000);	/* warm up */
 		t0 = pb_now_ns();
 		pb_measured_pairs(inst, arg, n);
 		t = pb_now_ns() - t0;
-		printf("pair %lu B: %.1f ns per pair\n", arg, (double)t / n);
+		printf("%s %lu B: %.1f ns per pair\n", mode, arg, (double)t / n);
 	} else if (!strcmp(mode, "scale")) {
 		unsigned int *pick = malloc(n * sizeof(*pick));
 		int *ids = malloc(arg * sizeof(*ids));
@@ -118,7 +122,7 @@ int main(int argc, char **argv)
 		free(pick);
 		free(ids);
 	} else {
-		fprintf(stderr, "usage: pairbench pair SIZE [N] | scale LIVE [N]\n");
+		fprintf(stderr, "usage: pairbench pair|pair-percpu SIZE [N] | scale LIVE [N]\n");
 		return 2;
 	}
 	ea_destroy(inst);
