@@ -97,14 +97,7 @@ int ea_alloc_begin(struct ea_instance *inst, u64 size, u32 owner,
 int ea_alloc(struct ea_instance *inst, u64 size, u32 owner,
 	     struct ea_alloc_info *out)
 {
-	if (unlikely(inst->pcp) && ea_pcp_alloc(inst, size, owner, out, NULL))
-		return 0;
-	spin_lock(&inst->lock);
-	if (ea_alloc_fast(inst, size, owner, out, NULL)) {
-		spin_unlock(&inst->lock);
-		return 0;
-	}
-	return ea_alloc_slow(inst, size, owner, out, NULL);
+	return ea_alloc_begin(inst, size, owner, out, NULL);
 }
 
 /*

@@ -162,15 +162,7 @@ static __always_inline bool ea_alloc_fast(struct ea_instance *inst, u64 size,
 		st->peak_allocated = st->live_allocated;
 	st->cls[cls].allocs++;
 	st->cls[cls].waste += csize - size;
-	if (out)
-		*out = (struct ea_alloc_info) {
-			.id = id,
-			.cls = cls,
-			.owner = owner,
-			.offset = offset,
-			.size = size,
-			.class_size = csize,
-		};
+	ea_info_fill(out, id, cls, owner, offset, size, csize);
 	if (unlikely(ea_fast_wants(inst, EA_EV_ALLOC)))
 		ea_fast_emit(inst, EA_OP_ALLOC, EA_EV_ALLOC, id, cls, offset,
 			     size, owner);
@@ -224,15 +216,7 @@ static __always_inline bool ea_free_fast(struct ea_instance *inst, int id,
 	size = s->size;
 	owner = s->owner;
 	csize = BIT(cls + EA_MIN_SHIFT);
-	if (out)
-		*out = (struct ea_alloc_info) {
-			.id = id,
-			.cls = cls,
-			.owner = owner,
-			.offset = offset,
-			.size = size,
-			.class_size = csize,
-		};
+	ea_info_fill(out, id, cls, owner, offset, size, csize);
 	*ent = 0;
 	/* A leaf all issued and now all dead goes (not the current one). */
 	if (unlikely(!--top->live) && rel / EA_ID_LEAF < issued / EA_ID_LEAF)
@@ -326,15 +310,7 @@ static bool ea_realloc_fast(struct ea_instance *inst, int id, u64 new_size,
 	st->live_requested += new_size - old_size;
 	st->cls[cls].waste -= new_size - old_size;
 	st->peak_requested = max(st->peak_requested, st->live_requested);
-	if (out)
-		*out = (struct ea_alloc_info) {
-			.id = new_id,
-			.cls = cls,
-			.owner = owner,
-			.offset = offset,
-			.size = new_size,
-			.class_size = csize,
-		};
+	ea_info_fill(out, new_id, cls, owner, offset, new_size, csize);
 	return true;
 }
 

@@ -292,14 +292,6 @@ static enum ea_where ea_where(struct ea_instance *inst, u64 offset,
 
 static void ea_loc_info(const struct ea_loc *loc, struct ea_alloc_info *out)
 {
-	if (!out)
-		return;
-	*out = (struct ea_alloc_info) {
-		.id = loc->id,
-		.cls = loc->cls,
-		.owner = loc->owner,
-		.offset = loc->offset,
-		.size = loc->size,
-		.class_size = loc->class_size,
-	};
+	ea_info_fill(out, loc->id, loc->cls, loc->owner, loc->offset,
+		     loc->size, loc->class_size);
 }

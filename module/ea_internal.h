@@ -423,4 +423,20 @@ static void ea_unalloc_loc(struct ea_instance *inst, struct ea_loc *loc,
 static int ea_rw_target(struct ea_instance *inst, int id, u64 pos, size_t len,
 			struct ea_loc *loc);
 
+/* What an alloc, free or realloc reports to its caller, when it asks. */
+static __always_inline void ea_info_fill(struct ea_alloc_info *out, int id,
+					 unsigned int cls, u32 owner,
+					 u64 offset, u64 size, u64 class_size)
+{
+	if (out)
+		*out = (struct ea_alloc_info) {
+			.id = id,
+			.cls = cls,
+			.owner = owner,
+			.offset = offset,
+			.size = size,
+			.class_size = class_size,
+		};
+}
+
 #endif /* _EA_INTERNAL_H */

@@ -398,15 +398,7 @@ static bool ea_pcp_alloc(struct ea_instance *inst, u64 size, u32 owner,
 	p->ctr.peak_allocated = max(p->ctr.peak_allocated, view);
 	local_unlock(&inst->pcp->lock);
 
-	if (out)
-		*out = (struct ea_alloc_info) {
-			.id = id,
-			.cls = cls,
-			.owner = owner,
-			.offset = offset,
-			.size = size,
-			.class_size = csize,
-		};
+	ea_info_fill(out, id, cls, owner, offset, size, csize);
 	return true;
 
 general:
@@ -472,15 +464,7 @@ static bool ea_pcp_free(struct ea_instance *inst, int id,
 	}
 	size = s->size;
 	csize = ea_class_size(cls);
-	if (out)
-		*out = (struct ea_alloc_info) {
-			.id = id,
-			.cls = cls,
-			.owner = s->owner,
-			.offset = offset,
-			.size = size,
-			.class_size = csize,
-		};
+	ea_info_fill(out, id, cls, s->owner, offset, size, csize);
 	WRITE_ONCE(s->size, 0);
 	WRITE_ONCE(s->owner, 0);
 	mag->slot[mag->nr++] = offset;

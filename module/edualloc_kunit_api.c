@@ -910,9 +910,13 @@ static int ea_test_thread(void *data)
 	kthread_complete_and_exit(&th->done, 0);
 }
 
-static void ea_test_threads(struct kunit *test)
+/*
+ * EA_THREADS kthreads allocate and free at once on @inst; then every count
+ * must add up and the instance must be whole. Shared with the per-CPU suite.
+ */
+static void ea_test_run_threads(struct kunit *test, struct ea_instance *inst,
+				const char *name)
 {
-	struct ea_test *t = test->priv;
 	struct ea_thread *th;
 	struct task_struct *task;
 	struct ea_stats st;
@@ -921,10 +925,10 @@ static void ea_test_threads(struct kunit *test)
 	th = kunit_kcalloc(test, EA_THREADS, sizeof(*th), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, th);
 	for (i = 0; i < EA_THREADS; i++) {
-		th[i].inst = t->inst;
+		th[i].inst = inst;
 		th[i].seed = i + 1;
 		init_completion(&th[i].done);
-		task = kthread_run(ea_test_thread, &th[i], "ea_test/%u", i);
+		task = kthread_run(ea_test_thread, &th[i], "%s/%u", name, i);
 		KUNIT_ASSERT_FALSE(test, IS_ERR(task));
 	}
 	for (i = 0; i < EA_THREADS; i++) {
@@ -932,12 +936,20 @@ static void ea_test_threads(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, th[i].errors, 0);
 		allocs += th[i].allocs;
 	}
-	ea_get_stats(t->inst, &st);
+	ea_get_stats(inst, &st);
 	KUNIT_EXPECT_EQ(test, st.allocs, allocs);
 	KUNIT_EXPECT_EQ(test, st.frees, allocs);
 	KUNIT_EXPECT_EQ(test, st.live_allocs, 0);
+	KUNIT_EXPECT_EQ(test, st.live_requested, 0);
 	KUNIT_EXPECT_EQ(test, st.corruptions, 0);
-	ea_test_valid(test, t->inst);
+	ea_test_valid(test, inst);
+}
+
+static void ea_test_threads(struct kunit *test)
+{
+	struct ea_test *t = test->priv;
+
+	ea_test_run_threads(test, t->inst, "ea_test");
 }
 
 /* An instance whose reallocations stay in place when they can. */

@@ -264,32 +264,7 @@ static void ea_test_pcp_churn(struct kunit *test)
 /* edualloc_kunit_api.c's threads, on a per-CPU instance. */
 static void ea_test_pcp_threads(struct kunit *test)
 {
-	struct ea_instance *inst = ea_test_pcp(test, true);
-	struct ea_thread *th;
-	struct task_struct *task;
-	struct ea_stats st;
-	unsigned int i, allocs = 0;
-
-	th = kunit_kcalloc(test, EA_THREADS, sizeof(*th), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, th);
-	for (i = 0; i < EA_THREADS; i++) {
-		th[i].inst = inst;
-		th[i].seed = i + 1;
-		init_completion(&th[i].done);
-		task = kthread_run(ea_test_thread, &th[i], "ea_pcp/%u", i);
-		KUNIT_ASSERT_FALSE(test, IS_ERR(task));
-	}
-	for (i = 0; i < EA_THREADS; i++) {
-		wait_for_completion(&th[i].done);
-		KUNIT_EXPECT_EQ(test, th[i].errors, 0);
-		allocs += th[i].allocs;
-	}
-	ea_get_stats(inst, &st);
-	KUNIT_EXPECT_EQ(test, st.allocs, allocs);
-	KUNIT_EXPECT_EQ(test, st.frees, allocs);
-	KUNIT_EXPECT_EQ(test, st.live_allocs, 0);
-	KUNIT_EXPECT_EQ(test, st.live_requested, 0);
-	ea_test_valid(test, inst);
+	ea_test_run_threads(test, ea_test_pcp(test, true), "ea_pcp");
 }
 
 static struct kunit_case edualloc_percpu_cases[] = {
