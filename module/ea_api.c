@@ -11,6 +11,30 @@
  * function here; callers hold nothing.
  */
 
+/*
+ * The general path of ea_alloc_begin(), entered with the lock held; a
+ * function of its own so that the fast path does not pay for its stack.
+ */
+static noinline int ea_alloc_slow(struct ea_instance *inst, u64 size, u32 owner,
+				  struct ea_alloc_info *out, struct ea_txn *txn)
+	__releases(&inst->lock)
+{
+	struct ea_prep prep = {};
+	struct ea_loc loc;
+	int ret;
+
+	ea_alloc_prepare(inst, size, &prep);
+	inst->op = EA_OP_ALLOC;
+	ret = ea_alloc_locked(inst, size, owner, &loc, txn, &prep);
+	if (!ret) {
+		ea_emit_loc(inst, EA_EV_ALLOC, &loc, owner);
+		ea_loc_info(&loc, out);
+	}
+	spin_unlock(&inst->lock);
+	ea_prep_release(inst, &prep);
+	return ret;
+}
+
 /**
  * ea_alloc_begin() - allocate memory that the caller may still take back
  * @inst: instance
@@ -31,25 +55,12 @@
 int ea_alloc_begin(struct ea_instance *inst, u64 size, u32 owner,
 		   struct ea_alloc_info *out, struct ea_txn *txn)
 {
-	struct ea_prep prep = {};
-	struct ea_loc loc;
-	int ret;
-
 	spin_lock(&inst->lock);
 	if (ea_alloc_fast(inst, size, owner, out, txn)) {
 		spin_unlock(&inst->lock);
 		return 0;
 	}
-	ea_alloc_prepare(inst, size, &prep);
-	inst->op = EA_OP_ALLOC;
-	ret = ea_alloc_locked(inst, size, owner, &loc, txn, &prep);
-	if (!ret) {
-		ea_emit_loc(inst, EA_EV_ALLOC, &loc, owner);
-		ea_loc_info(&loc, out);
-	}
-	spin_unlock(&inst->lock);
-	ea_prep_release(inst, &prep);
-	return ret;
+	return ea_alloc_slow(inst, size, owner, out, txn);
 }
 
 /**
@@ -77,19 +88,15 @@ int ea_alloc(struct ea_instance *inst, u64 size, u32 owner,
 	return ea_alloc_begin(inst, size, owner, out, &txn);
 }
 
-/* ea_free() and ea_free_both(), which differ in what offset 0 means. */
-static int ea_free_named(struct ea_instance *inst, int id, u64 offset,
-			 bool by_offset, struct ea_alloc_info *out)
+/* The general path of ea_free_named(), as ea_alloc_slow() is ea_alloc_begin()'s. */
+static noinline int ea_free_slow(struct ea_instance *inst, int id, u64 offset,
+				 bool by_offset, struct ea_alloc_info *out)
+	__releases(&inst->lock)
 {
 	struct ea_prep prep = {};
 	struct ea_loc loc;
 	int ret;
 
-	spin_lock(&inst->lock);
-	if (!by_offset && ea_free_fast(inst, id, out)) {
-		spin_unlock(&inst->lock);
-		return 0;
-	}
 	inst->op = EA_OP_FREE;
 	ret = ea_free_target(inst, id, offset, by_offset, &loc);
 	if (!ret) {
@@ -100,6 +107,18 @@ static int ea_free_named(struct ea_instance *inst, int id, u64 offset,
 	spin_unlock(&inst->lock);
 	ea_prep_release(inst, &prep);
 	return ret;
+}
+
+/* ea_free() and ea_free_both(), which differ in what offset 0 means. */
+static int ea_free_named(struct ea_instance *inst, int id, u64 offset,
+			 bool by_offset, struct ea_alloc_info *out)
+{
+	spin_lock(&inst->lock);
+	if (!by_offset && ea_free_fast(inst, id, out)) {
+		spin_unlock(&inst->lock);
+		return 0;
+	}
+	return ea_free_slow(inst, id, offset, by_offset, out);
 }
 
 /**

@@ -8,6 +8,8 @@
 #define __always_unused	__attribute__((unused))
 #define __maybe_unused	__attribute__((unused))
 #define __must_hold(x)
+#define __releases(x)
+#define noinline	__attribute__((noinline))
 #ifndef READ_ONCE
 #define READ_ONCE(x)	(*(const volatile __typeof__(x) *)&(x))
 #define WRITE_ONCE(x, v)	(*(volatile __typeof__(x) *)&(x) = (v))
