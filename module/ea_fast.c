@@ -33,18 +33,25 @@ static bool ea_fast_ok(struct ea_instance *inst, enum ea_op op)
 	return true;
 }
 
-/* The fast path's ALLOC or FREE event, as the general path reports it. */
+/*
+ * The fast path's ALLOC or FREE event, which its listener wants: the
+ * general path's (ea_emit_loc()), built in one go.
+ */
 static void ea_fast_emit(struct ea_instance *inst, enum ea_event_type type,
 			 const struct ea_alloc_info *a)
 {
-	struct ea_loc loc = {
+	struct ea_event ev = {
+		.type = type,
 		.id = a->id,
 		.cls = a->cls,
 		.size = a->size,
 		.offset = a->offset,
+		.aux = a->owner,
+		.op = inst->op,
 	};
 
-	ea_emit_loc(inst, type, &loc, a->owner);
+	lockdep_assert_held(&inst->lock);
+	inst->notify(inst->priv, &ev);
 }
 
 /*
