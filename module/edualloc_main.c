@@ -1124,15 +1124,14 @@ out_free:
 
 /*
  * The commands that work on the attached instance with a small argument
- * go through ea_ioctl_call(): the argument is copied in and checked
+ * go through ea_ioctl_call() (but ALLOC and FREE, which have their own
+ * functions, in the same steps): the argument is copied in and checked
  * (->check, outside the instance: -EINVAL before -EIDRM), then ->run
  * works inside it (the light path: an SRCU read section, no lock, no
  * reference) and copies its results out itself, so that ALLOC and
  * REALLOC can take back what they could not deliver.
  */
 union ea_arg {
-	struct edualloc_alloc alloc;
-	struct edualloc_free free;
 	struct edualloc_lookup lookup;
 	struct edualloc_rw rw;
 	struct edualloc_realloc realloc;
@@ -1161,51 +1160,71 @@ static long ea_call_out(struct ea_call *c)
 	return copy_to_user(c->uarg, &c->a, _IOC_SIZE(c->cmd)) ? -EFAULT : 0;
 }
 
-/* ALLOC and REALLOC: deliver @info, or take the pending allocation back. */
-static long ea_deliver(struct ea_call *c, const struct ea_alloc_info *info,
-		       struct edualloc_alloc_info *out, const struct ea_txn *txn)
+/*
+ * ALLOC and REALLOC: deliver @info to @uout, or take the pending
+ * allocation back. Only the result is written (a constant size: no
+ * run-time object check), the input fields are left as they are.
+ */
+static long ea_deliver(struct ea_instance *ea, const struct ea_alloc_info *info,
+		       struct edualloc_alloc_info __user *uout, const struct ea_txn *txn)
 {
+	struct edualloc_alloc_info out;
 	long ret = 0;
 
-	ea_fill_alloc_info(info, out);
+	ea_fill_alloc_info(info, &out);
 	if (ea_offset_unmappable(info))
 		ret = -EOVERFLOW;
-	else
-		ret = ea_call_out(c);
+	else if (copy_to_user(uout, &out, sizeof(out)))
+		ret = -EFAULT;
 	if (ret)	/* nobody learnt of it: take it back, uncounted */
-		ea_abort(c->ea, txn);
+		ea_abort(ea, txn);
 	else
-		ea_commit(c->ea, txn);
+		ea_commit(ea, txn);
 	return ret;
 }
 
-static int ea_check_alloc(struct ea_call *c)
+/*
+ * ALLOC and FREE, the calls a program makes most, have a function each
+ * instead of the table below: their arguments are copied with constant
+ * sizes (no run-time object check) and nothing else is cleared or called
+ * indirectly. The order is the table's: copy in, check (-EINVAL before
+ * -EIDRM), enter the instance, run, copy out.
+ */
+static long ea_ioctl_alloc(struct ea_file *f, struct edualloc_alloc __user *uarg)
 {
-	return c->a.alloc.flags || c->a.alloc.__pad ? -EINVAL : 0;
-}
-
-static long ea_run_alloc(struct ea_call *c)
-{
+	struct ea_dev_inst *inst;
+	struct edualloc_alloc arg;
 	struct ea_alloc_info info;
+	struct ea_instance *ea;
 	struct ea_txn txn;
 	long ret;
+	int idx;
 
-	ret = ea_charge_alloc(c->inst);
+	if (copy_from_user(&arg, uarg, sizeof(arg)))
+		return -EFAULT;
+	if (arg.flags || arg.__pad)
+		return -EINVAL;
+	ea = ea_file_enter(f, &inst, &idx);
+	ret = PTR_ERR_OR_ZERO(ea);
 	if (!ret)
-		ret = ea_alloc_begin(c->ea, c->a.alloc.size, ea_owner_tag(), &info, &txn);
+		ret = ea_charge_alloc(inst);
+	if (ret)
+		goto out;
+	ret = ea_alloc_begin(ea, arg.size, ea_owner_tag(), &info, &txn);
 	if (!ret)
-		ret = ea_deliver(c, &info, &c->a.alloc.info, &txn);
-	if (!ret)
+		ret = ea_deliver(ea, &info, &uarg->info, &txn);
+	if (ret)
+		ea_uncharge_alloc(inst, 1);
+	else
 		ea_obs_count(EA_OBS_ALLOCS, 1);
-	else if (ret != -EDQUOT)
-		ea_uncharge_alloc(c->inst, 1);
+out:
+	ea_leave(idx);
 	return ret;
 }
 
-static int ea_check_free(struct ea_call *c)
+static int ea_check_free(const struct edualloc_free *arg)
 {
 	const u32 both = EDUALLOC_FREE_BY_ID | EDUALLOC_FREE_BY_OFFSET;
-	struct edualloc_free *arg = &c->a.free;
 
 	if (!arg->flags || arg->flags & ~both)
 		return -EINVAL;
@@ -1219,23 +1238,35 @@ static int ea_check_free(struct ea_call *c)
 	return 0;
 }
 
-static long ea_run_free(struct ea_call *c)
+static long ea_ioctl_free(struct ea_file *f, const void __user *uarg)
 {
 	const u32 both = EDUALLOC_FREE_BY_ID | EDUALLOC_FREE_BY_OFFSET;
-	struct edualloc_free *arg = &c->a.free;
-	struct ea_alloc_info info;
+	struct edualloc_free arg;
+	struct ea_dev_inst *inst;
+	struct ea_instance *ea;
 	long ret;
+	int idx;
 
-	/* ea_free() reads offset 0 beside an ID as "no offset": both given, 0 is an offset. */
-	if ((arg->flags & both) == both)
-		ret = ea_free_both(c->ea, arg->id, arg->offset, &info);
-	else
-		ret = ea_free(c->ea, arg->id, arg->offset, &info);
-	if (ret < 0)
+	if (copy_from_user(&arg, uarg, sizeof(arg)))
+		return -EFAULT;
+	ret = ea_check_free(&arg);
+	if (ret)
 		return ret;
-	ea_uncharge_alloc(c->inst, 1);
-	ea_obs_count(EA_OBS_FREES, 1);
-	return 0;
+	ea = ea_file_enter(f, &inst, &idx);
+	if (IS_ERR(ea))
+		ret = PTR_ERR(ea);
+	/* ea_free() reads offset 0 beside an ID as "no offset": both given, 0 is an offset. */
+	else if ((arg.flags & both) == both)
+		ret = ea_free_both(ea, arg.id, arg.offset, NULL);
+	else
+		ret = ea_free(ea, arg.id, arg.offset, NULL);
+	if (ret >= 0) {
+		ea_uncharge_alloc(inst, 1);
+		ea_obs_count(EA_OBS_FREES, 1);
+		ret = 0;
+	}
+	ea_leave(idx);
+	return ret;
 }
 
 /* Exactly one way, and the other way's field zero. */
@@ -1354,7 +1385,8 @@ static long ea_run_realloc(struct ea_call *c)
 
 	ret = ea_realloc_begin(c->ea, arg->id, arg->size, ea_owner_tag(), &info, &txn);
 	if (!ret)
-		ret = ea_deliver(c, &info, &arg->info, &txn);
+		ret = ea_deliver(c->ea, &info, &((struct edualloc_realloc __user *)c->uarg)->info,
+				 &txn);
 	if (!ret)
 		ea_obs_count(EA_OBS_REALLOCS, 1);
 	return ret;
@@ -1441,8 +1473,6 @@ static long ea_run_validate(struct ea_call *c)
 
 /* By command number (_IOC_NR), for the commands ea_ioctl_call() runs. */
 static const struct ea_cmd ea_cmds[] = {
-	[0x10] = { ea_check_alloc, ea_run_alloc, false },
-	[0x11] = { ea_check_free, ea_run_free, false },
 	[0x12] = { ea_check_lookup, ea_run_lookup, false },
 	[0x13] = { ea_check_rw, ea_run_rw, true },
 	[0x14] = { ea_check_rw, ea_run_rw, true },
@@ -1787,7 +1817,9 @@ static long ea_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	case EDUALLOC_IOC_LIST:
 		return ea_ioctl_list(f, uarg);
 	case EDUALLOC_IOC_ALLOC:
+		return ea_ioctl_alloc(f, uarg);
 	case EDUALLOC_IOC_FREE:
+		return ea_ioctl_free(f, uarg);
 	case EDUALLOC_IOC_LOOKUP:
 	case EDUALLOC_IOC_READ:
 	case EDUALLOC_IOC_WRITE:

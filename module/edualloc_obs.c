@@ -15,12 +15,17 @@
  * ======
  *
  * Where events come from. The engine reports what it does through one
- * callback, struct ea_event by struct ea_event, and the device passes each
- * one here with the instance's constant description (struct ea_obs_inst).
- * The callback runs in the caller's process context, under the engine's
- * per-instance mutex: it must be quick, must not call the engine back, and
- * sees current as the process that made the call, which is what the log
- * wants to show. Everything that answers a question about an instance's
+ * callback, ea_obs_event(), struct ea_event by struct ea_event, with the
+ * instance's constant description (struct ea_obs_inst) as its argument,
+ * and only the types this layer asks for (ea_wanted, every instance's
+ * ea_params.events): what the verbosity logs, what an enabled tracepoint
+ * shows (each tracepoint's register and unregister functions keep
+ * ea_tp_on), and the rare kinds the stats file counts. An ALLOC with
+ * nobody watching thus builds no event at all and takes the engine's
+ * fast path. The callback runs in the caller's process context, under
+ * the engine's per-instance spinlock: it must be quick, must not sleep or
+ * call the engine back, and sees current as the process that made the
+ * call, which is what the log wants to show. Everything that answers a question about an instance's
  * state (stats, classes, map...) is asked of the engine when a file is
  * read instead: the engine already keeps those figures under its lock, and
  * copying them on every event would cost every allocation.
@@ -28,7 +33,8 @@
  * Each event goes three ways: a counter bump (the module-wide stats), a
  * tracepoint call (a patched-out static branch unless someone enabled it
  * in tracefs) and, when the verbosity asks for its kind, a log record. At
- * verbosity 0 no lock is taken.
+ * verbosity 0 no lock is taken. The device counts its successful calls
+ * itself (ea_obs_count(), per CPU): allocs and frees need no event.
  *
  * The log is a ring of fixed-size binary records, written in place. A
  * record holds numbers, the instance's name and the caller's comm: nothing
@@ -40,8 +46,9 @@
  * dropped. The ring's size is fixed at load (module parameter log_size).
  *
  * One spinlock guards the ring. The writers are engine callbacks, which
- * already hold a sleeping lock and may run on every CPU at once; they copy
- * one record under the spinlock and leave. A reader wants a consistent
+ * already hold the instance's spinlock and may run on every CPU at once;
+ * each writes its record (about 100 bytes; its seq is implied by its place)
+ * straight into its slot under the spinlock and leaves. A reader wants a consistent
  * view while events keep arriving: opening the file copies the whole ring
  * into a private snapshot under the same lock (a memcpy of at most
  * log_size records), and seq_file then formats from the snapshot at its
@@ -54,11 +61,13 @@
  * device destroys it: debugfs_remove_recursive() waits for every read in
  * progress in those files and makes later reads of files held open fail
  * with -EIO, so no reader can reach an engine instance that is gone. The
- * readers call the engine, which takes the instance's mutex: they hold no
+ * readers call the engine, which takes the instance's lock: they hold no
  * lock of ours meanwhile, except the module-wide stats file, which holds
  * ea_obs_lock to walk the instance list (lock order: ea_obs_lock, the
  * engine's instance lock, ea_log_lock; the device calls in holding none
- * of its locks, so debugfs removal never waits inside one).
+ * of its locks, so debugfs removal never waits inside one). ea_wanted_lock
+ * (a mutex: verbosity writes, and the tracepoint functions, which the
+ * tracing core calls under its own mutex) nests in nothing of ours.
  *
  * The console is left alone: the engine reports corruption there itself
  * (rate-limited), the device reports load and unload, and this file

@@ -6,7 +6,8 @@
  * Enables the edualloc events with a filter on the instance's name (a
  * string filter on the fixed-size inst field), drives a known sequence on
  * a fresh private instance and asserts the exact records; then that
- * disabled events record nothing.
+ * disabled events record nothing, and that the engine reports only the
+ * events a tracepoint or the log's level wants.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -77,6 +78,89 @@ static char *fmt(const char *f, ...)
 		fatal("out of memory");
 	va_end(ap);
 	return s;
+}
+
+/* The module-wide figures of the stats file we look at. */
+struct counts {
+	long long allocs, frees, event_alloc, event_free;
+};
+
+static struct counts counts(void)
+{
+	char *text = slurp(DEBUGFS "/stats");
+	struct counts c;
+
+	if (!text)
+		fatal("read " DEBUGFS "/stats: %s", strerror(errno));
+	c.allocs = keyval(text, "allocs");
+	c.frees = keyval(text, "frees");
+	c.event_alloc = keyval(text, "event_alloc");
+	c.event_free = keyval(text, "event_free");
+	free(text);
+	return c;
+}
+
+static void alloc_free(struct dev *d, int n)
+{
+	struct edualloc_alloc_info a;
+
+	while (n--)
+		if (dev_alloc(d, 64, &a) || dev_free(d, a.id))
+			fatal("alloc and free 64 bytes");
+}
+
+/*
+ * The engine reports only what someone watches: with the log off and the
+ * tracepoints disabled, allocations and frees build no event (the stats
+ * file's allocs and frees, counted by the device, still count them);
+ * enabling one tracepoint brings back its events alone; the log's level
+ * brings back what it logs.
+ */
+static void test_wanted(struct dev *d)
+{
+	int verbosity = get_verbosity(), n, foreign;
+	struct counts a, b;
+	char *got[MAXR];
+
+	set_verbosity(0);
+	a = counts();
+	alloc_free(d, 10);
+	b = counts();
+	check(b.allocs == a.allocs + 10 && b.frees == a.frees + 10,
+	      "log off, tracepoints off: allocs and frees count 10 each (%lld, %lld)",
+	      b.allocs - a.allocs, b.frees - a.frees);
+	check(b.event_alloc == a.event_alloc && b.event_free == a.event_free,
+	      "... and the engine reported no alloc or free event (%lld, %lld)",
+	      b.event_alloc - a.event_alloc, b.event_free - a.event_free);
+
+	clear_trace();
+	must_write(EVENTS "/edualloc_alloc/enable", "1");
+	a = counts();
+	alloc_free(d, 3);
+	b = counts();
+	must_write(EVENTS "/edualloc_alloc/enable", "0");
+	n = trace_records(got, MAXR, &foreign);
+	check(b.event_alloc == a.event_alloc + 3 && b.event_free == a.event_free,
+	      "edualloc_alloc enabled: 3 alloc events, no free event (%lld, %lld)",
+	      b.event_alloc - a.event_alloc, b.event_free - a.event_free);
+	check(n == 3 && !strncmp(got[0], "edualloc_alloc: ", 16),
+	      "... and 3 edualloc_alloc records (got %d)", n);
+
+	a = counts();
+	alloc_free(d, 3);
+	b = counts();
+	check(b.event_alloc == a.event_alloc,
+	      "edualloc_alloc disabled again: no alloc event (%lld)",
+	      b.event_alloc - a.event_alloc);
+
+	set_verbosity(2);
+	a = counts();
+	alloc_free(d, 4);
+	b = counts();
+	check(b.event_alloc == a.event_alloc + 4 && b.event_free == a.event_free + 4,
+	      "verbosity 2: 4 alloc and 4 free events, logged (%lld, %lld)",
+	      b.event_alloc - a.event_alloc, b.event_free - a.event_free);
+	set_verbosity(verbosity);
 }
 
 int main(void)
@@ -214,6 +298,7 @@ int main(void)
 
 	must_write(EVENTS "/filter", "0");
 	clear_trace();
+	test_wanted(&d);
 	dev_close(&d);
 	return test_done();
 }
