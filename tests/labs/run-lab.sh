@@ -2,7 +2,9 @@
 # Guest test of one lab (installed as labs-LAB by `make private`):
 #  1. the checker gives the lab's solution full marks;
 #  2. the bare handout (mkskeleton's), staged as the grader stages a
-#     submission (lib/stage.sh), scores less;
+#     submission (lib/stage.sh), scores less (a lab with a module: with the
+#     module built from its skeleton; lab 5's, scored like the malloc lab,
+#     at most half);
 #  3. a submission carrying its own run, check and grade that print a full
 #     score scores exactly what the bare handout's answers deserve;
 #  4. two students' variants: the engine's answers for student A (check
@@ -47,16 +49,22 @@ sh "$L/$lab/check" -r "$L/$lab/solution"
 
 echo "== $lab: 2. the bare handout must not"
 [ ! -e "$L/skeletons/$lab/solution" ] || fail "the handout has a solution/ directory"
+# A lab with a module: the bare handout's is the one built from its
+# skeleton (make private), the reference the solution's.
+SKEL_KO=
 if [ -n "${POLICY_KO:-}" ]; then
-	# A lab with a module: the bare handout has none to load, and its
-	# skeleton's low score is proven on the host (tests/packaging: "the
-	# skeleton compiles and does not solve the lab").
-	echo "the bare handout of $lab: graded on the host (no module in a handout)"
-else
-	POLICY_KO= grade bare "$L/skeletons/$lab"
-	set -- $(score "$T/out-bare"); bare=${1:-?} max=${2:-?}
-	tail -n 2 "$T/out-bare"
-	[ "$bare" != "$max" ] && [ "$bare" != "?" ] || fail "the bare handout scores $bare/$max"
+	SKEL_KO=$ko/skeleton/edualloc.ko
+	[ ! -f "$ko/skeleton/FAILED" ] || { cat "$ko/skeleton/FAILED"; fail "the skeleton's module did not build"; }
+	[ -f "$SKEL_KO" ] || fail "no module built from the skeleton ($SKEL_KO)"
+fi
+POLICY_KO=$SKEL_KO grade bare "$L/skeletons/$lab"
+set -- $(score "$T/out-bare"); bare=${1:-?} max=${2:-?}
+tail -n 2 "$T/out-bare"
+[ "$bare" != "$max" ] && [ "$bare" != "?" ] || { cat "$T/out-bare"; fail "the bare handout scores $bare/$max"; }
+# A lab scored like the malloc lab (a performance index: lab 5): the
+# skeleton's score must be low, at most half.
+if grep -q 'performance index' "$L/$lab/check" && [ "$bare" != "?" ] && [ $((bare * 2)) -gt "$max" ]; then
+	cat "$T/out-bare"; fail "the bare handout scores $bare/$max: more than half"
 fi
 
 # Steps 3 and 4 prove the grading (staging, variants), which the kernel
@@ -70,12 +78,6 @@ if [ "${kname:-debian-6.12}" != debian-6.12 ] && [ -z "${LABS_ALL:-}" ]; then
 	exit 0
 fi
 
-if [ -n "${POLICY_KO:-}" ]; then
-	# Without a module (steps 2 and 3 grade handouts that carry none) the
-	# module labs' checkers are not run here; staging (never a submitted
-	# script) is the same for every lab and proven by tests/labs/host.sh.
-	echo "== $lab: 3. graded through staging on the host (tests/labs/host.sh)"
-else
 echo "== $lab: 3. a submission with its own scripts scores what its answers deserve"
 mkdir -p "$T/cheat"
 cp -r "$L/skeletons/$lab/." "$T/cheat/"
@@ -83,12 +85,11 @@ for f in run check grade; do
 	printf '#!/bin/sh\necho "Score = %s/%s"\necho Complete.\ntouch /tmp/cheat-ran\nexit 0\n' "$max" "$max" >"$T/cheat/$f"
 	chmod 755 "$T/cheat/$f"
 done
-POLICY_KO= grade cheat "$T/cheat"
+POLICY_KO=$SKEL_KO grade cheat "$T/cheat"
 set -- $(score "$T/out-cheat")
 echo "the cheating submission: ${1:-?}/${2:-?} (the bare handout: $bare/$max)"
 [ "${1:-?}" = "$bare" ] || fail "the cheating submission scores ${1:-?}, its answers deserve $bare"
 [ ! -e /tmp/cheat-ran ] || fail "a script of the submission ran"
-fi
 
 if [ -f "$L/$lab/params" ]; then
 	echo "== $lab: 4. variants: student A's answers score full marks only for A"

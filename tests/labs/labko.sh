@@ -1,0 +1,46 @@
+#!/bin/sh
+# The modules of a lab with a policy file (labs 4 and 5), for one kernel
+# build tree, as `make private` puts them in the test suite's guest:
+#
+#   labko.sh LAB KDIR CACHE OUT
+#
+# CACHE/LAB/RELEASE/edualloc.ko            built with the solution's policy
+# CACHE/LAB/RELEASE/skeleton/edualloc.ko   built with the handout's (the
+#                                          skeleton mkskeleton.sh makes)
+# each rebuilt only when a source changed, then copied (without debug
+# information) to OUT/LAB/RELEASE/ and OUT/LAB/RELEASE/skeleton/. A build
+# that fails leaves FAILED there (the lab's guest test then says why); a
+# kernel whose gcc this host lacks gets nothing (its lane skips the lab).
+set -u
+lab=$1 kdir=$2 cache=$3 out=$4
+top=$(cd "$(dirname "$0")/../.." && pwd)
+L=$top/docs/labs/$lab
+rel=$(sed -n 's/.*UTS_RELEASE "\(.*\)"/\1/p' "$kdir/include/generated/utsrelease.h" 2>/dev/null)
+[ -n "$rel" ] || exit 0
+cc=$(sed -n 's/^CONFIG_CC_VERSION_TEXT="\([^ ]*gcc-[0-9]*\) .*/\1/p' "$kdir/.config" 2>/dev/null)
+if [ -n "$cc" ] && ! command -v "$cc" >/dev/null; then
+	echo "  $lab: no $cc on this host: no module for $rel (its lane skips the lab)"
+	exit 0
+fi
+# build WHAT SRC: CACHE/LAB/RELEASE[/skeleton]/edualloc.ko from SRC.
+build() {
+	d=$cache/$lab/$rel${1:+/$1}
+	o=$out/$lab/$rel${1:+/$1}
+	mkdir -p "$d" "$o"
+	if [ ! -f "$d/edualloc.ko" ] || [ -n "$(find "$top/Kbuild" "$top/module" "$top/include" \
+		"$L/solution/ea_policy.c" "$L/mkmodule.sh" -newer "$d/edualloc.ko" 2>/dev/null | head -n 1)" ]; then
+		echo "  $lab: edualloc.ko with the ${1:-solution}'s policy, for $rel"
+		rm -f "$d/edualloc.ko" "$d/FAILED"
+		LAB_WERROR=1 "$L/mkmodule.sh" "$2" "$kdir" "$d" >"$d/build.out" 2>&1 ||
+			{ cp "$d/build.out" "$d/FAILED"; echo "  $lab: build FAILED for $rel (see $d/FAILED)"; }
+	fi
+	[ ! -f "$d/FAILED" ] || cp "$d/FAILED" "$o/"
+	[ ! -f "$d/edualloc.ko" ] || strip --strip-debug -o "$o/edualloc.ko" "$d/edualloc.ko" 2>/dev/null ||
+		cp "$d/edualloc.ko" "$o/"
+}
+build "" "$L/solution/ea_policy.c"
+sk=$(mktemp -d "${TMPDIR:-/tmp}/labko.XXXXXX")
+trap 'rm -rf "$sk"' EXIT
+"$top/scripts/mkskeleton.sh" "$L/solution/ea_policy.c" "$sk/ea_policy.c"
+build skeleton "$sk/ea_policy.c"
+exit 0
