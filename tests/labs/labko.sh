@@ -10,17 +10,25 @@
 # each rebuilt only when a source changed, then copied (without debug
 # information) to OUT/LAB/RELEASE/ and OUT/LAB/RELEASE/skeleton/. A build
 # that fails leaves FAILED there (the lab's guest test then says why); a
-# kernel whose gcc this host lacks gets nothing (its lane skips the lab).
+# kernel whose gcc this host lacks (Debian 13's gcc-14 on Debian 12) is
+# built for in the cache's Debian toolchain root (`make deps` makes it),
+# or gets nothing without one (its lane skips the lab).
 set -u
 lab=$1 kdir=$2 cache=$3 out=$4
 top=$(cd "$(dirname "$0")/../.." && pwd)
 L=$top/docs/labs/$lab
 rel=$(sed -n 's/.*UTS_RELEASE "\(.*\)"/\1/p' "$kdir/include/generated/utsrelease.h" 2>/dev/null)
 [ -n "$rel" ] || exit 0
-cc=$(sed -n 's/^CONFIG_CC_VERSION_TEXT="\([^ ]*gcc-[0-9]*\) .*/\1/p' "$kdir/.config" 2>/dev/null)
-if [ -n "$cc" ] && ! command -v "$cc" >/dev/null; then
-	echo "  $lab: no $cc on this host: no module for $rel (its lane skips the lab)"
-	exit 0
+# A kernel whose gcc this host lacks: built in the cache's Debian toolchain
+# root that has it (mkmodule.sh uses it), or skipped if there is none.
+cc=$(sed -n 's/^CC = .*)\(gcc-[0-9]*\)$/\1/p' "$kdir/.kernelvariables" 2>/dev/null)
+if [ -n "$cc" ] && ! command -v "x86_64-linux-gnu-$cc" >/dev/null 2>&1 && ! command -v "$cc" >/dev/null 2>&1; then
+	case $kdir in *+deb13-*) krel=trixie ;; *) krel=bookworm ;; esac
+	r=${EDUALLOC_CACHE:-$HOME/.cache/edualloc}/roots/$krel
+	if [ ! -f "$r/.edualloc-done" ] || [ ! -x "$r/usr/bin/x86_64-linux-gnu-$cc" ]; then
+		echo "  $lab: no $cc on this host nor a Debian $krel root with it: no module for $rel (its lane skips the lab)"
+		exit 0
+	fi
 fi
 # build WHAT SRC: CACHE/LAB/RELEASE[/skeleton]/edualloc.ko from SRC.
 build() {
