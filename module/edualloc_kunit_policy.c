@@ -61,30 +61,45 @@ static void ea_test_policy_lifo(struct kunit *test)
 static unsigned int ea_test_pick_mode;
 static unsigned int ea_test_picks;
 
+/* The lowest (@low) or highest block on the list of @o, or EA_PICK_DEFAULT. */
+static unsigned int ea_test_end(const struct ea_instance *inst,
+				unsigned int o, bool low)
+{
+	const struct list_head *pos;
+	unsigned int best = EA_PICK_DEFAULT;
+
+	list_for_each(pos, ea_policy_free_list(inst, o)) {
+		unsigned int page = ea_policy_page(inst, pos);
+
+		if (best == EA_PICK_DEFAULT || (low ? page < best : page > best))
+			best = page;
+	}
+	return best;
+}
+
 static unsigned int ea_test_pick(const struct ea_instance *inst,
 				 unsigned int order)
 {
-	const struct list_head *list, *pos;
-	unsigned int o, best = EA_PICK_DEFAULT;
+	unsigned int o, page;
 
 	ea_test_picks++;
-	if (ea_test_pick_mode == 2)
-		return EA_PICK_DEFAULT;
-	if (ea_test_pick_mode == 3)
-		return ea_policy_nr_pages(inst);	/* past the end */
-	for (o = ea_test_pick_mode ? order : EA_MAX_ORDER;
-	     o >= order && o <= EA_MAX_ORDER; ea_test_pick_mode ? o++ : o--) {
-		list = ea_policy_free_list(inst, o);
-		if (list_empty(list))
-			continue;
-		list_for_each(pos, list) {
-			unsigned int page = ea_policy_page(inst, pos);
-
-			if (best == EA_PICK_DEFAULT ||
-			    (ea_test_pick_mode ? page < best : page > best))
-				best = page;
+	switch (ea_test_pick_mode) {
+	case 0:
+		for (o = EA_MAX_ORDER; o >= order && o <= EA_MAX_ORDER; o--) {
+			page = ea_test_end(inst, o, false);
+			if (page != EA_PICK_DEFAULT)
+				return page + BIT(o) - BIT(order);
 		}
-		return ea_test_pick_mode ? best : best + BIT(o) - BIT(order);
+		break;
+	case 1:
+		for (o = order; o <= EA_MAX_ORDER; o++) {
+			page = ea_test_end(inst, o, true);
+			if (page != EA_PICK_DEFAULT)
+				return page;
+		}
+		break;
+	case 3:
+		return ea_policy_nr_pages(inst);	/* past the end */
 	}
 	return EA_PICK_DEFAULT;
 }
