@@ -9,8 +9,8 @@
  * out, lowest address first, or Linux's "may merge soon: to the tail".
  * A policy may also choose itself which free block serves a request, and
  * which piece of it (buddy_pick): best fit, address order, or any rule
- * that reads the lists (lab 5). A policy is a table of
- * operations, as genalloc's algorithms are (gen_pool_set_algo()); each
+ * that reads the lists (lab 5). A policy is a table of operations, as
+ * genalloc's algorithms are (gen_pool_set_algo()); each
  * instance uses one, chosen when it is created (struct ea_params.policy,
  * or the module parameter buddy_policy for the default), and keeps it for
  * its life, so that the same calls still give the same offsets.
@@ -24,7 +24,8 @@
  *
  * Every operation runs under the instance lock: it must not sleep, must not
  * fail, and must leave each block on exactly one list, that of its order
- * (ea_validate() checks it).
+ * (ea_validate() checks it); buddy_pick only reads the lists, and what it
+ * answers is checked before it is used.
  */
 #ifndef _EA_POLICY_H
 #define _EA_POLICY_H
