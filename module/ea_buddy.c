@@ -10,11 +10,11 @@
  * splits it in halves down to the order asked for, putting each upper half
  * on the free list of its order. Freeing merges a block with its buddy for
  * as long as the buddy is free and whole. Where a freed block goes on its
- * list is the instance's free-list policy (ea_policy.c); the default puts
- * it at the head (LIFO). An arena that is not a multiple of the largest
+ * list, and which free block serves a request, is the instance's free-list
+ * policy (ea_policy.c); the default puts it at the head (LIFO) and takes
+ * the first. An arena that is not a multiple of the largest
  * block is seeded with the largest aligned blocks that fit; a block whose
- * buddy would lie past the end never merges. Where a freed block goes on
- * its list is the instance's free-list policy (ea_policy.c).
+ * buddy would lie past the end never merges.
  *
  * A class of a page or more takes one block per object (ea_alloc_block());
  * its head page's descriptor records the object.
@@ -89,30 +89,65 @@ static void ea_buddy_check(struct ea_instance *inst, unsigned int page,
 }
 
 /*
- * Take a block of 2^@order pages: the first block on the list of the
- * smallest order that has one, split down to @order. The caller has checked
- * ea_buddy_can_alloc() and marks the pages as its own.
+ * The free block that holds the piece of 2^@order pages at page @want that
+ * a policy picked: its first page in *@head and its order in *@o. False if
+ * @want is no such piece: not aligned to its size, or in no free block of
+ * order @order or more.
+ */
+static bool ea_buddy_picked(const struct ea_instance *inst, unsigned int want,
+			    unsigned int order, unsigned int *head,
+			    unsigned int *o)
+{
+	if (want >= inst->nr_pages || !IS_ALIGNED(want, BIT(order)))
+		return false;
+	for (*o = order; *o <= EA_MAX_ORDER; (*o)++) {
+		*head = want & ~(BIT(*o) - 1);
+		if (ea_policy_is_free(inst, *head, *o))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Take a block of 2^@order pages: the piece the policy picks
+ * (buddy_pick), else the first block on the list of the smallest order
+ * that has one; the free block that holds it is split in halves down to
+ * @order, each half that does not hold the piece going back on its list.
+ * The caller has checked ea_buddy_can_alloc() and marks the pages as its
+ * own.
  */
 static unsigned int ea_buddy_alloc(struct ea_instance *inst,
 				   unsigned int order)
 {
 	struct ea_page *pg = NULL;
-	unsigned int o, page;
+	unsigned int o, page, want = EA_PICK_DEFAULT;
 
-	for (o = order; o <= EA_MAX_ORDER; o++) {
-		pg = list_first_entry_or_null(&inst->free_area[o],
-					      struct ea_page, buddy);
-		if (pg)
-			break;
+	if (inst->policy->buddy_pick)
+		want = inst->policy->buddy_pick(inst, order);
+	if (!ea_buddy_picked(inst, want, order, &page, &o)) {
+		for (o = order; o <= EA_MAX_ORDER; o++) {
+			pg = list_first_entry_or_null(&inst->free_area[o],
+						      struct ea_page, buddy);
+			if (pg)
+				break;
+		}
+		page = pg - inst->pages;
+		want = page;
 	}
-	list_del_init(&pg->buddy);
-	page = pg - inst->pages;
+	list_del_init(&inst->pages[page].buddy);
 	while (o > order) {
 		o--;
 		ea_explain(inst, EA_EV_BUDDY_SPLIT, 0, o + 1,
 			   ea_page_offset(page), 0);
-		ea_buddy_add(inst, page + BIT(o), o);
+		if (want & BIT(o)) {		/* keep the upper half */
+			ea_buddy_add(inst, page, o);
+			page += BIT(o);
+		} else {
+			ea_buddy_add(inst, page + BIT(o), o);
+		}
 	}
+	pg = &inst->pages[page];
+	pg->head = 1;
 	pg->order = order;
 	inst->st.pages_free -= BIT(order);
 	if (inst->debug)

@@ -2,17 +2,20 @@
 /*
  * Free-list policies: which free block the buddy allocator hands out next.
  *
- * ea_buddy_alloc() takes the first block on a list, so the policy is where
- * ea_buddy_add() puts a block: a table of operations (struct
+ * ea_buddy_alloc() takes the first block on a list unless the policy picks
+ * one itself (buddy_pick), so the policy is where ea_buddy_add() puts a
+ * block, and which block serves a request: a table of operations (struct
  * ea_policy_ops, ea_policy.h) that each instance picks when it is created.
  * The engine's own policy is LIFO (number 0): the block freed last is used
  * first, its memory still warm. A policy file built with the engine adds
  * its own, numbered from 1 (ea_lab_policies[]); lab 4 writes FIFO,
- * address-ordered and Linux's merge-likely that way.
+ * address-ordered and Linux's merge-likely that way, lab 5 a placement
+ * (which block, which piece of it).
  *
  * Invariants: an instance's policy never changes during its life, so the
  * same calls give the same offsets; a policy leaves every free block on
- * the list of its order (ea_validate() checks).
+ * the list of its order (ea_validate() checks); a pick the engine cannot
+ * use (ea_buddy_picked()) is never trusted: the default block serves.
  * Locking: the operations run under the instance lock; buddy_policy is
  * read once, when an instance is created.
  */
@@ -124,4 +127,46 @@ bool ea_policy_is_free(const struct ea_instance *inst, unsigned int page,
 unsigned int ea_policy_nr_pages(const struct ea_instance *inst)
 {
 	return inst->nr_pages;
+}
+
+/**
+ * ea_policy_free_list() - the free list of an order, for a policy to read
+ * @inst: instance
+ * @order: 0..EA_MAX_ORDER
+ *
+ * Its entries are the blocks' links: ea_policy_page() gives each block's
+ * first page. A policy reads it (list_for_each(), list_first_entry...);
+ * only buddy_add() puts a block on a list.
+ *
+ * Context: Under the instance lock (a policy's operation).
+ * Return: the list of the free blocks of 2^@order pages.
+ */
+const struct list_head *ea_policy_free_list(const struct ea_instance *inst,
+					    unsigned int order)
+{
+	return &inst->free_area[min_t(unsigned int, order, EA_MAX_ORDER)];
+}
+
+/**
+ * ea_policy_use() - give a new instance a policy of the caller's own
+ * @inst: instance, not yet shared, with every page of its arena free
+ * @ops: the policy; it must outlive the instance
+ *
+ * For KUnit and for in-kernel users that bring a policy table of their
+ * own (a policy file's are chosen by number, struct ea_params.policy).
+ * The lists of a new instance are the same under every policy, so the
+ * instance behaves from here on as if it had been created with @ops. Its
+ * statistics go on naming the policy it was created with.
+ *
+ * Context: Right after ea_create(), before anyone else can reach @inst.
+ * Return: 0; -EINVAL for no @ops; -EBUSY if a page has been handed out.
+ */
+int ea_policy_use(struct ea_instance *inst, const struct ea_policy_ops *ops)
+{
+	if (!ops)
+		return -EINVAL;
+	if (inst->st.pages_free != inst->nr_pages)
+		return -EBUSY;
+	inst->policy = ops;
+	return 0;
 }

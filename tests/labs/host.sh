@@ -13,6 +13,8 @@
 #               names reach the stage, links and big files are refused,
 #               the stage's run is the instructor's, and nothing of the
 #               submission runs on the host
+#   lab 5       hosttest: the solution's policy replays every trace in the
+#               userspace engine, the skeleton's does not fit steps.rep
 #   docs        every `make TARGET` and scripts/... the student's guide and
 #               the labs' READMEs name exists
 #   grade       end to end in the VM (debian-6.12; GRADE_E2E=0 skips it):
@@ -105,6 +107,20 @@ ls "$tmp"/RAN-* >/dev/null 2>&1 && ko "a program of the submission ran on the ho
 rm -f "$s/sizes"; head -c 1100000 /dev/zero >"$s/sizes"
 scripts/grade.sh -n "$tmp/st2" lab1 "$s" 2>&1 | grep -q 'sizes refused (over 1 MiB)' && ok "a file over 1 MiB is refused" || ko "a big file was staged"
 [ ! -e "$tmp/st/out/lab1-classes/solution" ] && ok "the stage has no solution/" || ko "the stage has solution/"
+
+echo "== lab 5 on the host (hosttest: the userspace engine, ASan and UBSan)"
+# The solution replays every trace (the student's two, the default
+# variant's) in 2 MiB and packs steps.rep tighter than LIFO does; the
+# skeleton's naive pick does not replay steps.rep in 2 MiB.
+L5=docs/labs/lab5-placement
+out=$(TMPDIR=$tmp $L5/hosttest $L5/solution 2>&1)
+echo "$out" | grep -q '^steps.rep .*your policy: 512 KiB' && echo "$out" | grep -q '^churn.rep .*your policy: [0-9]* KiB' &&
+	ok "lab5: the solution's policy replays every trace, steps.rep in 512 KiB" || ko "lab5: the solution under hosttest" "$out"
+sk=$tmp/l5skel; mkdir -p "$sk"; scripts/mkskeleton.sh $L5/solution/ea_policy.c "$sk/ea_policy.c"
+out=$(TMPDIR=$tmp $L5/hosttest "$sk" $L5/traces/steps.rep 2>&1)
+[ $? -ne 0 ] && echo "$out" | grep -q 'steps.rep .*over 2048' &&
+	ok "lab5: the skeleton's naive pick compiles, and does not replay steps.rep in 2 MiB" || ko "lab5: the skeleton under hosttest" "$out"
+check "lab5: hosttest -g builds for gdb (-g, no run)" sh -c "TMPDIR=$tmp $L5/hosttest -g $L5/solution && test -x $tmp/lab5-host"
 
 echo "== docs"
 targets=$(sed -n 's/^\([a-z][a-z0-9-]*\):.*/\1/p' Makefile packaging/install.mk 2>/dev/null | sort -u)

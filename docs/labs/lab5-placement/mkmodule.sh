@@ -11,6 +11,9 @@
 # and builds with EDUALLOC_LAB_POLICY=y against the kernel build tree KDIR,
 # leaving OUTDIR/edualloc.ko. No source is rewritten and the tree is not
 # touched. Warnings are shown; with LAB_WERROR=1 they fail the build.
+# A kernel built with a gcc this host lacks (Debian 13's gcc-14 on Debian
+# 12) is built for inside the Debian toolchain root that has it ($KROOT,
+# else the cache's, made by `make deps`), with scripts/kroot.sh.
 # Exit status: 0 built, 1 the build failed, 2 bad usage.
 set -eu
 usage() { sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
@@ -29,9 +32,21 @@ cp -r "$top/Kbuild" "$top/module" "$top/include" "$stage/"
 rm -f "$stage"/module/*.o "$stage"/module/.*.cmd "$stage"/module/*.ko "$stage"/module/*.mod*
 cp "$policy" "$stage/module/ea_policy_lab.c"
 
+# The kernel's compiler, where it lives (as scripts/kenv.sh finds it).
+kcc=$(sed -n 's/^CC = .*)\(gcc-[0-9]*\)$/\1/p' "$kdir/.kernelvariables" 2>/dev/null)
+kroot=${KROOT:-}
+if [ -z "$kroot" ] && [ -n "$kcc" ] && ! command -v "x86_64-linux-gnu-$kcc" >/dev/null 2>&1 &&
+	! command -v "$kcc" >/dev/null 2>&1; then
+	case $kdir in *+deb13-*) rel=trixie ;; *) rel=bookworm ;; esac
+	kroot=${EDUALLOC_CACHE:-$HOME/.cache/edualloc}/roots/$rel
+	[ -f "$kroot/.edualloc-done" ] && [ -x "$kroot/usr/bin/x86_64-linux-gnu-$kcc" ] ||
+		{ echo "mkmodule: this kernel wants $kcc, which this host lacks: sudo make deps" >&2; exit 1; }
+fi
+kmake() { if [ -n "$kroot" ]; then "$top/scripts/kroot.sh" "$kroot" make "$@"; else make "$@"; fi; }
+
 log=$stage/build.log
 jobs=$(nproc 2>/dev/null || echo 1); [ "$jobs" -gt 2 ] && jobs=2
-if ! make -j"$jobs" -C "$kdir" M="$stage" EDUALLOC_LAB_POLICY=y "$@" modules >"$log" 2>&1; then
+if ! kmake -j"$jobs" -C "$kdir" M="$stage" EDUALLOC_LAB_POLICY=y "$@" modules >"$log" 2>&1; then
 	grep -E 'error|warning' "$log" | sed "s|$stage/||g; s|module/ea_policy_lab.c|ea_policy.c|g" | head -n 40 >&2
 	echo "mkmodule: the build failed" >&2
 	exit 1
