@@ -76,7 +76,7 @@ mkdir -p "$out"
 out=$(cd "$out" && pwd)
 case $out/ in "$top"/docs/*) echo "handout: OUT must not be inside docs/" >&2; exit 2 ;; esac
 mkdir -p "$out/lib"
-cp "$labs/lib/checklib.sh" "$out/lib/"
+cp "$labs/lib/checklib.sh" "$labs/lib/mkmodule.sh" "$out/lib/"
 cp "$labs/report-template.md" "$out/"
 if [ "$want" = all ]; then
 	for d in "$labs"/lab*/; do [ -f "$d/check" ] && one "${d%/}"; done

@@ -44,7 +44,7 @@ usage: edualloc alloc SIZE...  (see: edualloc help alloc)
 EOF
 expect "option without its value" 2 edualloc create x --capacity <<'EOF'
 create: option '--capacity' needs a value
-usage: edualloc create NAME [--capacity SIZE] [--bitset BITS] [--debug on|off] [--quiet]  (see: edualloc help create)
+usage: edualloc create NAME [--capacity SIZE] [--bitset BITS] [--debug on|off] [--quiet] [--percpu]  (see: edualloc help create)
 EOF
 expect "alloc without a size" 2 edualloc alloc <<'EOF'
 alloc: missing operand
@@ -64,19 +64,19 @@ usage: edualloc ptr ID  (see: edualloc help ptr)
 EOF
 expect "create without a name" 2 edualloc create <<'EOF'
 create: missing operand
-usage: edualloc create NAME [--capacity SIZE] [--bitset BITS] [--debug on|off] [--quiet]  (see: edualloc help create)
+usage: edualloc create NAME [--capacity SIZE] [--bitset BITS] [--debug on|off] [--quiet] [--percpu]  (see: edualloc help create)
 EOF
 expect "create: bad capacity" 2 edualloc create x --capacity lots <<'EOF'
 create: --capacity wants a size like 1M, not 'lots'
-usage: edualloc create NAME [--capacity SIZE] [--bitset BITS] [--debug on|off] [--quiet]  (see: edualloc help create)
+usage: edualloc create NAME [--capacity SIZE] [--bitset BITS] [--debug on|off] [--quiet] [--percpu]  (see: edualloc help create)
 EOF
 expect "create: bad --debug" 2 edualloc create x --debug maybe <<'EOF'
 create: --debug takes on or off, not 'maybe'
-usage: edualloc create NAME [--capacity SIZE] [--bitset BITS] [--debug on|off] [--quiet]  (see: edualloc help create)
+usage: edualloc create NAME [--capacity SIZE] [--bitset BITS] [--debug on|off] [--quiet] [--percpu]  (see: edualloc help create)
 EOF
 expect "create: a name too long" 2 edualloc create abcdefghijklmnopqrstuvwxyz0123456789 <<'EOF'
 create: a name has at most 31 characters
-usage: edualloc create NAME [--capacity SIZE] [--bitset BITS] [--debug on|off] [--quiet]  (see: edualloc help create)
+usage: edualloc create NAME [--capacity SIZE] [--bitset BITS] [--debug on|off] [--quiet] [--percpu]  (see: edualloc help create)
 EOF
 expect "write --hex with bad digits" 2 edualloc write 1 --hex 4g <<'EOF'
 write: --hex wants pairs of hex digits, like "48 65 6c"
