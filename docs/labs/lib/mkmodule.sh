@@ -33,7 +33,7 @@ rm -f "$stage"/module/*.o "$stage"/module/.*.cmd "$stage"/module/*.ko "$stage"/m
 cp "$policy" "$stage/module/ea_policy_lab.c"
 
 # The kernel's compiler, where it lives (as scripts/kenv.sh finds it).
-kcc=$(sed -n 's/^CC = .*)\(gcc-[0-9]*\)$/\1/p' "$kdir/.kernelvariables" 2>/dev/null)
+kcc=$(sed -n 's/^CC = .*)\(gcc-[0-9]*\)$/\1/p' "$kdir/.kernelvariables" 2>/dev/null || true)
 kroot=${KROOT:-}
 if [ -z "$kroot" ] && [ -n "$kcc" ] && ! command -v "x86_64-linux-gnu-$kcc" >/dev/null 2>&1 &&
 	! command -v "$kcc" >/dev/null 2>&1; then
