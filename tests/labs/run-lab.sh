@@ -44,9 +44,16 @@ grade() {
 	sh "$T/st-$name/$lab/check" "$@" "$T/st-$name/$lab/work" >"$T/out-$name" 2>&1
 }
 
+# A lab scored on throughput (lab 5) measures time on a shared, emulated
+# CPU: a score below full is measured once more before it counts.
+timed=0
+grep -q 'performance index' "$L/$lab/check" && timed=1
+
 echo "== $lab: 1. the solution must score full marks"
-sh "$L/$lab/check" -r "$L/$lab/solution"
-[ $? -eq 0 ] || fail "the solution of $lab is not complete"
+sh "$L/$lab/check" -r "$L/$lab/solution" ||
+	{ [ $timed = 1 ] && echo "(below full: the throughput measured once more)" &&
+		sh "$L/$lab/check" -r "$L/$lab/solution"; } ||
+	fail "the solution of $lab is not complete"
 
 # Steps 3 and 4 prove the grading (staging, variants), which the kernel
 # does not change: on debian-6.12 only (LABS_ALL=1: everywhere), and so
@@ -132,6 +139,11 @@ if [ -f "$L/$lab/params" ]; then
 	done
 	grade alice-as-alice "$T/alice" --student alice
 	set -- $(score "$T/out-alice-as-alice")
+	if [ $timed = 1 ] && [ -n "${1:-}" ] && [ "$1" != "$2" ]; then
+		echo "alice's answers, graded as alice: $1/$2 (below full: the throughput measured once more)"
+		grade alice-as-alice "$T/alice" --student alice
+		set -- $(score "$T/out-alice-as-alice")
+	fi
 	echo "alice's answers, graded as alice: ${1:-?}/${2:-?}"
 	[ -n "${1:-}" ] && [ "$1" = "$2" ] || { cat "$T/out-alice-as-alice"; fail "alice's own answers do not score full marks"; }
 	# For a lab with a module, bob's truth differing from alice's is the
