@@ -33,7 +33,7 @@
 #define EA_PCP_CLASSES	(PAGE_SHIFT - EA_MIN_SHIFT)	/* the slab classes */
 #define EA_MAG_SIZE	16	/* free slots a CPU keeps per class */
 #define EA_MAG_BATCH	8	/* slots a refill takes, a drain gives back */
-#define EA_PCP_IDS	32	/* IDs a CPU reserves at a time */
+#define EA_PCP_IDS	128	/* IDs a CPU reserves at a time */
 #define EA_PCP_DEAD	32	/* freed IDs a CPU settles at a time */
 #define EA_GRAVES	32	/* leaves waiting for a grace period */
 
