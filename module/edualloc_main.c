@@ -722,7 +722,8 @@ static u32 ea_pid_for_caller(u32 nr)
 	struct pid *pid;
 	u32 vnr;
 
-	if (!nr || task_active_pid_ns(current) == &init_pid_ns)
+	/* In the init namespace (level 0): as task_active_pid_ns(), inline. */
+	if (!nr || !task_pid(current)->level)
 		return nr;
 	rcu_read_lock();
 	pid = find_pid_ns(nr, &init_pid_ns);
@@ -1162,33 +1163,50 @@ static long ea_call_out(struct ea_call *c)
 
 /*
  * ALLOC and REALLOC: deliver @info to @uout, or take the pending
- * allocation back. Only the result is written (a constant size: no
- * run-time object check), the input fields are left as they are.
+ * allocation back. Only the result is written, the input fields are left
+ * as they are: stored field by field, as ea_fill_alloc_info() fills them
+ * (inline stores: no copy routine, no run-time object check). Then an
+ * allocation needs nothing more (ea_commit() does nothing for it); a
+ * reallocation is committed.
  */
 static long ea_deliver(struct ea_instance *ea, const struct ea_alloc_info *info,
 		       struct edualloc_alloc_info __user *uout, const struct ea_txn *txn)
 {
-	struct edualloc_alloc_info out;
-	long ret = 0;
+	u32 owner_pid = ea_pid_for_caller(info->owner);
 
-	ea_fill_alloc_info(info, &out);
-	if (ea_offset_unmappable(info))
-		ret = -EOVERFLOW;
-	else if (copy_to_user(uout, &out, sizeof(out)))
-		ret = -EFAULT;
-	if (ret)	/* nobody learnt of it: take it back, uncounted */
+	if (unlikely(ea_offset_unmappable(info))) {
 		ea_abort(ea, txn);
-	else
+		return -EOVERFLOW;
+	}
+	if (!user_write_access_begin(uout, sizeof(*uout)))
+		goto efault;
+	unsafe_put_user(info->id, &uout->id, efault_end);
+	unsafe_put_user(info->cls, &uout->cls, efault_end);
+	unsafe_put_user(info->offset, &uout->offset, efault_end);
+	unsafe_put_user(info->size, &uout->size, efault_end);
+	unsafe_put_user(info->class_size, &uout->class_size, efault_end);
+	unsafe_put_user(owner_pid, &uout->owner_pid, efault_end);
+	unsafe_put_user(0, &uout->__pad, efault_end);
+	user_write_access_end();
+	if (txn->old_id)
 		ea_commit(ea, txn);
-	return ret;
+	return 0;
+
+efault_end:
+	user_write_access_end();
+efault:
+	/* nobody learnt of it: take it back, uncounted */
+	ea_abort(ea, txn);
+	return -EFAULT;
 }
 
 /*
  * ALLOC and FREE, the calls a program makes most, have a function each
- * instead of the table below: their arguments are copied with constant
- * sizes (no run-time object check) and nothing else is cleared or called
- * indirectly. The order is the table's: copy in, check (-EINVAL before
- * -EIDRM), enter the instance, run, copy out.
+ * instead of the table below: they read the input fields they use, and
+ * write the output fields, in place (inline loads and stores, no copy
+ * routine, no run-time object check); nothing else is cleared or called
+ * indirectly. The order is the table's: read, check (-EINVAL before
+ * -EIDRM), enter the instance, run, write.
  */
 static long ea_ioctl_alloc(struct ea_file *f, struct edualloc_alloc __user *uarg)
 {
@@ -1200,8 +1218,13 @@ static long ea_ioctl_alloc(struct ea_file *f, struct edualloc_alloc __user *uarg
 	long ret;
 	int idx;
 
-	if (copy_from_user(&arg, uarg, sizeof(arg)))
+	/* The input fields: size, flags, __pad (the first 16 bytes). */
+	if (!user_read_access_begin(uarg, offsetof(struct edualloc_alloc, info)))
 		return -EFAULT;
+	unsafe_get_user(arg.size, &uarg->size, efault);
+	unsafe_get_user(arg.flags, &uarg->flags, efault);
+	unsafe_get_user(arg.__pad, &uarg->__pad, efault);
+	user_read_access_end();
 	if (arg.flags || arg.__pad)
 		return -EINVAL;
 	ea = ea_file_enter(f, &inst, &idx);
@@ -1220,6 +1243,10 @@ static long ea_ioctl_alloc(struct ea_file *f, struct edualloc_alloc __user *uarg
 out:
 	ea_leave(idx);
 	return ret;
+
+efault:
+	user_read_access_end();
+	return -EFAULT;
 }
 
 static int ea_check_free(const struct edualloc_free *arg)
@@ -1238,7 +1265,7 @@ static int ea_check_free(const struct edualloc_free *arg)
 	return 0;
 }
 
-static long ea_ioctl_free(struct ea_file *f, const void __user *uarg)
+static long ea_ioctl_free(struct ea_file *f, const struct edualloc_free __user *uarg)
 {
 	const u32 both = EDUALLOC_FREE_BY_ID | EDUALLOC_FREE_BY_OFFSET;
 	struct edualloc_free arg;
@@ -1247,8 +1274,12 @@ static long ea_ioctl_free(struct ea_file *f, const void __user *uarg)
 	long ret;
 	int idx;
 
-	if (copy_from_user(&arg, uarg, sizeof(arg)))
+	if (!user_read_access_begin(uarg, sizeof(*uarg)))
 		return -EFAULT;
+	unsafe_get_user(arg.id, &uarg->id, efault);
+	unsafe_get_user(arg.flags, &uarg->flags, efault);
+	unsafe_get_user(arg.offset, &uarg->offset, efault);
+	user_read_access_end();
 	ret = ea_check_free(&arg);
 	if (ret)
 		return ret;
@@ -1267,6 +1298,10 @@ static long ea_ioctl_free(struct ea_file *f, const void __user *uarg)
 	}
 	ea_leave(idx);
 	return ret;
+
+efault:
+	user_read_access_end();
+	return -EFAULT;
 }
 
 /* Exactly one way, and the other way's field zero. */
