@@ -1218,12 +1218,16 @@ static long ea_ioctl_alloc(struct ea_file *f, struct edualloc_alloc __user *uarg
 	long ret;
 	int idx;
 
-	/* The input fields: size, flags, __pad (the first 16 bytes). */
-	if (!user_read_access_begin(uarg, offsetof(struct edualloc_alloc, info)))
+	/*
+	 * The input fields, and the last word of the output: a struct that
+	 * runs off its page fails before anything is done (-EFAULT).
+	 */
+	if (!user_read_access_begin(uarg, sizeof(*uarg)))
 		return -EFAULT;
 	unsafe_get_user(arg.size, &uarg->size, efault);
 	unsafe_get_user(arg.flags, &uarg->flags, efault);
 	unsafe_get_user(arg.__pad, &uarg->__pad, efault);
+	unsafe_get_user(arg.info.__pad, &uarg->info.__pad, efault);
 	user_read_access_end();
 	if (arg.flags || arg.__pad)
 		return -EINVAL;
@@ -1234,8 +1238,10 @@ static long ea_ioctl_alloc(struct ea_file *f, struct edualloc_alloc __user *uarg
 	if (ret)
 		goto out;
 	ret = ea_alloc_begin(ea, arg.size, ea_owner_tag(), &info, &txn);
-	if (!ret)
+	if (!ret) {
+		ea_obs_op(&inst->obs, EA_EV_ALLOC, &info);
 		ret = ea_deliver(ea, &info, &uarg->info, &txn);
+	}
 	if (ret)
 		ea_uncharge_alloc(inst, 1);
 	else
@@ -1268,6 +1274,7 @@ static int ea_check_free(const struct edualloc_free *arg)
 static long ea_ioctl_free(struct ea_file *f, const struct edualloc_free __user *uarg)
 {
 	const u32 both = EDUALLOC_FREE_BY_ID | EDUALLOC_FREE_BY_OFFSET;
+	struct ea_alloc_info info;
 	struct edualloc_free arg;
 	struct ea_dev_inst *inst;
 	struct ea_instance *ea;
@@ -1288,10 +1295,11 @@ static long ea_ioctl_free(struct ea_file *f, const struct edualloc_free __user *
 		ret = PTR_ERR(ea);
 	/* ea_free() reads offset 0 beside an ID as "no offset": both given, 0 is an offset. */
 	else if ((arg.flags & both) == both)
-		ret = ea_free_both(ea, arg.id, arg.offset, NULL);
+		ret = ea_free_both(ea, arg.id, arg.offset, &info);
 	else
-		ret = ea_free(ea, arg.id, arg.offset, NULL);
+		ret = ea_free(ea, arg.id, arg.offset, &info);
 	if (ret >= 0) {
+		ea_obs_op(&inst->obs, EA_EV_FREE, &info);
 		ea_uncharge_alloc(inst, 1);
 		ea_obs_count(EA_OBS_FREES, 1);
 		ret = 0;
@@ -1792,7 +1800,7 @@ static long ea_ioctl_batch(struct ea_file *f, void __user *uarg)
 	if (!ret)
 		ret = ea_charge_allocs(inst, allocs);
 	if (!ret) {
-		ea_batch_run(ea, &b, ea_owner_tag());
+		ea_batch_run(ea, &inst->obs, &b, ea_owner_tag());
 		ret = ea_batch_finish(&b, uarg);
 		ea_batch_settle(ea, &b, !ret);
 		/* What did not happen (or was taken back), and what was freed. */
@@ -1836,6 +1844,11 @@ static long ea_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	struct ea_file *f = file->private_data;
 	void __user *uarg = (void __user *)arg;
 
+	/* The calls a program makes most, first. */
+	if (likely(cmd == EDUALLOC_IOC_ALLOC))
+		return f->writable ? ea_ioctl_alloc(f, uarg) : -EBADF;
+	if (likely(cmd == EDUALLOC_IOC_FREE))
+		return f->writable ? ea_ioctl_free(f, uarg) : -EBADF;
 	if (!f->writable && ea_cmd_writes(cmd))
 		return -EBADF;
 	switch (cmd) {
@@ -1851,10 +1864,6 @@ static long ea_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return ea_ioctl_destroy(uarg);
 	case EDUALLOC_IOC_LIST:
 		return ea_ioctl_list(f, uarg);
-	case EDUALLOC_IOC_ALLOC:
-		return ea_ioctl_alloc(f, uarg);
-	case EDUALLOC_IOC_FREE:
-		return ea_ioctl_free(f, uarg);
 	case EDUALLOC_IOC_LOOKUP:
 	case EDUALLOC_IOC_READ:
 	case EDUALLOC_IOC_WRITE:
