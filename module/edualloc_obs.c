@@ -424,8 +424,10 @@ struct ea_log_rec {
  * ea_log_lock protects every field of ea_log but ring and size, which are
  * set at init before any instance exists and cleared at exit after the
  * last one is gone, and the records the ring holds. Taken by the engine's
- * notify callback (process context, under the engine's instance spinlock)
- * and by readers and writers of the log file; never from interrupts.
+ * notify callback (process context, under the engine's instance spinlock),
+ * by ea_obs_log_op() (the device's calls, holding no lock) and by readers
+ * and writers of the log file; never from interrupts. A leaf: nothing is
+ * taken under it.
  */
 static DEFINE_SPINLOCK(ea_log_lock);
 
