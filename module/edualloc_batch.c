@@ -86,12 +86,14 @@ int ea_batch_begin(struct ea_batch *b, void __user *uarg)
 /**
  * ea_batch_run() - carry out every entry of a checked batch
  * @ea: the attached instance, entered by the caller
+ * @oi: its description, for the ALLOC and FREE records the device logs
  * @b: the batch (ea_batch_begin() returned 0)
  * @owner: the owner tag of the allocations (the caller's tgid)
  *
  * The allocations stay pending until ea_batch_settle().
  */
-void ea_batch_run(struct ea_instance *ea, struct ea_batch *b, u32 owner)
+void ea_batch_run(struct ea_instance *ea, const struct ea_obs_inst *oi,
+		  struct ea_batch *b, u32 owner)
 {
 	struct ea_alloc_info info;
 	u32 i;
@@ -117,6 +119,7 @@ void ea_batch_run(struct ea_instance *ea, struct ea_batch *b, u32 owner)
 			continue;
 		}
 		b->arg.done++;
+		ea_obs_op(oi, e->op == EDUALLOC_BATCH_ALLOC ? EA_EV_ALLOC : EA_EV_FREE, &info);
 		e->cls = info.cls;
 		if (e->op == EDUALLOC_BATCH_ALLOC) {
 			e->id = info.id;

@@ -12,6 +12,7 @@
 #include <uapi/linux/edualloc.h>
 
 #include "ea_engine.h"
+#include "edualloc_obs.h"
 
 /**
  * struct ea_batch - one BATCH call in progress
@@ -26,7 +27,8 @@ struct ea_batch {
 };
 
 int ea_batch_begin(struct ea_batch *b, void __user *uarg);
-void ea_batch_run(struct ea_instance *ea, struct ea_batch *b, u32 owner);
+void ea_batch_run(struct ea_instance *ea, const struct ea_obs_inst *oi,
+		  struct ea_batch *b, u32 owner);
 int ea_batch_finish(struct ea_batch *b, void __user *uarg);
 void ea_batch_settle(struct ea_instance *ea, struct ea_batch *b, bool delivered);
 void ea_batch_end(struct ea_batch *b);

@@ -722,7 +722,8 @@ static u32 ea_pid_for_caller(u32 nr)
 	struct pid *pid;
 	u32 vnr;
 
-	if (!nr || task_active_pid_ns(current) == &init_pid_ns)
+	/* In the init namespace (level 0): as task_active_pid_ns(), inline. */
+	if (!nr || !task_pid(current)->level)
 		return nr;
 	rcu_read_lock();
 	pid = find_pid_ns(nr, &init_pid_ns);
@@ -1162,33 +1163,50 @@ static long ea_call_out(struct ea_call *c)
 
 /*
  * ALLOC and REALLOC: deliver @info to @uout, or take the pending
- * allocation back. Only the result is written (a constant size: no
- * run-time object check), the input fields are left as they are.
+ * allocation back. Only the result is written, the input fields are left
+ * as they are: stored field by field, as ea_fill_alloc_info() fills them
+ * (inline stores: no copy routine, no run-time object check). Then an
+ * allocation needs nothing more (ea_commit() does nothing for it); a
+ * reallocation is committed.
  */
 static long ea_deliver(struct ea_instance *ea, const struct ea_alloc_info *info,
 		       struct edualloc_alloc_info __user *uout, const struct ea_txn *txn)
 {
-	struct edualloc_alloc_info out;
-	long ret = 0;
+	u32 owner_pid = ea_pid_for_caller(info->owner);
 
-	ea_fill_alloc_info(info, &out);
-	if (ea_offset_unmappable(info))
-		ret = -EOVERFLOW;
-	else if (copy_to_user(uout, &out, sizeof(out)))
-		ret = -EFAULT;
-	if (ret)	/* nobody learnt of it: take it back, uncounted */
+	if (unlikely(ea_offset_unmappable(info))) {
 		ea_abort(ea, txn);
-	else
+		return -EOVERFLOW;
+	}
+	if (!user_write_access_begin(uout, sizeof(*uout)))
+		goto efault;
+	unsafe_put_user(info->id, &uout->id, efault_end);
+	unsafe_put_user(info->cls, &uout->cls, efault_end);
+	unsafe_put_user(info->offset, &uout->offset, efault_end);
+	unsafe_put_user(info->size, &uout->size, efault_end);
+	unsafe_put_user(info->class_size, &uout->class_size, efault_end);
+	unsafe_put_user(owner_pid, &uout->owner_pid, efault_end);
+	unsafe_put_user(0, &uout->__pad, efault_end);
+	user_write_access_end();
+	if (txn->old_id)
 		ea_commit(ea, txn);
-	return ret;
+	return 0;
+
+efault_end:
+	user_write_access_end();
+efault:
+	/* nobody learnt of it: take it back, uncounted */
+	ea_abort(ea, txn);
+	return -EFAULT;
 }
 
 /*
  * ALLOC and FREE, the calls a program makes most, have a function each
- * instead of the table below: their arguments are copied with constant
- * sizes (no run-time object check) and nothing else is cleared or called
- * indirectly. The order is the table's: copy in, check (-EINVAL before
- * -EIDRM), enter the instance, run, copy out.
+ * instead of the table below: they read the input fields they use, and
+ * write the output fields, in place (inline loads and stores, no copy
+ * routine, no run-time object check); nothing else is cleared or called
+ * indirectly. The order is the table's: read, check (-EINVAL before
+ * -EIDRM), enter the instance, run, write.
  */
 static long ea_ioctl_alloc(struct ea_file *f, struct edualloc_alloc __user *uarg)
 {
@@ -1200,8 +1218,17 @@ static long ea_ioctl_alloc(struct ea_file *f, struct edualloc_alloc __user *uarg
 	long ret;
 	int idx;
 
-	if (copy_from_user(&arg, uarg, sizeof(arg)))
+	/*
+	 * The input fields, and the last word of the output: a struct that
+	 * runs off its page fails before anything is done (-EFAULT).
+	 */
+	if (!user_read_access_begin(uarg, sizeof(*uarg)))
 		return -EFAULT;
+	unsafe_get_user(arg.size, &uarg->size, efault);
+	unsafe_get_user(arg.flags, &uarg->flags, efault);
+	unsafe_get_user(arg.__pad, &uarg->__pad, efault);
+	unsafe_get_user(arg.info.__pad, &uarg->info.__pad, efault);
+	user_read_access_end();
 	if (arg.flags || arg.__pad)
 		return -EINVAL;
 	ea = ea_file_enter(f, &inst, &idx);
@@ -1211,8 +1238,10 @@ static long ea_ioctl_alloc(struct ea_file *f, struct edualloc_alloc __user *uarg
 	if (ret)
 		goto out;
 	ret = ea_alloc_begin(ea, arg.size, ea_owner_tag(), &info, &txn);
-	if (!ret)
+	if (!ret) {
+		ea_obs_op(&inst->obs, EA_EV_ALLOC, &info);
 		ret = ea_deliver(ea, &info, &uarg->info, &txn);
+	}
 	if (ret)
 		ea_uncharge_alloc(inst, 1);
 	else
@@ -1220,6 +1249,10 @@ static long ea_ioctl_alloc(struct ea_file *f, struct edualloc_alloc __user *uarg
 out:
 	ea_leave(idx);
 	return ret;
+
+efault:
+	user_read_access_end();
+	return -EFAULT;
 }
 
 static int ea_check_free(const struct edualloc_free *arg)
@@ -1238,17 +1271,22 @@ static int ea_check_free(const struct edualloc_free *arg)
 	return 0;
 }
 
-static long ea_ioctl_free(struct ea_file *f, const void __user *uarg)
+static long ea_ioctl_free(struct ea_file *f, const struct edualloc_free __user *uarg)
 {
 	const u32 both = EDUALLOC_FREE_BY_ID | EDUALLOC_FREE_BY_OFFSET;
+	struct ea_alloc_info info;
 	struct edualloc_free arg;
 	struct ea_dev_inst *inst;
 	struct ea_instance *ea;
 	long ret;
 	int idx;
 
-	if (copy_from_user(&arg, uarg, sizeof(arg)))
+	if (!user_read_access_begin(uarg, sizeof(*uarg)))
 		return -EFAULT;
+	unsafe_get_user(arg.id, &uarg->id, efault);
+	unsafe_get_user(arg.flags, &uarg->flags, efault);
+	unsafe_get_user(arg.offset, &uarg->offset, efault);
+	user_read_access_end();
 	ret = ea_check_free(&arg);
 	if (ret)
 		return ret;
@@ -1257,16 +1295,21 @@ static long ea_ioctl_free(struct ea_file *f, const void __user *uarg)
 		ret = PTR_ERR(ea);
 	/* ea_free() reads offset 0 beside an ID as "no offset": both given, 0 is an offset. */
 	else if ((arg.flags & both) == both)
-		ret = ea_free_both(ea, arg.id, arg.offset, NULL);
+		ret = ea_free_both(ea, arg.id, arg.offset, &info);
 	else
-		ret = ea_free(ea, arg.id, arg.offset, NULL);
+		ret = ea_free(ea, arg.id, arg.offset, &info);
 	if (ret >= 0) {
+		ea_obs_op(&inst->obs, EA_EV_FREE, &info);
 		ea_uncharge_alloc(inst, 1);
 		ea_obs_count(EA_OBS_FREES, 1);
 		ret = 0;
 	}
 	ea_leave(idx);
 	return ret;
+
+efault:
+	user_read_access_end();
+	return -EFAULT;
 }
 
 /* Exactly one way, and the other way's field zero. */
@@ -1757,7 +1800,7 @@ static long ea_ioctl_batch(struct ea_file *f, void __user *uarg)
 	if (!ret)
 		ret = ea_charge_allocs(inst, allocs);
 	if (!ret) {
-		ea_batch_run(ea, &b, ea_owner_tag());
+		ea_batch_run(ea, &inst->obs, &b, ea_owner_tag());
 		ret = ea_batch_finish(&b, uarg);
 		ea_batch_settle(ea, &b, !ret);
 		/* What did not happen (or was taken back), and what was freed. */
@@ -1801,6 +1844,11 @@ static long ea_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	struct ea_file *f = file->private_data;
 	void __user *uarg = (void __user *)arg;
 
+	/* The calls a program makes most, first. */
+	if (likely(cmd == EDUALLOC_IOC_ALLOC))
+		return f->writable ? ea_ioctl_alloc(f, uarg) : -EBADF;
+	if (likely(cmd == EDUALLOC_IOC_FREE))
+		return f->writable ? ea_ioctl_free(f, uarg) : -EBADF;
 	if (!f->writable && ea_cmd_writes(cmd))
 		return -EBADF;
 	switch (cmd) {
@@ -1816,10 +1864,6 @@ static long ea_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return ea_ioctl_destroy(uarg);
 	case EDUALLOC_IOC_LIST:
 		return ea_ioctl_list(f, uarg);
-	case EDUALLOC_IOC_ALLOC:
-		return ea_ioctl_alloc(f, uarg);
-	case EDUALLOC_IOC_FREE:
-		return ea_ioctl_free(f, uarg);
 	case EDUALLOC_IOC_LOOKUP:
 	case EDUALLOC_IOC_READ:
 	case EDUALLOC_IOC_WRITE:

@@ -22,13 +22,18 @@
  * shows (each tracepoint's register and unregister functions keep
  * ea_tp_on), and the rare kinds the stats file counts. An ALLOC with
  * nobody watching thus builds no event at all and takes the engine's
- * fast path. The callback runs in the caller's process context, under
- * the engine's per-instance spinlock: it must be quick, must not sleep or
- * call the engine back, and sees current as the process that made the
- * call, which is what the log wants to show. Everything that answers a question about an instance's
- * state (stats, classes, map...) is asked of the engine when a file is
- * read instead: the engine already keeps those figures under its lock, and
- * copying them on every event would cost every allocation.
+ * fast path. So does one at the default level: below explain, the device
+ * logs its own ALLOCs and FREEs (ea_obs_log_op()) as each call returns
+ * from the engine, one direct call instead of the engine's event (two
+ * calls deep, one indirect); records of two threads' calls on one
+ * instance may then come in either order. The callback runs in the
+ * caller's process context, under the engine's per-instance spinlock: it
+ * must be quick, must not sleep or call the engine back, and sees current
+ * as the process that made the call, which is what the log wants to show.
+ * Everything that answers a question about an instance's state (stats,
+ * classes, map...) is asked of the engine when a file is read instead:
+ * the engine already keeps those figures under its lock, and copying them
+ * on every event would cost every allocation.
  *
  * Each event goes three ways: a counter bump (the module-wide stats), a
  * tracepoint call (a patched-out static branch unless someone enabled it
@@ -239,10 +244,18 @@ static DECLARE_BITMAP(ea_wanted, EA_NR_EVENTS);
 static unsigned long ea_tp_on;
 static DEFINE_MUTEX(ea_wanted_lock);
 
+/* Whether the log's level records events of @type. */
+static bool ea_type_logged(unsigned int type, unsigned int verbosity)
+{
+	return verbosity && ea_type_level(type) <= verbosity;
+}
+
 /*
  * Wanted: what the log's level records, what an enabled tracepoint shows,
  * and always the rare kinds the stats file counts (errors, corruptions,
- * leaks, resets), which no fast path serves.
+ * leaks, resets), which no fast path serves. But for the log, ALLOC and
+ * FREE are wanted only at explain, where they close their operation's
+ * decisions: below it the device logs its own (ea_obs_dev_log).
  */
 static bool ea_type_wanted(unsigned int type, unsigned int verbosity)
 {
@@ -254,19 +267,39 @@ static bool ea_type_wanted(unsigned int type, unsigned int verbosity)
 	case EA_EV_LEAK:
 	case EA_EV_RESET:
 		return true;
+	case EA_EV_ALLOC:
+	case EA_EV_FREE:
+		if (verbosity < EA_V_EXPLAIN)
+			break;
+		fallthrough;
+	default:
+		if (ea_type_logged(type, verbosity))
+			return true;
 	}
-	if (verbosity && ea_type_level(type) <= verbosity)
-		return true;
 	return tp >= 0 && test_bit(tp, &ea_tp_on);
 }
+
+/*
+ * ea_obs_dev_log: the ALLOC and FREE records the device writes itself
+ * (ea_obs_op()): those the level logs and the engine does not report.
+ * Read locklessly, as ea_wanted is: a change made while a call is in
+ * flight logs its event once more or not at all.
+ */
+unsigned long ea_obs_dev_log;
 
 static void ea_update_wanted_locked(void)
 {
 	unsigned int type, verbosity = READ_ONCE(ea_verbosity);
+	unsigned long dev = 0;
 
 	lockdep_assert_held(&ea_wanted_lock);
 	for (type = 0; type < EA_NR_EVENTS; type++)
 		assign_bit(type, ea_wanted, ea_type_wanted(type, verbosity));
+	if (ea_type_logged(EA_EV_ALLOC, verbosity) && !test_bit(EA_EV_ALLOC, ea_wanted))
+		dev |= BIT(EA_EV_ALLOC);
+	if (ea_type_logged(EA_EV_FREE, verbosity) && !test_bit(EA_EV_FREE, ea_wanted))
+		dev |= BIT(EA_EV_FREE);
+	WRITE_ONCE(ea_obs_dev_log, dev);
 }
 
 static void ea_update_wanted(void)
@@ -391,8 +424,10 @@ struct ea_log_rec {
  * ea_log_lock protects every field of ea_log but ring and size, which are
  * set at init before any instance exists and cleared at exit after the
  * last one is gone, and the records the ring holds. Taken by the engine's
- * notify callback (process context, under the engine's instance spinlock)
- * and by readers and writers of the log file; never from interrupts.
+ * notify callback (process context, under the engine's instance spinlock),
+ * by ea_obs_log_op() (the device's calls, holding no lock) and by readers
+ * and writers of the log file; never from interrupts. A leaf: nothing is
+ * taken under it.
  */
 static DEFINE_SPINLOCK(ea_log_lock);
 
@@ -439,7 +474,8 @@ static u64 ea_counter_total(enum ea_obs_counter what)
  * racing prctl(PR_SET_NAME) gives a mix of the two names) and made
  * printable when the log is read.
  */
-static void ea_log_append(const struct ea_obs_inst *oi, const struct ea_event *ev)
+static __always_inline void ea_log_append(const struct ea_obs_inst *oi,
+					  const struct ea_event *ev)
 {
 	u32 pid = task_tgid_nr(current);
 	struct ea_log_rec *r;
@@ -521,6 +557,34 @@ void ea_obs_event(void *priv, const struct ea_event *ev)
 	ea_trace_event(oi, ev);
 	if (verbosity && ea_type_level(ev->type) <= verbosity)
 		ea_log_append(oi, ev);
+}
+
+/**
+ * ea_obs_log_op() - log an ALLOC or a FREE that the engine does not report
+ * @oi: the instance it happened in
+ * @type: EA_EV_ALLOC or EA_EV_FREE
+ * @a: the allocation made or freed
+ *
+ * Called through ea_obs_op(), when ea_obs_dev_log has @type: counts the
+ * event and writes the record the engine's event would have made.
+ *
+ * Context: Process context, the caller's; takes ea_log_lock.
+ */
+void ea_obs_log_op(const struct ea_obs_inst *oi, enum ea_event_type type,
+		   const struct ea_alloc_info *a)
+{
+	struct ea_event ev = {
+		.type = type,
+		.op = type == EA_EV_ALLOC ? EA_OP_ALLOC : EA_OP_FREE,
+		.id = a->id,
+		.cls = a->cls,
+		.size = a->size,
+		.offset = a->offset,
+		.aux = a->owner,
+	};
+
+	this_cpu_inc(ea_event_count[type]);
+	ea_log_append(oi, &ev);
 }
 
 /* A create or destroy record, made by this layer (verbosity 2 and up). */

@@ -63,6 +63,24 @@ static inline void ea_obs_count(enum ea_obs_counter what, unsigned int n)
 	this_cpu_add(ea_obs_counters[what], n);
 }
 
+/*
+ * ALLOC and FREE records: below the explain level (and with their
+ * tracepoint off) the engine does not report these events, and the device
+ * logs its own successful ALLOCs and FREEs (BATCH's too) as each returns
+ * from the engine: ea_obs_op(), a test of a global word unless the level
+ * wants them.
+ */
+extern unsigned long ea_obs_dev_log;
+void ea_obs_log_op(const struct ea_obs_inst *oi, enum ea_event_type type,
+		   const struct ea_alloc_info *a);
+
+static inline void ea_obs_op(const struct ea_obs_inst *oi, enum ea_event_type type,
+			     const struct ea_alloc_info *a)
+{
+	if (unlikely(READ_ONCE(ea_obs_dev_log) & BIT(type)))
+		ea_obs_log_op(oi, type, a);
+}
+
 int ea_obs_init(void);
 void ea_obs_exit(void);
 void ea_obs_inst_add(struct ea_obs_inst *oi);
