@@ -19,8 +19,15 @@
  * A class of a page or more takes one block per object (ea_alloc_block());
  * its head page's descriptor records the object.
  *
+ * Each page also knows whether it is free and holds only zeroes (->zeroed):
+ * all of them after a reset (the arena is zeroed then), none once handed
+ * out, until the next reset. A new block's zeroing skips those pages, as
+ * calloc() skips memory fresh from the kernel.
+ *
  * Invariants: every free block is on exactly one list, that of its order,
- * and only its head page has ->head set; pages_free counts their pages.
+ * and only its head page has ->head set; pages_free counts their pages;
+ * a page with ->zeroed set is free and all zero (never with the debug
+ * checks on: free memory is poisoned then).
  * Locking: the instance lock.
  */
 
@@ -114,13 +121,15 @@ static bool ea_buddy_picked(const struct ea_instance *inst, unsigned int want,
  * that has one; the free block that holds it is split in halves down to
  * @order, each half that does not hold the piece going back on its list.
  * The caller has checked ea_buddy_can_alloc() and marks the pages as its
- * own.
+ * own. *@zeroed (if not NULL): which of its pages were known to hold only
+ * zeroes (bit i: page i), for the caller to skip when it zeroes the block.
  */
 static unsigned int ea_buddy_alloc(struct ea_instance *inst,
-				   unsigned int order)
+				   unsigned int order, u64 *zeroed)
 {
 	struct ea_page *pg = NULL;
-	unsigned int o, page, want = EA_PICK_DEFAULT;
+	unsigned int o, page, i, want = EA_PICK_DEFAULT;
+	u64 mask = 0;
 
 	if (inst->policy->buddy_pick)
 		want = inst->policy->buddy_pick(inst, order);
@@ -150,6 +159,13 @@ static unsigned int ea_buddy_alloc(struct ea_instance *inst,
 	pg->head = 1;
 	pg->order = order;
 	inst->st.pages_free -= BIT(order);
+	for (i = 0; i < BIT(order); i++) {
+		if (pg[i].zeroed)
+			mask |= BIT_ULL(i);
+		pg[i].zeroed = 0;	/* its owner may write it from now on */
+	}
+	if (zeroed)
+		*zeroed = mask;
 	if (inst->debug)
 		ea_buddy_check(inst, page, order);
 	return page;
@@ -171,6 +187,7 @@ static void ea_buddy_free(struct ea_instance *inst, unsigned int page,
 
 		pg->kind = EA_PAGE_FREE;
 		pg->head = 0;
+		pg->zeroed = 0;
 		if (last_id != EA_KEEP_LAST_ID)
 			pg->last_id = last_id;
 	}
@@ -195,10 +212,18 @@ static void ea_buddy_free(struct ea_instance *inst, unsigned int page,
 	ea_buddy_add(inst, page, order);
 }
 
-/* Seed the free lists with the largest aligned blocks that fit. */
+/*
+ * Seed the free lists with the largest aligned blocks that fit. Every page
+ * is known zero unless the debug checks are on: the caller zeroes the
+ * arena (or poisons it).
+ */
 static void ea_buddy_init(struct ea_instance *inst)
 {
 	unsigned int page = 0, order;
+
+	for (page = 0; page < inst->nr_pages; page++)
+		inst->pages[page].zeroed = !inst->debug;
+	page = 0;
 
 	while (page < inst->nr_pages) {
 		order = EA_MAX_ORDER;
@@ -237,6 +262,7 @@ static int ea_alloc_block(struct ea_instance *inst, struct ea_req *req,
 	unsigned int order = ea_block_order(req->cls);
 	unsigned int page, i;
 	struct ea_page *pg;
+	u64 zeroed;
 
 	if (!ea_buddy_can_alloc(inst, order))
 		return ea_refuse(inst, req, EA_ERR_NO_SPACE);
@@ -244,7 +270,7 @@ static int ea_alloc_block(struct ea_instance *inst, struct ea_req *req,
 		return ea_refuse(inst, req, EA_ERR_KMEM);
 
 	/* Commit. The buddy allocator has checked the poison. */
-	page = ea_buddy_alloc(inst, order);
+	page = ea_buddy_alloc(inst, order, &zeroed);
 	pg = &inst->pages[page];
 	pg->kind = EA_PAGE_BLOCK;
 	pg->cls = req->cls;
@@ -259,6 +285,7 @@ static int ea_alloc_block(struct ea_instance *inst, struct ea_req *req,
 	inst->st.cls[req->cls].slabs++;
 	inst->st.cls[req->cls].slots_total++;
 	ea_loc_block(inst, page, loc);
+	loc->zeroed = zeroed;
 	ea_fill_new(inst, loc, false, 0);
 	return 0;
 }
@@ -319,6 +346,7 @@ static void ea_block_resize(struct ea_instance *inst, unsigned int page,
 		for (i = 0; i < BIT(o); i++) {
 			inst->pages[bpage + i].kind = EA_PAGE_BLOCK_TAIL;
 			inst->pages[bpage + i].head = 0;
+			inst->pages[bpage + i].zeroed = 0;
 			inst->pages[bpage + i].head_page = page;
 		}
 	}
@@ -333,3 +361,112 @@ static void ea_block_resize(struct ea_instance *inst, unsigned int page,
 	inst->pages[page].order = to;
 }
 
+
+/*
+ * For the fast path (ea_fast.c): a block for @size (a class of a page or
+ * more) when nothing is needed from the kernel and nothing can refuse it
+ * (no debug checks, no timing: the caller has checked). The general
+ * path's steps (ea_alloc_locked(), ea_alloc_block(), ea_account_alloc()),
+ * in the same order and with the same outcome, without its records: true
+ * with @out and @txn filled when not NULL; false (nothing changed) if the
+ * general path must serve it.
+ */
+static bool ea_block_alloc_quick(struct ea_instance *inst, u64 size,
+				 u32 owner, struct ea_alloc_info *out,
+				 struct ea_txn *txn)
+{
+	unsigned int cls = ea_class_of(size), order, page, i;
+	struct ea_stats *st = &inst->st;
+	u32 id = inst->next_id;
+	struct ea_page *pg;
+	u64 csize, req, alloc, zeroed;
+
+	if (cls >= EA_NR_CLASSES || ea_is_slab_class(cls) ||
+	    size > inst->arena_size || id > INT_MAX || ea_id_needs(inst))
+		return false;
+	order = ea_block_order(cls);
+	if (!ea_buddy_can_alloc(inst, order))
+		return false;
+	if (txn)
+		*txn = (struct ea_txn) {
+			.epoch = inst->epoch,
+			.peak_requested = st->peak_requested,
+			.peak_allocated = st->peak_allocated,
+			.peak_used = st->peak_used,
+			.id = id,
+		};
+	inst->op = EA_OP_ALLOC;		/* for the buddy's own events */
+	page = ea_buddy_alloc(inst, order, &zeroed);
+	pg = &inst->pages[page];
+	pg->kind = EA_PAGE_BLOCK;
+	pg->cls = cls;
+	pg->blk.id = id;
+	pg->blk.owner = owner;
+	pg->blk.size = size;
+	for (i = 1; i < BIT(order); i++) {
+		inst->pages[page + i].kind = EA_PAGE_BLOCK_TAIL;
+		inst->pages[page + i].head_page = page;
+	}
+	ea_zero_block(ea_page_mem(inst, page), 0, size, zeroed);	/* as ea_fill_new() */
+	ea_id_set(inst, id, ea_page_offset(page) << 1 | 1);
+	inst->next_id = id + 1;
+
+	csize = PAGE_SIZE << order;
+	st->cls[cls].slabs++;
+	st->cls[cls].slots_total++;
+	st->allocs++;
+	st->live_requested += size;
+	st->live_allocated += csize;
+	req = st->live_requested;
+	alloc = st->live_allocated;
+	if (inst->pcp)		/* what the CPUs' caches hold too */
+		ea_pcp_live(inst, &req, &alloc);
+	st->peak_requested = max(st->peak_requested, req);
+	st->peak_allocated = max(st->peak_allocated, alloc);
+	st->peak_used = max(st->peak_used, ea_used_bytes(inst));
+	st->cls[cls].allocs++;
+	st->cls[cls].waste += csize - size;
+	ea_info_fill(out, id, cls, owner, ea_page_offset(page), size, csize);
+	return true;
+}
+
+/*
+ * For the fast path: free live block @id (named by its ID alone), as
+ * ea_free_loc() -> ea_free_block() would with the debug checks and the
+ * timing off: true and @out filled when not NULL; false (nothing changed)
+ * if the general path must serve it.
+ */
+static bool ea_block_free_quick(struct ea_instance *inst, int id,
+				struct ea_alloc_info *out)
+{
+	struct ea_stats *st = &inst->st;
+	unsigned int page, cls;
+	struct ea_page *pg;
+	u64 entry, size, csize;
+
+	if (!ea_id_issued(inst, id))
+		return false;
+	entry = ea_id_get(inst, id);
+	if (!(entry & 1))
+		return false;		/* freed, or large */
+	page = entry >> (PAGE_SHIFT + 1);
+	pg = &inst->pages[page];
+	if (pg->kind != EA_PAGE_BLOCK || pg->blk.id != id)
+		return false;
+	cls = pg->cls;
+	size = pg->blk.size;
+	csize = ea_class_size(cls);
+	ea_info_fill(out, id, cls, pg->blk.owner, ea_page_offset(page), size,
+		     csize);
+	inst->op = EA_OP_FREE;
+	ea_id_clear(inst, id);
+	st->frees++;
+	st->live_requested -= size;
+	st->live_allocated -= csize;
+	st->cls[cls].frees++;
+	st->cls[cls].waste -= csize - size;
+	st->cls[cls].slabs--;
+	st->cls[cls].slots_total--;
+	ea_buddy_free(inst, page, ea_block_order(cls), id);
+	return true;
+}

@@ -186,10 +186,64 @@ static void ea_test_fragmentation(struct kunit *test)
 	ea_test_valid(test, inst);
 }
 
+/*
+ * Pages known zero (fresh after a reset) are not zeroed again, pages that
+ * were handed out are: a block over both reads zero, checks off or after
+ * the checks were on (which poison free memory), and after a reset.
+ */
+static void ea_test_zeroed_pages(struct kunit *test)
+{
+	struct ea_instance *inst = ea_test_create(test, EA_TEST_CAP, 0, false);
+	struct ea_alloc_info a, b, c;
+	unsigned int round;
+	u8 *mem;
+
+	for (round = 0; round < 3; round++) {
+		/* A written page, freed: then a block over it and fresh pages. */
+		ea_test_alloc(test, inst, PAGE_SIZE, &a);
+		mem = ea_test_mem(test, inst, &a);
+		KUNIT_EXPECT_NULL(test, memchr_inv(mem, 0, PAGE_SIZE));
+		memset(mem, 0x5a, PAGE_SIZE);
+		KUNIT_ASSERT_EQ(test, ea_free(inst, a.id, 0, NULL), 0);
+		ea_test_alloc(test, inst, 4 * PAGE_SIZE - 1, &b);
+		KUNIT_EXPECT_EQ(test, b.offset, a.offset);
+		mem = ea_test_mem(test, inst, &b);
+		KUNIT_EXPECT_NULL(test, memchr_inv(mem, 0, b.size));
+		memset(mem, 0xa5, b.size);
+		/* A block's realloc that moves zeroes what it gains. */
+		KUNIT_ASSERT_EQ(test, ea_realloc(inst, b.id, 64 * PAGE_SIZE, 0, &c), 0);
+		mem = ea_test_mem(test, inst, &c);
+		KUNIT_EXPECT_EQ(test, mem[0], 0xa5);
+		KUNIT_EXPECT_NULL(test, memchr_inv(mem + b.size, 0, c.size - b.size));
+		KUNIT_ASSERT_EQ(test, ea_free(inst, c.id, 0, NULL), 0);
+		ea_test_alloc(test, inst, 64 * PAGE_SIZE, &a);
+		KUNIT_EXPECT_NULL(test, memchr_inv(ea_test_mem(test, inst, &a), 0,
+						   a.size));
+		memset(ea_test_mem(test, inst, &a), 0x3c, a.size);
+		KUNIT_ASSERT_EQ(test, ea_free(inst, a.id, 0, NULL), 0);
+		/* Free memory poisoned by the checks, then the checks off. */
+		if (round == 0) {
+			ea_set_debug(inst, true);
+			ea_set_debug(inst, false);
+		} else {
+			KUNIT_ASSERT_EQ(test, ea_reset(inst), 0);
+		}
+		ea_test_alloc(test, inst, 64 * PAGE_SIZE, &a);
+		KUNIT_EXPECT_NULL(test, memchr_inv(ea_test_mem(test, inst, &a), 0,
+						   a.size));
+		ea_test_alloc(test, inst, 64 * PAGE_SIZE, &b);
+		KUNIT_EXPECT_NULL(test, memchr_inv(ea_test_mem(test, inst, &b), 0,
+						   b.size));
+		KUNIT_ASSERT_EQ(test, ea_reset(inst), 0);
+		ea_test_valid(test, inst);
+	}
+}
+
 static struct kunit_case edualloc_buddy_cases[] = {
 	KUNIT_CASE(ea_test_buddy),
 	KUNIT_CASE_PARAM(ea_test_odd_arena, ea_test_capacities_gen_params),
 	KUNIT_CASE(ea_test_fragmentation),
+	KUNIT_CASE(ea_test_zeroed_pages),
 	{}
 };
 
