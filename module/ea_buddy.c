@@ -19,15 +19,8 @@
  * A class of a page or more takes one block per object (ea_alloc_block());
  * its head page's descriptor records the object.
  *
- * Each page also knows whether it is free and holds only zeroes (->zeroed):
- * all of them after a reset (the arena is zeroed then), none once handed
- * out, until the next reset. A new block's zeroing skips those pages, as
- * calloc() skips memory fresh from the kernel.
- *
  * Invariants: every free block is on exactly one list, that of its order,
- * and only its head page has ->head set; pages_free counts their pages;
- * a page with ->zeroed set is free and all zero (never with the debug
- * checks on: free memory is poisoned then).
+ * and only its head page has ->head set; pages_free counts their pages.
  * Locking: the instance lock.
  */
 
@@ -121,15 +114,13 @@ static bool ea_buddy_picked(const struct ea_instance *inst, unsigned int want,
  * that has one; the free block that holds it is split in halves down to
  * @order, each half that does not hold the piece going back on its list.
  * The caller has checked ea_buddy_can_alloc() and marks the pages as its
- * own. *@zeroed (if not NULL): which of its pages were known to hold only
- * zeroes (bit i: page i), for the caller to skip when it zeroes the block.
+ * own.
  */
 static unsigned int ea_buddy_alloc(struct ea_instance *inst,
-				   unsigned int order, u64 *zeroed)
+				   unsigned int order)
 {
 	struct ea_page *pg = NULL;
-	unsigned int o, page, i, want = EA_PICK_DEFAULT;
-	u64 mask = 0;
+	unsigned int o, page, want = EA_PICK_DEFAULT;
 
 	if (inst->policy->buddy_pick)
 		want = inst->policy->buddy_pick(inst, order);
@@ -159,13 +150,6 @@ static unsigned int ea_buddy_alloc(struct ea_instance *inst,
 	pg->head = 1;
 	pg->order = order;
 	inst->st.pages_free -= BIT(order);
-	for (i = 0; i < BIT(order); i++) {
-		if (pg[i].zeroed)
-			mask |= BIT_ULL(i);
-		pg[i].zeroed = 0;	/* its owner may write it from now on */
-	}
-	if (zeroed)
-		*zeroed = mask;
 	if (inst->debug)
 		ea_buddy_check(inst, page, order);
 	return page;
@@ -187,7 +171,6 @@ static void ea_buddy_free(struct ea_instance *inst, unsigned int page,
 
 		pg->kind = EA_PAGE_FREE;
 		pg->head = 0;
-		pg->zeroed = 0;
 		if (last_id != EA_KEEP_LAST_ID)
 			pg->last_id = last_id;
 	}
@@ -212,18 +195,10 @@ static void ea_buddy_free(struct ea_instance *inst, unsigned int page,
 	ea_buddy_add(inst, page, order);
 }
 
-/*
- * Seed the free lists with the largest aligned blocks that fit. Every page
- * is known zero unless the debug checks are on: the caller zeroes the
- * arena (or poisons it).
- */
+/* Seed the free lists with the largest aligned blocks that fit. */
 static void ea_buddy_init(struct ea_instance *inst)
 {
 	unsigned int page = 0, order;
-
-	for (page = 0; page < inst->nr_pages; page++)
-		inst->pages[page].zeroed = !inst->debug;
-	page = 0;
 
 	while (page < inst->nr_pages) {
 		order = EA_MAX_ORDER;
@@ -262,7 +237,6 @@ static int ea_alloc_block(struct ea_instance *inst, struct ea_req *req,
 	unsigned int order = ea_block_order(req->cls);
 	unsigned int page, i;
 	struct ea_page *pg;
-	u64 zeroed;
 
 	if (!ea_buddy_can_alloc(inst, order))
 		return ea_refuse(inst, req, EA_ERR_NO_SPACE);
@@ -270,7 +244,7 @@ static int ea_alloc_block(struct ea_instance *inst, struct ea_req *req,
 		return ea_refuse(inst, req, EA_ERR_KMEM);
 
 	/* Commit. The buddy allocator has checked the poison. */
-	page = ea_buddy_alloc(inst, order, &zeroed);
+	page = ea_buddy_alloc(inst, order);
 	pg = &inst->pages[page];
 	pg->kind = EA_PAGE_BLOCK;
 	pg->cls = req->cls;
@@ -285,7 +259,6 @@ static int ea_alloc_block(struct ea_instance *inst, struct ea_req *req,
 	inst->st.cls[req->cls].slabs++;
 	inst->st.cls[req->cls].slots_total++;
 	ea_loc_block(inst, page, loc);
-	loc->zeroed = zeroed;
 	ea_fill_new(inst, loc, false, 0);
 	return 0;
 }
@@ -346,7 +319,6 @@ static void ea_block_resize(struct ea_instance *inst, unsigned int page,
 		for (i = 0; i < BIT(o); i++) {
 			inst->pages[bpage + i].kind = EA_PAGE_BLOCK_TAIL;
 			inst->pages[bpage + i].head = 0;
-			inst->pages[bpage + i].zeroed = 0;
 			inst->pages[bpage + i].head_page = page;
 		}
 	}
@@ -379,7 +351,7 @@ static bool ea_block_alloc_quick(struct ea_instance *inst, u64 size,
 	struct ea_stats *st = &inst->st;
 	u32 id = inst->next_id;
 	struct ea_page *pg;
-	u64 csize, req, alloc, zeroed;
+	u64 csize, req, alloc;
 
 	if (cls >= EA_NR_CLASSES || ea_is_slab_class(cls) ||
 	    size > inst->arena_size || id > INT_MAX || ea_id_needs(inst))
@@ -396,7 +368,7 @@ static bool ea_block_alloc_quick(struct ea_instance *inst, u64 size,
 			.id = id,
 		};
 	inst->op = EA_OP_ALLOC;		/* for the buddy's own events */
-	page = ea_buddy_alloc(inst, order, &zeroed);
+	page = ea_buddy_alloc(inst, order);
 	pg = &inst->pages[page];
 	pg->kind = EA_PAGE_BLOCK;
 	pg->cls = cls;
@@ -407,7 +379,7 @@ static bool ea_block_alloc_quick(struct ea_instance *inst, u64 size,
 		inst->pages[page + i].kind = EA_PAGE_BLOCK_TAIL;
 		inst->pages[page + i].head_page = page;
 	}
-	ea_zero_block(ea_page_mem(inst, page), 0, size, zeroed);	/* as ea_fill_new() */
+	memset(ea_page_mem(inst, page), 0, size);	/* as ea_fill_new() */
 	ea_id_set(inst, id, ea_page_offset(page) << 1 | 1);
 	inst->next_id = id + 1;
 

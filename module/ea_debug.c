@@ -67,9 +67,8 @@ static void ea_fill_new(struct ea_instance *inst, struct ea_loc *loc,
 		 * The requested bytes only: the slack is no one's, and
 		 * whoever can map the arena could read it anyway. A realloc's
 		 * move copies its first fill_skip bytes at once, under the lock.
-		 * A new block's pages known zero are skipped (ea_buddy.c).
 		 */
-		ea_zero_block(loc->mem, skip, loc->size, loc->zeroed);
+		memset(loc->mem + skip, 0, loc->size - skip);
 		return;
 	}
 	if (check)
@@ -77,31 +76,6 @@ static void ea_fill_new(struct ea_instance *inst, struct ea_loc *loc,
 			      EA_POISON_FREE, EA_ERR_USE_AFTER_FREE, last_id);
 	memset(loc->mem, 0, loc->size);
 	memset(loc->mem + loc->size, EA_RED_ZONE, loc->class_size - loc->size);
-}
-
-/*
- * Zero bytes [@from, @to) of the memory at @mem, which starts a block (page
- * aligned), but for its pages known zero: bit i of @zeroed for page i.
- */
-static void ea_zero_block(void *mem, u64 from, u64 to, u64 zeroed)
-{
-	u64 end;
-
-	while (zeroed && from < to) {
-		if (zeroed & BIT_ULL(from >> PAGE_SHIFT)) {
-			from = (from & PAGE_MASK) + PAGE_SIZE;
-			continue;
-		}
-		/* A run of pages to zero, up to the next page known zero. */
-		end = from;
-		while (end < to && !(zeroed & BIT_ULL(end >> PAGE_SHIFT)))
-			end = (end & PAGE_MASK) + PAGE_SIZE;
-		end = min(end, to);
-		memset(mem + from, 0, end - from);
-		from = end;
-	}
-	if (from < to)
-		memset(mem + from, 0, to - from);
 }
 
 /* Lay the fill patterns the debug checks expect over the whole arena. */
@@ -115,7 +89,6 @@ static void ea_debug_fill(struct ea_instance *inst)
 	for (page = 0; page < inst->nr_pages; page++) {
 		struct ea_page *pg = &inst->pages[page];
 
-		pg->zeroed = 0;		/* free pages are poisoned below */
 		switch (pg->kind) {
 		case EA_PAGE_FREE:
 			memset(ea_page_mem(inst, page), EA_POISON_FREE, PAGE_SIZE);

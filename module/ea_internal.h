@@ -79,8 +79,7 @@ struct ea_page {
 	u8 kind;		/* enum ea_page_kind */
 	u8 order;		/* free block head, block head: its order */
 	u8 cls;			/* slab, block: the class */
-	u8 head:1;		/* first page of a free block, block or slab */
-	u8 zeroed:1;		/* free, and known to hold zeroes only (ea_buddy.c) */
+	u8 head;		/* first page of a free block, block or slab */
 	int last_id;		/* last ID whose memory this was, 0 if none */
 	union {
 		struct ea_slab *slab;		/* EA_PAGE_SLAB */
@@ -258,7 +257,6 @@ struct ea_loc {
 	unsigned int slot;
 	unsigned int page;		/* slab page or first block page */
 	struct ea_large *large;		/* large */
-	u64 zeroed;			/* a new block: its pages known zero (bit i: page i) */
 };
 
 /* What ea_where() found at an offset. */
@@ -333,7 +331,7 @@ static void *ea_page_mem(struct ea_instance *inst, unsigned int page);
 static u64 ea_used_bytes(struct ea_instance *inst);
 static bool ea_buddy_can_alloc(struct ea_instance *inst, unsigned int order);
 static unsigned int ea_buddy_alloc(struct ea_instance *inst,
-				   unsigned int order, u64 *zeroed);
+				   unsigned int order);
 static void ea_buddy_free(struct ea_instance *inst, unsigned int page,
 			  unsigned int order, int last_id);
 static void ea_buddy_init(struct ea_instance *inst);
@@ -383,7 +381,6 @@ static void ea_report(struct ea_instance *inst, enum ea_err_kind kind, int id,
 		      u64 offset, u8 byte);
 static bool ea_check_fill(struct ea_instance *inst, void *mem, u64 offset,
 			  size_t len, u8 pattern, enum ea_err_kind kind, int id);
-static void ea_zero_block(void *mem, u64 from, u64 to, u64 zeroed);
 static void ea_fill_new(struct ea_instance *inst, struct ea_loc *loc,
 			bool check, int last_id);
 

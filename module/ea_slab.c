@@ -52,7 +52,7 @@ static void ea_slab_init(struct ea_instance *inst, struct ea_slab *slab)
 	unsigned int i;
 
 	INIT_LIST_HEAD(&slab->node);
-	slab->page = ea_buddy_alloc(inst, 0, NULL);
+	slab->page = ea_buddy_alloc(inst, 0);
 	slab->inuse = 0;
 	slab->free = 0;
 	for (i = 0; i < slab->nr_slots; i++) {

@@ -187,11 +187,11 @@ static void ea_test_fragmentation(struct kunit *test)
 }
 
 /*
- * Pages known zero (fresh after a reset) are not zeroed again, pages that
- * were handed out are: a block over both reads zero, checks off or after
- * the checks were on (which poison free memory), and after a reset.
+ * A block reads zero, checks off: over pages written before, over fresh
+ * ones, after the checks were on (which poison free memory), and after a
+ * reset; a realloc that moves keeps the contents and zeroes the rest.
  */
-static void ea_test_zeroed_pages(struct kunit *test)
+static void ea_test_block_zeroed(struct kunit *test)
 {
 	struct ea_instance *inst = ea_test_create(test, EA_TEST_CAP, 0, false);
 	struct ea_alloc_info a, b, c;
@@ -243,7 +243,7 @@ static struct kunit_case edualloc_buddy_cases[] = {
 	KUNIT_CASE(ea_test_buddy),
 	KUNIT_CASE_PARAM(ea_test_odd_arena, ea_test_capacities_gen_params),
 	KUNIT_CASE(ea_test_fragmentation),
-	KUNIT_CASE(ea_test_zeroed_pages),
+	KUNIT_CASE(ea_test_block_zeroed),
 	{}
 };
 
