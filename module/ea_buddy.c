@@ -109,21 +109,19 @@ static bool ea_buddy_picked(const struct ea_instance *inst, unsigned int want,
 }
 
 /*
- * Take a block of 2^@order pages: the piece the policy picks
- * (buddy_pick), else the first block on the list of the smallest order
- * that has one; the free block that holds it is split in halves down to
- * @order, each half that does not hold the piece going back on its list.
- * The caller has checked ea_buddy_can_alloc() and marks the pages as its
- * own.
+ * Take a block of 2^@order pages: the piece at page @want if it is one
+ * (ea_buddy_picked()), else the first block on the list of the smallest
+ * order that has one; the free block that holds it is split in halves
+ * down to @order, each half that does not hold the piece going back on its
+ * list. The caller has checked ea_buddy_can_alloc() and marks the pages as
+ * its own.
  */
-static unsigned int ea_buddy_alloc(struct ea_instance *inst,
-				   unsigned int order)
+static unsigned int ea_buddy_alloc_at(struct ea_instance *inst,
+				      unsigned int order, unsigned int want)
 {
 	struct ea_page *pg = NULL;
-	unsigned int o, page, want = EA_PICK_DEFAULT;
+	unsigned int o, page;
 
-	if (inst->policy->buddy_pick)
-		want = inst->policy->buddy_pick(inst, order);
 	if (!ea_buddy_picked(inst, want, order, &page, &o)) {
 		for (o = order; o <= EA_MAX_ORDER; o++) {
 			pg = list_first_entry_or_null(&inst->free_area[o],
@@ -153,6 +151,42 @@ static unsigned int ea_buddy_alloc(struct ea_instance *inst,
 	if (inst->debug)
 		ea_buddy_check(inst, page, order);
 	return page;
+}
+
+/* A block of 2^@order pages where the policy picks (ea_buddy_alloc_at()). */
+static unsigned int ea_buddy_alloc(struct ea_instance *inst,
+				   unsigned int order)
+{
+	unsigned int want = EA_PICK_DEFAULT;
+
+	if (inst->policy->buddy_pick)
+		want = inst->policy->buddy_pick(inst, order);
+	return ea_buddy_alloc_at(inst, order, want);
+}
+
+/*
+ * A block of 2^@order pages with room to grow, for a block that a realloc
+ * moves because it could not grow where it was: the lower end of the
+ * first block of the largest order that has one, whose upper halves stay
+ * free, so that the next growths happen in place (ea_block_can_grow())
+ * and the footprint does not hold the old and the new block at each step.
+ * A policy that picks (buddy_pick) decides as for any block.
+ */
+static unsigned int ea_buddy_alloc_roomy(struct ea_instance *inst,
+					 unsigned int order)
+{
+	struct ea_page *pg;
+	unsigned int o;
+
+	if (inst->policy->buddy_pick)
+		return ea_buddy_alloc(inst, order);
+	for (o = EA_MAX_ORDER; o > order; o--) {
+		pg = list_first_entry_or_null(&inst->free_area[o],
+					      struct ea_page, buddy);
+		if (pg)
+			return ea_buddy_alloc_at(inst, order, pg - inst->pages);
+	}
+	return ea_buddy_alloc(inst, order);
 }
 
 /*
@@ -244,7 +278,10 @@ static int ea_alloc_block(struct ea_instance *inst, struct ea_req *req,
 		return ea_refuse(inst, req, EA_ERR_KMEM);
 
 	/* Commit. The buddy allocator has checked the poison. */
-	page = ea_buddy_alloc(inst, order);
+	if (inst->grow_move)
+		page = ea_buddy_alloc_roomy(inst, order);
+	else
+		page = ea_buddy_alloc(inst, order);
 	pg = &inst->pages[page];
 	pg->kind = EA_PAGE_BLOCK;
 	pg->cls = req->cls;
