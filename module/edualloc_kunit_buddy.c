@@ -239,11 +239,44 @@ static void ea_test_block_zeroed(struct kunit *test)
 	}
 }
 
+/*
+ * A block that a realloc moves because its buddy is taken goes to the
+ * lower end of the largest free block, and grows there in place from then
+ * on: one move, not one per doubling.
+ */
+static void ea_test_grow_roomy(struct kunit *test)
+{
+	struct ea_params p = {
+		.capacity = EA_TEST_CAP,
+		.max_capacity = 64 << 20,
+		.realloc_in_place = true,
+	};
+	struct ea_instance *inst = ea_test_create_with(test, &p);
+	struct ea_alloc_info a, b;
+	u64 size;
+
+	ea_test_alloc(test, inst, PAGE_SIZE, &a);
+	ea_test_alloc(test, inst, PAGE_SIZE, &b);	/* a's buddy */
+	KUNIT_EXPECT_EQ(test, b.offset, PAGE_SIZE);
+	memset(ea_test_mem(test, inst, &a), 0x77, PAGE_SIZE);
+	for (size = 2 * PAGE_SIZE; size <= PAGE_SIZE << EA_MAX_ORDER; size *= 2) {
+		KUNIT_ASSERT_EQ(test, ea_realloc(inst, a.id, size, 0, &a), 0);
+		/* The first free block of order EA_MAX_ORDER, after the split one. */
+		KUNIT_EXPECT_EQ_MSG(test, a.offset, PAGE_SIZE << EA_MAX_ORDER,
+				    "size %llu", size);
+		KUNIT_EXPECT_EQ(test, ea_test_mem(test, inst, &a)[PAGE_SIZE - 1], 0x77);
+		KUNIT_EXPECT_NULL(test, memchr_inv(ea_test_mem(test, inst, &a) + PAGE_SIZE,
+						   0, size - PAGE_SIZE));
+	}
+	ea_test_valid(test, inst);
+}
+
 static struct kunit_case edualloc_buddy_cases[] = {
 	KUNIT_CASE(ea_test_buddy),
 	KUNIT_CASE_PARAM(ea_test_odd_arena, ea_test_capacities_gen_params),
 	KUNIT_CASE(ea_test_fragmentation),
 	KUNIT_CASE(ea_test_block_zeroed),
+	KUNIT_CASE(ea_test_grow_roomy),
 	{}
 };
 
