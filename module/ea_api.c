@@ -126,7 +126,7 @@ static noinline int ea_free_slow(struct ea_instance *inst, int id,
 	}
 	if (!ret) {
 		ea_loc_info(&loc, out);
-		ea_free_loc(inst, &loc, &prep);
+		ea_free_loc(inst, &loc, &prep, false);
 		ea_emit_loc(inst, EA_EV_FREE, &loc, loc.owner);
 	}
 	spin_unlock(&inst->lock);

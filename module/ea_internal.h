@@ -410,7 +410,7 @@ static int ea_alloc_locked(struct ea_instance *inst, u64 size, u32 owner,
 			   struct ea_loc *loc, struct ea_txn *txn,
 			   struct ea_prep *prep);
 static void ea_free_loc(struct ea_instance *inst, struct ea_loc *loc,
-			struct ea_prep *prep);
+			struct ea_prep *prep, bool no_spare);
 static int ea_free_target(struct ea_instance *inst, int id, u64 offset,
 			  bool by_offset, struct ea_loc *loc);
 static unsigned int ea_realloc_needs(struct ea_instance *inst, int id,
