@@ -54,8 +54,8 @@ static bool ea_buddy_can_alloc(struct ea_instance *inst, unsigned int order)
 	return false;
 }
 
-static void ea_buddy_add(struct ea_instance *inst, unsigned int page,
-			 unsigned int order)
+static __always_inline void ea_buddy_add(struct ea_instance *inst,
+					 unsigned int page, unsigned int order)
 {
 	struct ea_page *pg = &inst->pages[page];
 

@@ -292,9 +292,10 @@ static unsigned int ea_block_order(unsigned int cls);
 /* Events and refusals (ea_events.c) */
 static bool ea_wants(struct ea_instance *inst, enum ea_event_type type);
 static void ea_emit(struct ea_instance *inst, struct ea_event *ev);
-static void ea_explain(struct ea_instance *inst, enum ea_event_type type,
-		       unsigned int cls, unsigned int order, u64 offset,
-		       u64 aux);
+static __always_inline void ea_explain(struct ea_instance *inst,
+				       enum ea_event_type type,
+				       unsigned int cls, unsigned int order,
+				       u64 offset, u64 aux);
 static int ea_refuse(struct ea_instance *inst, const struct ea_req *req,
 		     enum ea_err_kind kind);
 static int ea_refuse_id(struct ea_instance *inst, int id, int err);
