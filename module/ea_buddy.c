@@ -370,7 +370,6 @@ static void ea_block_resize(struct ea_instance *inst, unsigned int page,
 	inst->pages[page].order = to;
 }
 
-
 /*
  * For the fast path (ea_fast.c): a block for @size (a class of a page or
  * more) when nothing is needed from the kernel and nothing can refuse it
@@ -385,10 +384,9 @@ static bool ea_block_alloc_quick(struct ea_instance *inst, u64 size,
 				 struct ea_txn *txn)
 {
 	unsigned int cls = ea_class_of(size), order, page, i;
-	struct ea_stats *st = &inst->st;
 	u32 id = inst->next_id;
 	struct ea_page *pg;
-	u64 csize, req, alloc;
+	u64 csize;
 
 	if (cls >= EA_NR_CLASSES || ea_is_slab_class(cls) ||
 	    size > inst->arena_size || id > INT_MAX || ea_id_needs(inst))
@@ -397,13 +395,7 @@ static bool ea_block_alloc_quick(struct ea_instance *inst, u64 size,
 	if (!ea_buddy_can_alloc(inst, order))
 		return false;
 	if (txn)
-		*txn = (struct ea_txn) {
-			.epoch = inst->epoch,
-			.peak_requested = st->peak_requested,
-			.peak_allocated = st->peak_allocated,
-			.peak_used = st->peak_used,
-			.id = id,
-		};
+		ea_txn_new(inst, txn, id);
 	inst->op = EA_OP_ALLOC;		/* for the buddy's own events */
 	page = ea_buddy_alloc(inst, order);
 	pg = &inst->pages[page];
@@ -421,20 +413,9 @@ static bool ea_block_alloc_quick(struct ea_instance *inst, u64 size,
 	inst->next_id = id + 1;
 
 	csize = PAGE_SIZE << order;
-	st->cls[cls].slabs++;
-	st->cls[cls].slots_total++;
-	st->allocs++;
-	st->live_requested += size;
-	st->live_allocated += csize;
-	req = st->live_requested;
-	alloc = st->live_allocated;
-	if (inst->pcp)		/* what the CPUs' caches hold too */
-		ea_pcp_live(inst, &req, &alloc);
-	st->peak_requested = max(st->peak_requested, req);
-	st->peak_allocated = max(st->peak_allocated, alloc);
-	st->peak_used = max(st->peak_used, ea_used_bytes(inst));
-	st->cls[cls].allocs++;
-	st->cls[cls].waste += csize - size;
+	inst->st.cls[cls].slabs++;
+	inst->st.cls[cls].slots_total++;
+	ea_account(inst, cls, size, csize);
 	ea_info_fill(out, id, cls, owner, ea_page_offset(page), size, csize);
 	return true;
 }

@@ -387,6 +387,8 @@ static void ea_fill_new(struct ea_instance *inst, struct ea_loc *loc,
 			bool check, int last_id);
 
 /* Statistics (ea_stats.c) */
+static void ea_account(struct ea_instance *inst, unsigned int cls, u64 size,
+		       u64 class_size);
 static void ea_account_alloc(struct ea_instance *inst, const struct ea_loc *loc);
 
 /* The fast path (ea_fast.c) */
@@ -444,6 +446,19 @@ static __always_inline void ea_info_fill(struct ea_alloc_info *out, int id,
 			.size = size,
 			.class_size = class_size,
 		};
+}
+
+/* What ea_abort() needs to take back the allocation of @id about to be made. */
+static __always_inline void ea_txn_new(const struct ea_instance *inst,
+				       struct ea_txn *txn, int id)
+{
+	*txn = (struct ea_txn) {
+		.epoch = inst->epoch,
+		.peak_requested = inst->st.peak_requested,
+		.peak_allocated = inst->st.peak_allocated,
+		.peak_used = inst->st.peak_used,
+		.id = id,
+	};
 }
 
 #endif /* _EA_INTERNAL_H */
