@@ -11,7 +11,8 @@
  * IDs and offsets.
  *
  * ID -> allocation: a two-level table, indexed from the first ID. The top
- * level (inst->ids) has one entry per 512 IDs, pointing to a 4 KiB leaf of 512 entries, each the
+ * level (inst->ids) has one entry per 64 IDs, pointing to a 512-byte leaf
+ * of 64 entries (small, for the small programs it is counted against), each the
  * allocation's place: (offset << 1) | 1 in the arena, or the struct
  * ea_large * of a large one, 0 when the ID is not live. An allocation
  * writes its entry once and a free writes 0: no search, no lock of its
@@ -119,7 +120,7 @@ static void ea_id_set(struct ea_instance *inst, u32 id, u64 entry)
 
 /*
  * Leaf @i has no live ID left: free it if all its IDs have been issued
- * (kfree() does not sleep). Out of line: once per 512 IDs at most.
+ * (kfree() does not sleep). Out of line: once per 64 IDs at most.
  */
 static noinline void ea_id_leaf_dead(struct ea_instance *inst, unsigned int i)
 {
