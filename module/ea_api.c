@@ -3,8 +3,9 @@
  * The public operations: each takes the instance lock, says which
  * operation is in progress (for events), runs the path of ea_alloc.c
  * under the lock, reports the outcome and unlocks. The common small alloc
- * and free first try the short path of ea_fast.c, inlined here; what it
- * declines takes the general path. Read this file as the tour: ea_alloc()
+ * and free first try the short path of ea_fast.c, inlined into
+ * ea_alloc_one() and ea_free_one() (with per-CPU caches, ea_percpu.c's
+ * instead); what it declines takes the general path. Read this file as the tour: ea_alloc()
  * -> ea_alloc_slow() -> ea_alloc_locked() -> ea_alloc_slot() ->
  * ea_buddy_alloc(); ea_free() -> ea_free_slow() -> ea_free_target() ->
  * ea_free_loc() -> ea_free_slot() -> ea_buddy_free().
@@ -48,6 +49,23 @@ static noinline int ea_alloc_slow(struct ea_instance *inst, u64 size,
 	return ret;
 }
 
+/*
+ * An allocation in the deterministic default: the fast path under the
+ * lock, else the general path. Out of line, as the per-CPU caches' own
+ * (ea_pcp_alloc_one()) is: each pays only for the registers it needs.
+ */
+static noinline int ea_alloc_one(struct ea_instance *inst, u64 size,
+				 u32 owner, struct ea_alloc_info *out,
+				 struct ea_txn *txn)
+{
+	spin_lock(&inst->lock);
+	if (ea_alloc_fast(inst, size, owner, out, txn)) {
+		spin_unlock(&inst->lock);
+		return 0;
+	}
+	return ea_alloc_slow(inst, size, owner, out, txn);
+}
+
 /**
  * ea_alloc_begin() - allocate memory that the caller may still take back
  * @inst: instance
@@ -68,14 +86,9 @@ static noinline int ea_alloc_slow(struct ea_instance *inst, u64 size,
 int ea_alloc_begin(struct ea_instance *inst, u64 size, u32 owner,
 		   struct ea_alloc_info *out, struct ea_txn *txn)
 {
-	if (unlikely(inst->pcp) && ea_pcp_alloc(inst, size, owner, out, txn))
-		return 0;
-	spin_lock(&inst->lock);
-	if (ea_alloc_fast(inst, size, owner, out, txn)) {
-		spin_unlock(&inst->lock);
-		return 0;
-	}
-	return ea_alloc_slow(inst, size, owner, out, txn);
+	if (unlikely(inst->pcp))
+		return ea_pcp_alloc_one(inst, size, owner, out, txn);
+	return ea_alloc_one(inst, size, owner, out, txn);
 }
 
 /**
@@ -136,24 +149,31 @@ static noinline int ea_free_slow(struct ea_instance *inst, int id,
 	return ret;
 }
 
+/*
+ * A free under the lock: the fast path (not with per-CPU caches, whose
+ * frees claim their ID word: ea_percpu.c), else the general path. Out of
+ * line, as ea_alloc_one() is.
+ */
+static noinline int ea_free_one(struct ea_instance *inst, int id,
+				u64 offset, bool by_offset,
+				struct ea_alloc_info *out)
+{
+	spin_lock(&inst->lock);
+	if (!by_offset && !inst->pcp && ea_free_fast(inst, id, out)) {
+		spin_unlock(&inst->lock);
+		return 0;
+	}
+	return ea_free_slow(inst, id, offset, by_offset, out);
+}
+
 /* ea_free() and ea_free_both(), which differ in what offset 0 means. */
 static __always_inline int ea_free_named(struct ea_instance *inst, int id,
 					 u64 offset, bool by_offset,
 					 struct ea_alloc_info *out)
 {
-	if (unlikely(inst->pcp)) {
-		/* Per-CPU caches: every free claims its ID word (ea_percpu.c). */
-		if (!by_offset && ea_pcp_free(inst, id, out))
-			return 0;
-		spin_lock(&inst->lock);
-		return ea_free_slow(inst, id, offset, by_offset, out);
-	}
-	spin_lock(&inst->lock);
-	if (!by_offset && ea_free_fast(inst, id, out)) {
-		spin_unlock(&inst->lock);
-		return 0;
-	}
-	return ea_free_slow(inst, id, offset, by_offset, out);
+	if (unlikely(inst->pcp) && !by_offset)
+		return ea_pcp_free_one(inst, id, out);
+	return ea_free_one(inst, id, offset, by_offset, out);
 }
 
 /**

@@ -85,8 +85,10 @@ struct ea_params {
 	u32 bitset_bits;	/* 0: no bitset */
 	bool debug;		/* red zones, poisoning and their checks */
 	/*
-	 * Called under the instance lock for every event; may be NULL. It
-	 * must not call the engine back, nor sleep on user memory.
+	 * Called under the instance lock for every event (with per-CPU
+	 * caches, ALLOC and FREE also from a CPU's cache, preemption off,
+	 * without it); may be NULL. It must not call the engine back, nor
+	 * sleep.
 	 */
 	void (*notify)(void *priv, const struct ea_event *ev);
 	void *priv;

@@ -14,7 +14,8 @@
  *
  * Invariants: every refusal is counted exactly once, in errors[kind].
  * Locking: called with the instance lock held; the callback runs under it
- * and must neither sleep on user memory nor call the engine back.
+ * and must neither sleep on user memory nor call the engine back (the
+ * per-CPU caches report their ALLOC and FREE without it: ea_emit_loc_op()).
  */
 
 /* The uapi header's lists, as tables in the order of their enums. */
@@ -161,8 +162,12 @@ static int ea_refuse_id(struct ea_instance *inst, int id, int err)
 			 EA_ERR_UNKNOWN_ID);
 }
 
-static void ea_emit_loc(struct ea_instance *inst, enum ea_event_type type,
-			const struct ea_loc *loc, u64 aux)
+/*
+ * An event about allocation @loc, of operation @op: without the lock too
+ * (the ALLOC and FREE of the per-CPU caches, ea_fast_emit()).
+ */
+static void ea_emit_loc_op(struct ea_instance *inst, enum ea_event_type type,
+			   const struct ea_loc *loc, u64 aux, enum ea_op op)
 {
 	struct ea_event ev;
 
@@ -175,6 +180,14 @@ static void ea_emit_loc(struct ea_instance *inst, enum ea_event_type type,
 		.size = loc->size,
 		.offset = loc->offset,
 		.aux = aux,
+		.op = op,
 	};
-	ea_emit(inst, &ev);
+	inst->notify(inst->priv, &ev);
+}
+
+static void ea_emit_loc(struct ea_instance *inst, enum ea_event_type type,
+			const struct ea_loc *loc, u64 aux)
+{
+	lockdep_assert_held(&inst->lock);
+	ea_emit_loc_op(inst, type, loc, aux, inst->op);
 }

@@ -66,7 +66,10 @@ static __always_inline bool ea_fast_ok(struct ea_instance *inst,
 	return !inst->slow && !(READ_ONCE(*inst->fast_events) & events);
 }
 
-/* The fast path's ALLOC or FREE event, as the general path reports it. */
+/*
+ * The fast path's ALLOC or FREE event, as the general path reports it;
+ * the per-CPU caches' too, which call it without the instance lock.
+ */
 static noinline void ea_fast_emit(struct ea_instance *inst, enum ea_op op,
 				  enum ea_event_type type, int id,
 				  unsigned int cls, u64 offset, u64 size,
@@ -79,8 +82,7 @@ static noinline void ea_fast_emit(struct ea_instance *inst, enum ea_op op,
 		.offset = offset,
 	};
 
-	inst->op = op;
-	ea_emit_loc(inst, type, &loc, owner);
+	ea_emit_loc_op(inst, type, &loc, owner, op);
 }
 
 /* Whether the listener wants the fast path's own event of @type. */

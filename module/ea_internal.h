@@ -33,7 +33,7 @@
 #define EA_PCP_CLASSES	(PAGE_SHIFT - EA_MIN_SHIFT)	/* the slab classes */
 #define EA_MAG_SIZE	16	/* free slots a CPU keeps per class */
 #define EA_MAG_BATCH	8	/* slots a refill takes, a drain gives back */
-#define EA_PCP_IDS	32	/* IDs a CPU reserves at a time */
+#define EA_PCP_IDS	128	/* IDs a CPU reserves at a time */
 #define EA_PCP_DEAD	32	/* freed IDs a CPU settles at a time */
 #define EA_GRAVES	32	/* leaves waiting for a grace period */
 
@@ -164,11 +164,11 @@ struct ea_pcp {
 	struct ea_idleaf *leaf;		/* their leaf of the ID map */
 	unsigned int nr_dead;
 	u32 dead[EA_PCP_DEAD];		/* freed IDs still counted in their leaf */
+	u32 dead_leaf;			/* and as many in this leaf of the map */
+	unsigned int dead_n;
 	struct ea_mag mag[EA_PCP_CLASSES];
 	/* Counters not yet in the instance's (mod 2^64), zeroed by ea_pcp_fold(). */
 	struct {
-		u64 allocs;
-		u64 frees;
 		u64 live_requested;
 		u64 live_allocated;
 		u64 peak_requested;	/* the largest live bytes this CPU saw */

@@ -7,21 +7,23 @@
  * offsets, LIFO) and a range of reserved IDs, as SLUB keeps per-CPU
  * partial slabs and lib/percpu_counter per-CPU counts. A small alloc or
  * free then touches only its CPU's struct ea_pcp, under the local_lock
- * (preemption off), and the instance spinlock only to refill or drain a
- * magazine: EA_MAG_BATCH slots, EA_PCP_IDS IDs or EA_PCP_DEAD dead IDs
- * at a time. Counters are per-CPU deltas, summed by ea_get_stats().
+ * (preemption off): ea_pcp_alloc() and ea_pcp_free(), the short ways, and
+ * ea_pcp_alloc_slow() or ea_pcp_free_slow() when a
+ * magazine must be refilled or drained under the instance spinlock
+ * (EA_MAG_BATCH slots, EA_PCP_IDS IDs or EA_PCP_DEAD dead IDs at a time).
+ * Counters are per-CPU deltas, summed by ea_get_stats(); the ALLOC and
+ * FREE events are reported from the CPU's section (ea_fast_emit()).
  *
  * Invariants: a magazine slot is free (size 0) but counted in its slab's
- * inuse, so its slab stays; a reserved ID is counted live in
- * its leaf until issued, so the leaf stays; the ID map word is the truth:
- * every free of an arena slot claims it (cmpxchg to 0) before touching the
- * slot, so of two frees one wins and the other sees 0 (double free). Only
- * a free that lost never wrote anything. A freed ID stays counted in its
- * leaf until drained, and a leaf or top level the map lets go of is freed
- * after an RCU grace period (the fast paths are read-side sections).
- * IDs are still never reused and detectors stay exact; what is lost is
- * determinism: the IDs and offsets a call gets depend on the CPU that ran
- * it and on what its magazines hold (docs/architecture.md).
+ * inuse, so its slab stays; a reserved ID is counted live in its leaf
+ * until issued, so the leaf stays; the ID map word is the truth: every
+ * free of an arena slot claims it (cmpxchg to 0) before touching the slot,
+ * so of two frees one wins and the other sees 0 (double free). A freed ID
+ * stays counted in its leaf until settled (dead_n for one leaf, dead[] for
+ * others), and a leaf or top level the map lets go of is freed after an
+ * RCU grace period (the fast paths are read-side sections). IDs are never
+ * reused, detectors stay exact; what is lost is determinism: the IDs and
+ * offsets a call gets depend on the CPU that ran it (docs/architecture.md).
  * Locking: struct ea_pcp.lock (local_lock) for a CPU's own cache, then the
  * instance lock; ea_pcp_stop() empties every cache with the fast paths
  * stopped (pcp_off, then synchronize_rcu()), for reset, destroy, debug and
@@ -30,13 +32,29 @@
 
 static_assert(EA_MAG_SIZE >= 2 * EA_MAG_BATCH);
 
+/* What a per-CPU free found and claimed (ea_pcp_find(), ea_pcp_put()). */
+struct ea_pcp_hit {
+	struct ea_slab *slab;
+	unsigned int cls;
+	u32 offset;
+	bool same;		/* the ID's leaf is the CPU's dead_leaf */
+	bool need_room;		/* declined: the magazine or dead list is full */
+};
+
 /*
  * The events that send an allocation or a free the long way: the fast
- * path's, and its own ALLOC or FREE too (a listener is called under the
- * instance lock, which these paths do not take).
+ * path's (the decisions it does not explain). Its own ALLOC or FREE it
+ * reports, from this CPU's section (ea_fast_emit()).
  */
-#define EA_PCP_ALLOC_EVENTS	(EA_FAST_ALLOC_EVENTS | BIT(EA_EV_ALLOC))
-#define EA_PCP_FREE_EVENTS	(EA_FAST_FREE_EVENTS | BIT(EA_EV_FREE))
+#define EA_PCP_ALLOC_EVENTS	EA_FAST_ALLOC_EVENTS
+#define EA_PCP_FREE_EVENTS	EA_FAST_FREE_EVENTS
+
+static int ea_alloc_slow(struct ea_instance *inst, u64 size, u32 owner,
+			 struct ea_alloc_info *out, struct ea_txn *txn)
+	__releases(&inst->lock);
+static int ea_free_slow(struct ea_instance *inst, int id, u64 offset,
+			bool by_offset, struct ea_alloc_info *out)
+	__releases(&inst->lock);
 
 /* Whether the per-CPU paths may serve @inst now (checked in a section). */
 static __always_inline bool ea_pcp_ok(struct ea_instance *inst,
@@ -152,6 +170,14 @@ static void ea_pcp_drain(struct ea_instance *inst, struct ea_pcp *p,
 	for (i = 0; i < p->nr_dead; i++)
 		ea_id_clear(inst, p->dead[i]);
 	p->nr_dead = 0;
+	if (p->dead_n) {
+		struct ea_idtop *top = &inst->ids[p->dead_leaf];
+
+		top->live -= p->dead_n;
+		p->dead_n = 0;
+		if (!top->live)
+			ea_id_leaf_dead(inst, p->dead_leaf);
+	}
 }
 
 /*
@@ -244,13 +270,13 @@ static void ea_pcp_fold(struct ea_instance *inst, struct ea_pcp *p)
 	struct ea_stats *st = &inst->st;
 	unsigned int cls;
 
-	st->allocs += p->ctr.allocs;
-	st->frees += p->ctr.frees;
 	st->live_requested += p->ctr.live_requested;
 	st->live_allocated += p->ctr.live_allocated;
 	st->peak_requested = max(st->peak_requested, p->ctr.peak_requested);
 	st->peak_allocated = max(st->peak_allocated, p->ctr.peak_allocated);
 	for (cls = 0; cls < EA_PCP_CLASSES; cls++) {
+		st->allocs += p->ctr.cls[cls].allocs;
+		st->frees += p->ctr.cls[cls].frees;
 		st->cls[cls].allocs += p->ctr.cls[cls].allocs;
 		st->cls[cls].frees += p->ctr.cls[cls].frees;
 		st->cls[cls].waste += p->ctr.cls[cls].waste;
@@ -323,50 +349,24 @@ static bool ea_pcp_create(struct ea_instance *inst)
 }
 
 /*
- * A small allocation from this CPU's magazine: true and @out, @txn filled
- * (either may be NULL); false if the general path must serve it (nothing
- * changed but, maybe, a refill). Called without the instance lock.
+ * In this CPU's section, with a slot in @mag and a reserved ID: the
+ * allocation itself. The event (@emit: wanted) goes out, and the bytes are
+ * zeroed, before the ID's entry is published: a free of the ID (on any
+ * CPU) can only follow, in the log too.
  */
-static bool ea_pcp_alloc(struct ea_instance *inst, u64 size, u32 owner,
-			 struct ea_alloc_info *out, struct ea_txn *txn)
+static __always_inline void ea_pcp_take(struct ea_instance *inst,
+					struct ea_pcp *p, struct ea_mag *mag,
+					unsigned int cls, u64 size, u32 owner,
+					struct ea_alloc_info *out,
+					struct ea_txn *txn, bool emit)
 {
-	unsigned int cls;
-	struct ea_slot *s;
-	struct ea_slab *slab;
-	struct ea_mag *mag;
-	struct ea_pcp *p;
-	u64 csize, view;
-	u32 offset;
-	int id;
+	u32 offset = mag->slot[--mag->nr], id = p->id_next;
+	u64 csize = BIT_ULL(cls + EA_MIN_SHIFT), view;
+	struct ea_slab *slab = inst->pages[offset >> PAGE_SHIFT].slab;
+	struct ea_slot *s = &slab->slots[offset_in_page(offset) >> (cls + EA_MIN_SHIFT)];
+	u64 *ent = &p->leaf->ent[(id - inst->first_id) & (EA_ID_LEAF - 1)];
 
-	/* The slab classes: 1 <= size <= PAGE_SIZE / 2 (ea_fast.c's test). */
-	if (unlikely(size - 1 >= PAGE_SIZE / 2))
-		return false;
-	cls = ea_small_class(size);
-	local_lock(&inst->pcp->lock);
-	p = this_cpu_ptr(inst->pcp);
-	if (!ea_pcp_ok(inst, EA_PCP_ALLOC_EVENTS))
-		goto general;
-	mag = &p->mag[cls];
-	if (unlikely(!mag->nr || p->id_next == p->id_end)) {
-		bool ok = true;
-
-		spin_lock(&inst->lock);
-		if (p->id_next == p->id_end)
-			ok = ea_pcp_reserve_ids(inst, p);
-		if (ok && !mag->nr)
-			ok = ea_pcp_take_slots(inst, p, cls);
-		ea_pcp_sync(inst, p);
-		spin_unlock(&inst->lock);
-		if (!ok)
-			goto general;
-	}
-
-	offset = mag->slot[--mag->nr];
-	id = p->id_next;
 	WRITE_ONCE(p->id_next, id + 1);
-	slab = inst->pages[offset >> PAGE_SHIFT].slab;
-	s = &slab->slots[offset_in_page(offset) >> (cls + EA_MIN_SHIFT)];
 	if (txn)
 		*txn = (struct ea_txn) {
 			.epoch = READ_ONCE(inst->epoch),
@@ -379,109 +379,301 @@ static bool ea_pcp_alloc(struct ea_instance *inst, u64 size, u32 owner,
 	WRITE_ONCE(s->id, id);
 	WRITE_ONCE(s->owner, owner);
 	WRITE_ONCE(s->size, size);
-	memset(inst->arena + offset, 0, size);
-	/* Published last: a reader that finds the entry finds the slot filled. */
-	smp_store_release(&p->leaf->ent[(id - inst->first_id) & (EA_ID_LEAF - 1)],
-			  (u64)offset << 1 | 1);
 
-	csize = ea_class_size(cls);
-	p->ctr.allocs++;
-	p->ctr.live_requested += size;
-	p->ctr.live_allocated += csize;
+	/* allocs and frees are the classes' sums (ea_pcp_stats()). */
 	p->ctr.cls[cls].allocs++;
 	p->ctr.cls[cls].waste += csize - size;
-	view = READ_ONCE(inst->st.live_requested) + p->ctr.live_requested +
-	       p->ctr.others_requested;
-	p->ctr.peak_requested = max(p->ctr.peak_requested, view);
-	view = READ_ONCE(inst->st.live_allocated) + p->ctr.live_allocated +
-	       p->ctr.others_allocated;
-	p->ctr.peak_allocated = max(p->ctr.peak_allocated, view);
-	local_unlock(&inst->pcp->lock);
-
+	p->ctr.live_requested += size;
+	p->ctr.live_allocated += csize;
+	view = READ_ONCE(inst->st.live_requested) + p->ctr.others_requested +
+	       p->ctr.live_requested;
+	if (view > p->ctr.peak_requested)
+		p->ctr.peak_requested = view;
+	view = READ_ONCE(inst->st.live_allocated) + p->ctr.others_allocated +
+	       p->ctr.live_allocated;
+	if (view > p->ctr.peak_allocated)
+		p->ctr.peak_allocated = view;
 	ea_info_fill(out, id, cls, owner, offset, size, csize);
-	return true;
+	if (emit)
+		ea_fast_emit(inst, EA_OP_ALLOC, EA_EV_ALLOC, id, cls, offset,
+			     size, owner);
+	memset(inst->arena + offset, 0, size);
+	/* Published last: a reader that finds the entry finds the slot filled. */
+	smp_store_release(ent, (u64)offset << 1 | 1);
+}
 
-general:
-	local_unlock(&inst->pcp->lock);
-	return false;
+/* ea_pcp_take() with its event: out of line, the short way's calls fewer. */
+static noinline void ea_pcp_take_emit(struct ea_instance *inst,
+				      struct ea_pcp *p, struct ea_mag *mag,
+				      unsigned int cls, u64 size, u32 owner,
+				      struct ea_alloc_info *out,
+				      struct ea_txn *txn)
+{
+	ea_pcp_take(inst, p, mag, cls, size, owner, out, txn, true);
 }
 
 /*
- * Free live small allocation @id into this CPU's magazine: true and @out
- * filled; false if the general path must serve it (a free that it does not
- * own changed nothing). Called without the instance lock.
+ * In this CPU's section, with @id's entry claimed (its word set to 0) and
+ * room in its magazine: the free itself. @h->same: @id's leaf is the one
+ * whose dead IDs @p counts (dead_leaf); else there is room in the dead
+ * list. @emit: the FREE event is wanted.
  */
-static bool ea_pcp_free(struct ea_instance *inst, int id,
-			struct ea_alloc_info *out)
+static __always_inline void ea_pcp_put(struct ea_instance *inst,
+				       struct ea_pcp *p, int id,
+				       const struct ea_pcp_hit *h,
+				       struct ea_alloc_info *out, bool emit)
 {
-	struct ea_idleaf *leaf;
-	struct ea_page *pg;
-	struct ea_slab *slab;
-	struct ea_slot *s;
+	unsigned int cls = h->cls;
+	struct ea_slot *s = &h->slab->slots[offset_in_page(h->offset) >> (cls + EA_MIN_SHIFT)];
+	u64 csize = BIT_ULL(cls + EA_MIN_SHIFT);
+	struct ea_mag *mag = &p->mag[cls];
+	unsigned int size = s->size;
+	u32 owner = s->owner;
+
+	WRITE_ONCE(s->size, 0);
+	WRITE_ONCE(s->owner, 0);
+	mag->slot[mag->nr++] = h->offset;
+	if (likely(h->same))
+		p->dead_n++;
+	else
+		p->dead[p->nr_dead++] = id;
+	p->ctr.cls[cls].frees++;
+	p->ctr.cls[cls].waste -= csize - size;
+	p->ctr.live_requested -= size;
+	p->ctr.live_allocated -= csize;
+	ea_info_fill(out, id, cls, owner, h->offset, size, csize);
+	if (emit)
+		ea_fast_emit(inst, EA_OP_FREE, EA_EV_FREE, id, cls, h->offset,
+			     size, owner);
+}
+
+/* ea_pcp_put() with its event: out of line, the short way's calls fewer. */
+static noinline void ea_pcp_put_emit(struct ea_instance *inst,
+				     struct ea_pcp *p, int id,
+				     const struct ea_pcp_hit *h,
+				     struct ea_alloc_info *out)
+{
+	ea_pcp_put(inst, p, id, h, out, true);
+}
+
+/*
+ * ea_alloc_begin() with per-CPU caches, when the short way (ea_pcp_alloc(),
+ * below) declines: this CPU's magazine refilled (or its IDs), or the
+ * general path.
+ */
+static noinline int ea_pcp_alloc_slow(struct ea_instance *inst, u64 size,
+				      u32 owner, struct ea_alloc_info *out,
+				      struct ea_txn *txn)
+{
+	unsigned int cls;
 	struct ea_mag *mag;
 	struct ea_pcp *p;
-	bool drained = false;
-	u64 entry, csize, *word;
-	u32 rel, offset;
-	unsigned int cls;
-	u16 size;
+	bool ok = true;
 
-	if (!inst->pcp || id <= 0 || (u32)id < inst->first_id)
-		return false;
-	rel = id - inst->first_id;
+	/* The slab classes: 1 <= size <= PAGE_SIZE / 2 (ea_fast.c's test). */
+	if (unlikely(size - 1 >= PAGE_SIZE / 2))
+		goto general;
+	cls = ea_small_class(size);
 	local_lock(&inst->pcp->lock);
 	p = this_cpu_ptr(inst->pcp);
-	if (!ea_pcp_ok(inst, EA_PCP_FREE_EVENTS))
-		goto general;
+	if (!ea_pcp_ok(inst, EA_PCP_ALLOC_EVENTS))
+		goto unlock;
+	mag = &p->mag[cls];
+	if (!mag->nr || p->id_next == p->id_end) {
+		spin_lock(&inst->lock);
+		if (p->id_next == p->id_end)
+			ok = ea_pcp_reserve_ids(inst, p);
+		if (ok && !mag->nr)
+			ok = ea_pcp_take_slots(inst, p, cls);
+		ea_pcp_sync(inst, p);
+		spin_unlock(&inst->lock);
+		if (!ok)
+			goto unlock;
+	}
+	ea_pcp_take(inst, p, mag, cls, size, owner, out, txn,
+		    ea_fast_wants(inst, EA_EV_ALLOC));
+	local_unlock(&inst->pcp->lock);
+	return 0;
+
+unlock:
+	local_unlock(&inst->pcp->lock);
+general:
+	spin_lock(&inst->lock);
+	if (ea_alloc_fast(inst, size, owner, out, txn)) {
+		spin_unlock(&inst->lock);
+		return 0;
+	}
+	return ea_alloc_slow(inst, size, owner, out, txn);
+}
+
+/*
+ * ea_alloc_begin() with per-CPU caches, the short way: a small allocation
+ * from this CPU's magazine; true and @out, @txn filled (either may be
+ * NULL), or false: the caller calls ea_pcp_alloc_slow() (nothing changed).
+ * Called without the instance lock.
+ */
+static __always_inline bool ea_pcp_alloc(struct ea_instance *inst, u64 size,
+					 u32 owner, struct ea_alloc_info *out,
+					 struct ea_txn *txn)
+{
+	unsigned long ev;
+	unsigned int cls;
+	struct ea_mag *mag;
+	struct ea_pcp *p;
+
+	if (unlikely(size - 1 >= PAGE_SIZE / 2))
+		return false;
+	cls = ea_small_class(size);
+	local_lock(&inst->pcp->lock);
+	p = this_cpu_ptr(inst->pcp);
+	mag = &p->mag[cls];
+	ev = READ_ONCE(*inst->fast_events);
+	if (unlikely(!mag->nr || p->id_next == p->id_end ||
+		     READ_ONCE(inst->pcp_off) || inst->slow ||
+		     (ev & EA_PCP_ALLOC_EVENTS))) {
+		local_unlock(&inst->pcp->lock);
+		return false;
+	}
+	if (unlikely(ev & BIT(EA_EV_ALLOC)))
+		ea_pcp_take_emit(inst, p, mag, cls, size, owner, out, txn);
+	else
+		ea_pcp_take(inst, p, mag, cls, size, owner, out, txn, false);
+	local_unlock(&inst->pcp->lock);
+	return true;
+}
+
+/*
+ * In this CPU's section: find live small allocation @id and claim its
+ * entry (cmpxchg to 0), with room in its magazine and for its dead ID;
+ * true and @h filled, or false if the caller must take the long way
+ * (nothing changed; @h->need_room set, and @h->cls, when it is the
+ * magazine or the dead list that is full).
+ */
+static __always_inline bool ea_pcp_find(struct ea_instance *inst,
+					struct ea_pcp *p, int id,
+					struct ea_pcp_hit *h)
+{
+	u32 rel = id - inst->first_id, i = rel >> EA_ID_LEAF_SHIFT;
+	struct ea_idleaf *leaf;
+	struct ea_page *pg;
+	u64 entry, *word;
+
+	if (unlikely(id <= 0 || (u32)id < inst->first_id ||
+		     !ea_pcp_ok(inst, EA_PCP_FREE_EVENTS)))
+		return false;
 	/* The top level and leaves are freed after a grace period: see above. */
-	if (rel >> EA_ID_LEAF_SHIFT >= smp_load_acquire(&inst->nr_top))
-		goto general;
-	leaf = READ_ONCE(READ_ONCE(inst->ids)[rel >> EA_ID_LEAF_SHIFT].leaf);
-	if (!leaf)
-		goto general;
+	if (unlikely(i >= smp_load_acquire(&inst->nr_top)))
+		return false;
+	leaf = READ_ONCE(READ_ONCE(inst->ids)[i].leaf);
+	if (unlikely(!leaf))
+		return false;
 	word = &leaf->ent[rel & (EA_ID_LEAF - 1)];
 	entry = READ_ONCE(*word);
-	if (!(entry & 1))
-		goto general;	/* freed, never issued, or large */
-	offset = entry >> 1;
-	pg = &inst->pages[offset >> PAGE_SHIFT];
-	if (READ_ONCE(pg->kind) != EA_PAGE_SLAB)
-		goto general;	/* a block */
-	if (cmpxchg(word, entry, 0) != entry)
-		goto general;	/* another free won: the general path says how */
-
+	if (unlikely(!(entry & 1)))
+		return false;	/* freed, never issued, or large */
+	h->offset = entry >> 1;
+	pg = &inst->pages[h->offset >> PAGE_SHIFT];
+	if (unlikely(READ_ONCE(pg->kind) != EA_PAGE_SLAB))
+		return false;	/* a block */
+	h->cls = pg->cls;
+	h->same = i == p->dead_leaf;
+	if (unlikely(p->mag[h->cls].nr == EA_MAG_SIZE ||
+		     (!h->same && p->nr_dead == EA_PCP_DEAD))) {
+		h->need_room = true;
+		return false;
+	}
+	if (unlikely(cmpxchg(word, entry, 0) != entry))
+		return false;	/* another free won: the general path says how */
 	/* The slot is ours now: live, so its slab stays. */
-	slab = pg->slab;
-	cls = slab->cls;
-	s = &slab->slots[offset_in_page(offset) >> (cls + EA_MIN_SHIFT)];
-	mag = &p->mag[cls];
-	if (unlikely(mag->nr == EA_MAG_SIZE || p->nr_dead == EA_PCP_DEAD)) {
+	h->slab = pg->slab;
+	return true;
+}
+
+/*
+ * ea_free() by ID with per-CPU caches, when the short way (ea_pcp_free(),
+ * below) declines: this CPU's magazine or dead list drained first, or the
+ * general path.
+ */
+static noinline int ea_pcp_free_slow(struct ea_instance *inst, int id,
+				     struct ea_alloc_info *out)
+{
+	struct ea_pcp_hit h = {};
+	bool drained = false, ok;
+	struct ea_mag *mag;
+	struct ea_pcp *p;
+
+	local_lock(&inst->pcp->lock);
+	p = this_cpu_ptr(inst->pcp);
+	ok = ea_pcp_find(inst, p, id, &h);
+	if (!ok && h.need_room) {
+		/* Room first (nothing claimed yet), then the free. */
+		mag = &p->mag[h.cls];
 		spin_lock(&inst->lock);
-		ea_pcp_drain(inst, p, mag, mag->nr == EA_MAG_SIZE ? EA_MAG_BATCH : 0);
+		ea_pcp_drain(inst, p, mag,
+			     mag->nr == EA_MAG_SIZE ? EA_MAG_BATCH : 0);
+		/* Count the dead IDs of this free's leaf from now on. */
+		p->dead_leaf = (id - inst->first_id) >> EA_ID_LEAF_SHIFT;
 		ea_pcp_sync(inst, p);
 		spin_unlock(&inst->lock);
 		drained = true;
+		ok = ea_pcp_find(inst, p, id, &h);
 	}
-	size = s->size;
-	csize = ea_class_size(cls);
-	ea_info_fill(out, id, cls, s->owner, offset, size, csize);
-	WRITE_ONCE(s->size, 0);
-	WRITE_ONCE(s->owner, 0);
-	mag->slot[mag->nr++] = offset;
-	p->dead[p->nr_dead++] = id;
-	p->ctr.frees++;
-	p->ctr.live_requested -= size;
-	p->ctr.live_allocated -= csize;
-	p->ctr.cls[cls].frees++;
-	p->ctr.cls[cls].waste -= csize - size;
+	if (ok)
+		ea_pcp_put(inst, p, id, &h, out,
+			   ea_fast_wants(inst, EA_EV_FREE));
 	local_unlock(&inst->pcp->lock);
 	if (drained)
 		ea_pcp_bury(inst);
-	return true;
+	if (ok)
+		return 0;
+	spin_lock(&inst->lock);
+	return ea_free_slow(inst, id, 0, false, out);
+}
 
-general:
+/*
+ * ea_free() by ID with per-CPU caches, the short way: live small
+ * allocation @id freed into this CPU's magazine; true and @out filled, or
+ * false: the caller calls ea_pcp_free_slow() (nothing changed). Called
+ * without the instance lock.
+ */
+static __always_inline bool ea_pcp_free(struct ea_instance *inst, int id,
+					struct ea_alloc_info *out)
+{
+	struct ea_pcp_hit h;
+	struct ea_pcp *p;
+
+	h.need_room = false;
+	local_lock(&inst->pcp->lock);
+	p = this_cpu_ptr(inst->pcp);
+	if (unlikely(!ea_pcp_find(inst, p, id, &h))) {
+		local_unlock(&inst->pcp->lock);
+		return false;
+	}
+	if (unlikely(ea_fast_wants(inst, EA_EV_FREE)))
+		ea_pcp_put_emit(inst, p, id, &h, out);
+	else
+		ea_pcp_put(inst, p, id, &h, out, false);
 	local_unlock(&inst->pcp->lock);
-	return false;
+	return true;
+}
+
+/* ea_alloc_begin() with per-CPU caches: the short way, else the long one. */
+static noinline int ea_pcp_alloc_one(struct ea_instance *inst, u64 size,
+				     u32 owner, struct ea_alloc_info *out,
+				     struct ea_txn *txn)
+{
+	if (likely(ea_pcp_alloc(inst, size, owner, out, txn)))
+		return 0;
+	return ea_pcp_alloc_slow(inst, size, owner, out, txn);
+}
+
+/* ea_free() by ID with per-CPU caches: the short way, else the long one. */
+static noinline int ea_pcp_free_one(struct ea_instance *inst, int id,
+				    struct ea_alloc_info *out)
+{
+	if (likely(ea_pcp_free(inst, id, out)))
+		return 0;
+	return ea_pcp_free_slow(inst, id, out);
 }
 
 /* ea_get_stats(), under the instance lock: add every CPU's counters. */
@@ -492,8 +684,6 @@ static void ea_pcp_stats(struct ea_instance *inst, struct ea_stats *st)
 	for_each_possible_cpu(cpu) {
 		struct ea_pcp *p = per_cpu_ptr(inst->pcp, cpu);
 
-		st->allocs += READ_ONCE(p->ctr.allocs);
-		st->frees += READ_ONCE(p->ctr.frees);
 		st->live_requested += READ_ONCE(p->ctr.live_requested);
 		st->live_allocated += READ_ONCE(p->ctr.live_allocated);
 		st->peak_requested = max(st->peak_requested,
@@ -501,8 +691,13 @@ static void ea_pcp_stats(struct ea_instance *inst, struct ea_stats *st)
 		st->peak_allocated = max(st->peak_allocated,
 					 READ_ONCE(p->ctr.peak_allocated));
 		for (cls = 0; cls < EA_PCP_CLASSES; cls++) {
-			st->cls[cls].allocs += READ_ONCE(p->ctr.cls[cls].allocs);
-			st->cls[cls].frees += READ_ONCE(p->ctr.cls[cls].frees);
+			u64 allocs = READ_ONCE(p->ctr.cls[cls].allocs);
+			u64 frees = READ_ONCE(p->ctr.cls[cls].frees);
+
+			st->allocs += allocs;
+			st->frees += frees;
+			st->cls[cls].allocs += allocs;
+			st->cls[cls].frees += frees;
 			st->cls[cls].waste += READ_ONCE(p->ctr.cls[cls].waste);
 		}
 	}

@@ -261,6 +261,65 @@ static void ea_test_pcp_churn(struct kunit *test)
 	ea_test_valid(test, inst);
 }
 
+/* What the log wants at its default verbosity: ALLOC and FREE, not the decisions. */
+static const unsigned long ea_test_pcp_ops =
+	BIT(EA_EV_ALLOC) | BIT(EA_EV_FREE) | BIT(EA_EV_ERROR);
+
+/*
+ * A listener that wants ALLOC and FREE keeps the per-CPU paths: they
+ * report those events themselves, one per operation, as the general path
+ * would, an ALLOC before any FREE of its ID.
+ */
+static void ea_test_pcp_events(struct kunit *test)
+{
+	struct ea_test *t = test->priv;
+	struct ea_params p = {
+		.capacity = EA_TEST_CAP,
+		.percpu = true,
+		.events = &ea_test_pcp_ops,
+	};
+	struct ea_instance *inst = ea_test_create_with(test, &p);
+	struct ea_alloc_info a[4], big;
+	unsigned int i;
+
+	migrate_disable();
+	for (i = 0; i < ARRAY_SIZE(a); i++)
+		ea_test_alloc(test, inst, 40 + i, &a[i]);
+	KUNIT_EXPECT_EQ(test, t->last[EA_EV_ALLOC].id, a[3].id);
+	KUNIT_EXPECT_EQ(test, t->last[EA_EV_ALLOC].op, EA_OP_ALLOC);
+	KUNIT_EXPECT_EQ(test, t->last[EA_EV_ALLOC].size, 43);
+	KUNIT_EXPECT_EQ(test, t->last[EA_EV_ALLOC].cls, 3);
+	KUNIT_EXPECT_EQ(test, t->last[EA_EV_ALLOC].offset, a[3].offset);
+	/*
+	 * The CPU reserved IDs ahead: its cache served (not the lock's path),
+	 * so a block (the general path's) gets an ID past them.
+	 */
+	ea_test_alloc(test, inst, 2 * PAGE_SIZE, &big);
+	KUNIT_EXPECT_GT(test, big.id, a[3].id + 1);
+	KUNIT_EXPECT_EQ(test, t->events[EA_EV_ALLOC], 5);
+	KUNIT_EXPECT_EQ(test, ea_free(inst, big.id, 0, NULL), 0);
+	KUNIT_EXPECT_EQ(test, t->events[EA_EV_FREE], 1);
+	ea_test_clear_events(t);
+	KUNIT_ASSERT_EQ(test, ea_free(inst, a[2].id, 0, NULL), 0);
+	KUNIT_EXPECT_EQ(test, t->events[EA_EV_FREE], 1);
+	KUNIT_EXPECT_EQ(test, t->last[EA_EV_FREE].id, a[2].id);
+	KUNIT_EXPECT_EQ(test, t->last[EA_EV_FREE].op, EA_OP_FREE);
+	KUNIT_EXPECT_EQ(test, t->last[EA_EV_FREE].size, 42);
+	KUNIT_EXPECT_EQ(test, t->last[EA_EV_FREE].offset, a[2].offset);
+	/* The next ID is the cache's, reserved before the block's. */
+	ea_test_alloc(test, inst, 60, &a[2]);
+	KUNIT_EXPECT_EQ(test, t->last[EA_EV_ALLOC].id, a[2].id);
+	KUNIT_EXPECT_EQ(test, a[2].id, a[3].id + 1);
+	migrate_enable();
+	/* A refusal is the general path's, reported once. */
+	KUNIT_EXPECT_EQ(test, ea_free(inst, a[3].id, 0, NULL), 0);
+	KUNIT_EXPECT_EQ(test, ea_free(inst, a[3].id, 0, NULL), -EALREADY);
+	KUNIT_EXPECT_EQ(test, t->events[EA_EV_FREE], 2);
+	KUNIT_EXPECT_EQ(test, t->events[EA_EV_ERROR], 1);
+	KUNIT_EXPECT_EQ(test, t->events[EA_EV_ALLOC], 1);
+	ea_test_valid(test, inst);
+}
+
 /* edualloc_kunit_api.c's threads, on a per-CPU instance. */
 static void ea_test_pcp_threads(struct kunit *test)
 {
@@ -272,6 +331,7 @@ static struct kunit_case edualloc_percpu_cases[] = {
 	KUNIT_CASE(ea_test_pcp_double_free),
 	KUNIT_CASE(ea_test_pcp_reset),
 	KUNIT_CASE(ea_test_pcp_same_stats),
+	KUNIT_CASE(ea_test_pcp_events),
 	KUNIT_CASE_SLOW(ea_test_pcp_churn),
 	KUNIT_CASE_SLOW(ea_test_pcp_threads),
 	{}

@@ -7,8 +7,8 @@
  * a double free is refused, the counters add up, VALIDATE finds the
  * instance consistent and RESET empties every CPU's cache (the first
  * allocation after it is the first one ever made). Run at the log level
- * "errors" (the per-CPU paths serve no listener that wants every
- * operation), then at the module's default again.
+ * "errors", then at the module's default again (where the per-CPU paths
+ * report every ALLOC and FREE to the log themselves).
  */
 #include "abi.h"
 

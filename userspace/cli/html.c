@@ -20,7 +20,8 @@
  *
  * Trace format, capacity and semantics are replay's (replay.c): 'a ID 0'
  * allocates nothing, 'r ID 0' frees, 'r' of a free ID allocates; the
- * capacity fits the trace unless --capacity says otherwise. A failing
+ * capacity fits the trace unless --capacity says otherwise; a realloc that
+ * fits stays in place, as replay asks for it. A failing
  * operation (no space) is shown as failed and the replay goes on.
  */
 #include "cli.h"
@@ -308,7 +309,7 @@ static int backend_open(struct cli *c, struct backend *b, bool engine, const str
 		b->page_size = model_page_size();
 		if (!capacity)
 			capacity = vcapacity(t, b->page_size, EDUALLOC_MIN_CAPACITY, 1ULL << 30);
-		b->m = model_new(capacity, on_event, b, &err);
+		b->m = model_new(capacity, true, on_event, b, &err);
 		if (!b->m)
 			return fail(c, "replay %s: the engine cannot make an instance of %" PRIu64
 				    " bytes: %s", t->path, capacity, strerror(-err));
@@ -325,6 +326,9 @@ static int backend_open(struct cli *c, struct backend *b, bool engine, const str
 	int err = dev_ioctl(mine, EDUALLOC_IOC_VERSION, &v);
 
 	b->page_size = v.page_size ? v.page_size : 4096;
+	/* As replay and libedualloc: a realloc that fits stays in place. */
+	if (v.features & EDUALLOC_FEAT_REALLOC_IN_PLACE)
+		cr.flags |= EDUALLOC_CREATE_REALLOC_IN_PLACE;
 	cr.capacity = capacity ? capacity :
 		      vcapacity(t, b->page_size, v.min_capacity, v.max_capacity);
 	if (!err)

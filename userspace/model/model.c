@@ -82,13 +82,15 @@ static void notify(void *priv, const struct ea_event *ev)
 	m->fn(m->priv, text);
 }
 
-struct model *model_new(uint64_t capacity, model_event_fn fn, void *priv, int *err)
+struct model *model_new(uint64_t capacity, bool realloc_in_place, model_event_fn fn,
+			void *priv, int *err)
 {
 	struct model *m = calloc(1, sizeof(*m));
 	struct ea_params p = {
 		.capacity = capacity,
 		.debug = false,
 		.quiet = true,
+		.realloc_in_place = realloc_in_place,
 		.notify = notify,
 	};
 

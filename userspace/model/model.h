@@ -13,6 +13,7 @@
 #ifndef EDUALLOC_MODEL_H
 #define EDUALLOC_MODEL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -34,7 +35,12 @@ struct model_page {
 /* Each decision of the engine, as one line of text (the explain log's). */
 typedef void (*model_event_fn)(void *priv, const char *text);
 
-struct model *model_new(uint64_t capacity, model_event_fn fn, void *priv, int *err);
+/*
+ * @realloc_in_place: as EDUALLOC_CREATE_REALLOC_IN_PLACE (replay's
+ * instances ask for it, so a realloc that fits stays where it is).
+ */
+struct model *model_new(uint64_t capacity, bool realloc_in_place, model_event_fn fn,
+			void *priv, int *err);
 void model_delete(struct model *m);
 int model_alloc(struct model *m, uint64_t size, struct model_alloc *out);
 int model_realloc(struct model *m, int id, uint64_t size, struct model_alloc *out);
