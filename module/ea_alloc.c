@@ -367,7 +367,8 @@ static int ea_realloc_locked(struct ea_instance *inst, int id, u64 new_size,
 		return 0;
 	}
 	inst->fill_skip = min(old.size, new_size);	/* copied just below */
-	inst->grow_move = new_size > old.size;
+	/* Only where it may grow in place afterwards. */
+	inst->grow_move = inst->realloc_in_place && new_size > old.size;
 	ret = ea_alloc_locked(inst, new_size, owner, loc, txn, prep);
 	inst->grow_move = false;
 	inst->fill_skip = 0;
