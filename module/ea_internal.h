@@ -231,7 +231,7 @@ struct ea_instance {
 	 * the copy overwrites at once, so not zeroed first (ea_fill_new()).
 	 */
 	u64 fill_skip;
-	bool grow_move;			/* the same, growing in place later: ea_buddy_alloc_roomy() */
+	bool grow_move;			/* the same, to grow: ea_buddy_alloc_roomy() */
 	/* Per-CPU caches (ea_percpu.c): NULL in the deterministic default. */
 	struct ea_pcp __percpu *pcp;
 	unsigned int pcp_off;		/* ea_pcp_stop()s in progress */
