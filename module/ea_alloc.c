@@ -138,10 +138,12 @@ static int ea_alloc_locked(struct ea_instance *inst, u64 size, u32 owner,
 
 /*
  * Free the live allocation at @loc. Cannot fail. A large area goes on
- * @prep's dead list, to be freed once the lock is dropped.
+ * @prep's dead list, to be freed once the lock is dropped. @no_spare: a
+ * slab it leaves empty goes back to the buddy allocator even if its class
+ * has no spare (ea_free_slot()).
  */
 static void ea_free_loc(struct ea_instance *inst, struct ea_loc *loc,
-			struct ea_prep *prep)
+			struct ea_prep *prep, bool no_spare)
 {
 	struct ea_stats *st = &inst->st;
 	u64 t0 = inst->timing ? ktime_get_ns() : 0;
@@ -166,7 +168,7 @@ static void ea_free_loc(struct ea_instance *inst, struct ea_loc *loc,
 	if (loc->large)
 		ea_free_large(inst, loc, prep);
 	else if (loc->slab)
-		ea_free_slot(inst, loc, false, 0);
+		ea_free_slot(inst, loc, no_spare, 0);
 	else
 		ea_free_block(inst, loc, loc->id);
 	if (inst->timing)
@@ -365,7 +367,10 @@ static int ea_realloc_locked(struct ea_instance *inst, int id, u64 new_size,
 		return 0;
 	}
 	inst->fill_skip = min(old.size, new_size);	/* copied just below */
+	/* Only where it may grow in place afterwards. */
+	inst->grow_move = inst->realloc_in_place && new_size > old.size;
 	ret = ea_alloc_locked(inst, new_size, owner, loc, txn, prep);
+	inst->grow_move = false;
 	inst->fill_skip = 0;
 	if (ret)
 		return ret;
@@ -398,9 +403,14 @@ static void ea_realloc_finish(struct ea_instance *inst,
 	} else {
 		if (!loc)
 			return;
+		/*
+		 * A buffer that grew out of its class does not come back to
+		 * it: the slab it leaves empty is not kept as the spare.
+		 */
 		if (!ea_find_id(inst, txn->old_id, &old) &&
 		    ea_pcp_claim(inst, &old))
-			ea_free_loc(inst, &old, prep);
+			ea_free_loc(inst, &old, prep,
+				    loc->class_size > old.class_size);
 	}
 	inst->st.reallocs++;
 	ea_emit_loc(inst, EA_EV_REALLOC, loc, txn->old_id);

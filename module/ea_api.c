@@ -25,17 +25,18 @@ static noinline int ea_alloc_slow(struct ea_instance *inst, u64 size,
 				  struct ea_txn *txn)
 	__releases(&inst->lock)
 {
-	struct ea_prep prep = {};
+	struct ea_prep prep;
 	struct ea_txn unused;
 	struct ea_loc loc;
 	int ret;
 
-	if (!txn)
-		txn = &unused;
 	if (ea_alloc_block_fast(inst, size, owner, out, txn)) {
 		spin_unlock(&inst->lock);
 		return 0;
 	}
+	if (!txn)
+		txn = &unused;
+	prep = (struct ea_prep) {};
 	ea_alloc_prepare(inst, size, &prep);
 	inst->op = EA_OP_ALLOC;
 	ret = ea_alloc_locked(inst, size, owner, &loc, txn, &prep);
@@ -122,7 +123,7 @@ static noinline int ea_free_slow(struct ea_instance *inst, int id,
 				 struct ea_alloc_info *out)
 	__releases(&inst->lock)
 {
-	struct ea_prep prep = {};
+	struct ea_prep prep;
 	struct ea_loc loc;
 	int ret;
 
@@ -130,6 +131,7 @@ static noinline int ea_free_slow(struct ea_instance *inst, int id,
 		spin_unlock(&inst->lock);
 		return 0;
 	}
+	prep = (struct ea_prep) {};
 	inst->op = EA_OP_FREE;
 	ret = ea_free_target(inst, id, offset, by_offset, &loc);
 	if (!ret && !ea_pcp_claim(inst, &loc)) {
@@ -139,7 +141,7 @@ static noinline int ea_free_slow(struct ea_instance *inst, int id,
 	}
 	if (!ret) {
 		ea_loc_info(&loc, out);
-		ea_free_loc(inst, &loc, &prep);
+		ea_free_loc(inst, &loc, &prep, false);
 		ea_emit_loc(inst, EA_EV_FREE, &loc, loc.owner);
 	}
 	spin_unlock(&inst->lock);

@@ -41,6 +41,16 @@ static u64 ea_used_bytes(struct ea_instance *inst)
 	       inst->st.large_bytes;
 }
 
+/*
+ * How much of a new block of @size bytes to zero: the requested bytes up to
+ * a whole 64-byte line, within the block's slack (no one's, see
+ * ea_fill_new()): memset() clears whole lines faster than a ragged end.
+ */
+static u64 ea_block_zero_len(u64 size)
+{
+	return ALIGN(size, 64);
+}
+
 /* Whether ea_buddy_alloc(@order) would succeed, within the capacity. */
 static bool ea_buddy_can_alloc(struct ea_instance *inst, unsigned int order)
 {
@@ -54,8 +64,8 @@ static bool ea_buddy_can_alloc(struct ea_instance *inst, unsigned int order)
 	return false;
 }
 
-static void ea_buddy_add(struct ea_instance *inst, unsigned int page,
-			 unsigned int order)
+static __always_inline void ea_buddy_add(struct ea_instance *inst,
+					 unsigned int page, unsigned int order)
 {
 	struct ea_page *pg = &inst->pages[page];
 
@@ -109,21 +119,19 @@ static bool ea_buddy_picked(const struct ea_instance *inst, unsigned int want,
 }
 
 /*
- * Take a block of 2^@order pages: the piece the policy picks
- * (buddy_pick), else the first block on the list of the smallest order
- * that has one; the free block that holds it is split in halves down to
- * @order, each half that does not hold the piece going back on its list.
- * The caller has checked ea_buddy_can_alloc() and marks the pages as its
- * own.
+ * Take a block of 2^@order pages: the piece at page @want if it is one
+ * (ea_buddy_picked()), else the first block on the list of the smallest
+ * order that has one; the free block that holds it is split in halves
+ * down to @order, each half that does not hold the piece going back on its
+ * list. The caller has checked ea_buddy_can_alloc() and marks the pages as
+ * its own.
  */
-static unsigned int ea_buddy_alloc(struct ea_instance *inst,
-				   unsigned int order)
+static unsigned int ea_buddy_alloc_at(struct ea_instance *inst,
+				      unsigned int order, unsigned int want)
 {
 	struct ea_page *pg = NULL;
-	unsigned int o, page, want = EA_PICK_DEFAULT;
+	unsigned int o, page;
 
-	if (inst->policy->buddy_pick)
-		want = inst->policy->buddy_pick(inst, order);
 	if (!ea_buddy_picked(inst, want, order, &page, &o)) {
 		for (o = order; o <= EA_MAX_ORDER; o++) {
 			pg = list_first_entry_or_null(&inst->free_area[o],
@@ -153,6 +161,42 @@ static unsigned int ea_buddy_alloc(struct ea_instance *inst,
 	if (inst->debug)
 		ea_buddy_check(inst, page, order);
 	return page;
+}
+
+/* A block of 2^@order pages where the policy picks (ea_buddy_alloc_at()). */
+static unsigned int ea_buddy_alloc(struct ea_instance *inst,
+				   unsigned int order)
+{
+	unsigned int want = EA_PICK_DEFAULT;
+
+	if (inst->policy->buddy_pick)
+		want = inst->policy->buddy_pick(inst, order);
+	return ea_buddy_alloc_at(inst, order, want);
+}
+
+/*
+ * A block of 2^@order pages with room to grow, for a block that a realloc
+ * moves because it could not grow where it was: the lower end of the
+ * first block of the largest order that has one, whose upper halves stay
+ * free, so that the next growths happen in place (ea_block_can_grow())
+ * and the footprint does not hold the old and the new block at each step.
+ * A policy that picks (buddy_pick) decides as for any block.
+ */
+static unsigned int ea_buddy_alloc_roomy(struct ea_instance *inst,
+					 unsigned int order)
+{
+	struct ea_page *pg;
+	unsigned int o;
+
+	if (inst->policy->buddy_pick)
+		return ea_buddy_alloc(inst, order);
+	for (o = EA_MAX_ORDER; o > order; o--) {
+		pg = list_first_entry_or_null(&inst->free_area[o],
+					      struct ea_page, buddy);
+		if (pg)
+			return ea_buddy_alloc_at(inst, order, pg - inst->pages);
+	}
+	return ea_buddy_alloc(inst, order);
 }
 
 /*
@@ -244,7 +288,10 @@ static int ea_alloc_block(struct ea_instance *inst, struct ea_req *req,
 		return ea_refuse(inst, req, EA_ERR_KMEM);
 
 	/* Commit. The buddy allocator has checked the poison. */
-	page = ea_buddy_alloc(inst, order);
+	if (inst->grow_move)
+		page = ea_buddy_alloc_roomy(inst, order);
+	else
+		page = ea_buddy_alloc(inst, order);
 	pg = &inst->pages[page];
 	pg->kind = EA_PAGE_BLOCK;
 	pg->cls = req->cls;
@@ -333,3 +380,93 @@ static void ea_block_resize(struct ea_instance *inst, unsigned int page,
 	inst->pages[page].order = to;
 }
 
+/*
+ * For the fast path (ea_fast.c): a block for @size (a class of a page or
+ * more) when nothing is needed from the kernel and nothing can refuse it
+ * (no debug checks, no timing: the caller has checked). The general
+ * path's steps (ea_alloc_locked(), ea_alloc_block(), ea_account_alloc()),
+ * in the same order and with the same outcome, without its records: true
+ * with @out and @txn filled when not NULL; false (nothing changed) if the
+ * general path must serve it.
+ */
+static bool ea_block_alloc_quick(struct ea_instance *inst, u64 size,
+				 u32 owner, struct ea_alloc_info *out,
+				 struct ea_txn *txn)
+{
+	unsigned int cls = ea_class_of(size), order, page, i;
+	u32 id = inst->next_id;
+	struct ea_page *pg;
+	u64 csize;
+
+	if (cls >= EA_NR_CLASSES || ea_is_slab_class(cls) ||
+	    size > inst->arena_size || id > INT_MAX || ea_id_needs(inst))
+		return false;
+	order = ea_block_order(cls);
+	if (!ea_buddy_can_alloc(inst, order))
+		return false;
+	if (txn)
+		ea_txn_new(inst, txn, id);
+	inst->op = EA_OP_ALLOC;		/* for the buddy's own events */
+	page = ea_buddy_alloc(inst, order);
+	pg = &inst->pages[page];
+	pg->kind = EA_PAGE_BLOCK;
+	pg->cls = cls;
+	pg->blk.id = id;
+	pg->blk.owner = owner;
+	pg->blk.size = size;
+	for (i = 1; i < BIT(order); i++) {
+		inst->pages[page + i].kind = EA_PAGE_BLOCK_TAIL;
+		inst->pages[page + i].head_page = page;
+	}
+	memset(ea_page_mem(inst, page), 0, ea_block_zero_len(size));	/* as ea_fill_new() */
+	ea_id_set(inst, id, ea_page_offset(page) << 1 | 1);
+	inst->next_id = id + 1;
+
+	csize = PAGE_SIZE << order;
+	inst->st.cls[cls].slabs++;
+	inst->st.cls[cls].slots_total++;
+	ea_account(inst, cls, size, csize);
+	ea_info_fill(out, id, cls, owner, ea_page_offset(page), size, csize);
+	return true;
+}
+
+/*
+ * For the fast path: free live block @id (named by its ID alone), as
+ * ea_free_loc() -> ea_free_block() would with the debug checks and the
+ * timing off: true and @out filled when not NULL; false (nothing changed)
+ * if the general path must serve it.
+ */
+static bool ea_block_free_quick(struct ea_instance *inst, int id,
+				struct ea_alloc_info *out)
+{
+	struct ea_stats *st = &inst->st;
+	unsigned int page, cls;
+	struct ea_page *pg;
+	u64 entry, size, csize;
+
+	if (!ea_id_issued(inst, id))
+		return false;
+	entry = ea_id_get(inst, id);
+	if (!(entry & 1))
+		return false;		/* freed, or large */
+	page = entry >> (PAGE_SHIFT + 1);
+	pg = &inst->pages[page];
+	if (pg->kind != EA_PAGE_BLOCK || pg->blk.id != id)
+		return false;
+	cls = pg->cls;
+	size = pg->blk.size;
+	csize = ea_class_size(cls);
+	ea_info_fill(out, id, cls, pg->blk.owner, ea_page_offset(page), size,
+		     csize);
+	inst->op = EA_OP_FREE;
+	ea_id_clear(inst, id);
+	st->frees++;
+	st->live_requested -= size;
+	st->live_allocated -= csize;
+	st->cls[cls].frees++;
+	st->cls[cls].waste -= csize - size;
+	st->cls[cls].slabs--;
+	st->cls[cls].slots_total--;
+	ea_buddy_free(inst, page, ea_block_order(cls), id);
+	return true;
+}

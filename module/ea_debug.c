@@ -61,14 +61,17 @@ static void ea_fill_new(struct ea_instance *inst, struct ea_loc *loc,
 			bool check, int last_id)
 {
 	if (!inst->debug) {
-		u64 skip = min(inst->fill_skip, loc->size);
+		u64 skip = min(inst->fill_skip, loc->size), end = loc->size;
 
 		/*
-		 * The requested bytes only: the slack is no one's, and
-		 * whoever can map the arena could read it anyway. A realloc's
-		 * move copies its first fill_skip bytes at once, under the lock.
+		 * The requested bytes only (a block's up to a whole line):
+		 * the slack is no one's, and whoever can map the arena could
+		 * read it anyway. A realloc's move copies its first fill_skip
+		 * bytes at once, under the lock.
 		 */
-		memset(loc->mem + skip, 0, loc->size - skip);
+		if (!loc->slab && !loc->large)
+			end = ea_block_zero_len(end);
+		memset(loc->mem + skip, 0, end - skip);
 		return;
 	}
 	if (check)

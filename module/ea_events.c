@@ -102,15 +102,13 @@ static void ea_emit(struct ea_instance *inst, struct ea_event *ev)
 		inst->notify(inst->priv, ev);
 }
 
-/* An explain-level event: one of the engine's decisions. */
-static void ea_explain(struct ea_instance *inst, enum ea_event_type type,
-		       unsigned int cls, unsigned int order, u64 offset,
-		       u64 aux)
+/* ea_explain()'s event, built and sent out of line. */
+static noinline void ea_explain_emit(struct ea_instance *inst,
+				     enum ea_event_type type, unsigned int cls,
+				     unsigned int order, u64 offset, u64 aux)
 {
 	struct ea_event ev;
 
-	if (!ea_wants(inst, type))
-		return;
 	ev = (struct ea_event) {
 		.type = type,
 		.cls = cls,
@@ -119,6 +117,19 @@ static void ea_explain(struct ea_instance *inst, enum ea_event_type type,
 		.aux = aux,
 	};
 	ea_emit(inst, &ev);
+}
+
+/*
+ * An explain-level event: one of the engine's decisions. Inline, so that
+ * a decision nobody listens to costs a test.
+ */
+static __always_inline void ea_explain(struct ea_instance *inst,
+				       enum ea_event_type type,
+				       unsigned int cls, unsigned int order,
+				       u64 offset, u64 aux)
+{
+	if (unlikely(ea_wants(inst, type)))
+		ea_explain_emit(inst, type, cls, order, offset, aux);
 }
 
 /* Refuse a request: count it, tell the listener, return its errno. */

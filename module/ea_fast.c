@@ -325,21 +325,8 @@ static bool ea_realloc_fast(struct ea_instance *inst, int id, u64 new_size,
 static bool ea_alloc_block_fast(struct ea_instance *inst, u64 size, u32 owner,
 				struct ea_alloc_info *out, struct ea_txn *txn)
 {
-	unsigned int cls = ea_class_of(size);
-	struct ea_prep prep = {};
-	struct ea_loc loc;
-
-	/* What ea_alloc_try() and ea_alloc_block() would refuse, checked first. */
-	if (!size || cls >= EA_NR_CLASSES || ea_is_slab_class(cls) ||
-	    size > inst->arena_size || inst->next_id > INT_MAX ||
-	    ea_id_needs(inst) || !ea_fast_ok(inst, EA_FAST_GENERAL(EA_EV_ALLOC)) ||
-	    !ea_buddy_can_alloc(inst, ea_block_order(cls)))
-		return false;
-	inst->op = EA_OP_ALLOC;		/* for the buddy's own events */
-	if (ea_alloc_locked(inst, size, owner, &loc, txn, &prep))
-		return false;		/* cannot happen: checked above */
-	ea_loc_info(&loc, out);
-	return true;
+	return ea_fast_ok(inst, EA_FAST_GENERAL(EA_EV_ALLOC)) &&
+	       ea_block_alloc_quick(inst, size, owner, out, txn);
 }
 
 /*
@@ -349,22 +336,6 @@ static bool ea_alloc_block_fast(struct ea_instance *inst, u64 size, u32 owner,
 static bool ea_free_block_fast(struct ea_instance *inst, int id,
 			       struct ea_alloc_info *out)
 {
-	struct ea_loc loc;
-	unsigned int page;
-	u64 entry;
-
-	if (!ea_id_issued(inst, id) || !ea_fast_ok(inst, EA_FAST_GENERAL(EA_EV_FREE)))
-		return false;
-	entry = ea_id_get(inst, id);
-	if (!(entry & 1))
-		return false;		/* freed, or large */
-	page = entry >> (PAGE_SHIFT + 1);
-	if (inst->pages[page].kind != EA_PAGE_BLOCK ||
-	    inst->pages[page].blk.id != id)
-		return false;
-	ea_loc_block(inst, page, &loc);
-	inst->op = EA_OP_FREE;
-	ea_loc_info(&loc, out);
-	ea_free_loc(inst, &loc, NULL);	/* a block: no area to free later */
-	return true;
+	return ea_fast_ok(inst, EA_FAST_GENERAL(EA_EV_FREE)) &&
+	       ea_block_free_quick(inst, id, out);
 }

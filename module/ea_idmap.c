@@ -11,14 +11,16 @@
  * IDs and offsets.
  *
  * ID -> allocation: a two-level table, indexed from the first ID. The top
- * level (inst->ids) has one entry per 512 IDs, pointing to a 4 KiB leaf of 512 entries, each the
+ * level (inst->ids) has one entry per 64 IDs, pointing to a 512-byte leaf
+ * of 64 entries (small, for the small programs it is counted against), each the
  * allocation's place: (offset << 1) | 1 in the arena, or the struct
  * ea_large * of a large one, 0 when the ID is not live. An allocation
  * writes its entry once and a free writes 0: no search, no lock of its
  * own, no memory on the fast path. Leaves (and a bigger top level) are
  * allocated ahead, before the lock (ea_prepare()); a leaf whose IDs have
- * all been issued and freed is freed, so a long-lived instance keeps only
- * the leaves of IDs still live.
+ * all been issued and freed is freed, or serves again as the leaf after
+ * the next ID's, so a long-lived instance keeps only the leaves of IDs
+ * still live and one ahead.
  * Offset -> allocation: ea_where() reads the page descriptor (a slab's slot,
  * a block's head) or, above EA_LARGE_BASE, the ID encoded in the offset.
  *
@@ -118,21 +120,31 @@ static void ea_id_set(struct ea_instance *inst, u32 id, u64 entry)
 }
 
 /*
- * Leaf @i has no live ID left: free it if all its IDs have been issued
- * (kfree() does not sleep). Out of line: once per 512 IDs at most.
+ * Leaf @i has no live ID left: if all its IDs have been issued, it goes.
+ * All its entries are 0, so it serves again as the leaf after the next
+ * ID's, if that one is not there yet and the top level reaches it: the
+ * allocation that starts it then needs nothing from the kernel. Else it
+ * is freed (kfree() does not sleep). Out of line: once per 64 IDs at most.
  */
 static noinline void ea_id_leaf_dead(struct ea_instance *inst, unsigned int i)
 {
 	struct ea_idtop *top = &inst->ids[i];
+	u32 next = ea_id_rel(inst, inst->next_id);
+	unsigned int j = (next >> EA_ID_LEAF_SHIFT) + 1;
 
-	if ((u64)(i + 1) << EA_ID_LEAF_SHIFT <= ea_id_rel(inst, inst->next_id)) {
-		if (!inst->pcp)
-			kfree(top->leaf);
-		else if (!ea_pcp_grave(inst, top->leaf))
-			return;		/* kept: freed with the map */
-		WRITE_ONCE(top->leaf, NULL);
-		inst->st.meta_bytes -= sizeof(struct ea_idleaf);
+	if ((u64)(i + 1) << EA_ID_LEAF_SHIFT > next)
+		return;
+	if (!inst->pcp && j < inst->nr_top && !inst->ids[j].leaf) {
+		inst->ids[j].leaf = top->leaf;	/* live stays 0 */
+		top->leaf = NULL;
+		return;
 	}
+	if (!inst->pcp)
+		kfree(top->leaf);
+	else if (!ea_pcp_grave(inst, top->leaf))
+		return;		/* kept: freed with the map */
+	WRITE_ONCE(top->leaf, NULL);
+	inst->st.meta_bytes -= sizeof(struct ea_idleaf);
 }
 
 /* @id is no longer live. */

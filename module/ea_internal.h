@@ -26,7 +26,7 @@
 #define EA_SLOT_END	U16_MAX		/* ends a slab's free list */
 #define EA_NO_CLASS	(EA_CLASS_LARGE + 1)
 #define EA_LARGE_MAX	BIT_ULL(EA_LARGE_SHIFT)
-#define EA_ID_LEAF_SHIFT 9		/* a leaf of the ID map: 512 IDs, 4 KiB */
+#define EA_ID_LEAF_SHIFT 6		/* a leaf of the ID map: 64 IDs, 512 B */
 #define EA_ID_LEAF	BIT(EA_ID_LEAF_SHIFT)
 
 /* Per-CPU caches (ea_percpu.c) */
@@ -231,6 +231,7 @@ struct ea_instance {
 	 * the copy overwrites at once, so not zeroed first (ea_fill_new()).
 	 */
 	u64 fill_skip;
+	bool grow_move;			/* the same, to grow: ea_buddy_alloc_roomy() */
 	/* Per-CPU caches (ea_percpu.c): NULL in the deterministic default. */
 	struct ea_pcp __percpu *pcp;
 	unsigned int pcp_off;		/* ea_pcp_stop()s in progress */
@@ -291,9 +292,10 @@ static unsigned int ea_block_order(unsigned int cls);
 /* Events and refusals (ea_events.c) */
 static bool ea_wants(struct ea_instance *inst, enum ea_event_type type);
 static void ea_emit(struct ea_instance *inst, struct ea_event *ev);
-static void ea_explain(struct ea_instance *inst, enum ea_event_type type,
-		       unsigned int cls, unsigned int order, u64 offset,
-		       u64 aux);
+static __always_inline void ea_explain(struct ea_instance *inst,
+				       enum ea_event_type type,
+				       unsigned int cls, unsigned int order,
+				       u64 offset, u64 aux);
 static int ea_refuse(struct ea_instance *inst, const struct ea_req *req,
 		     enum ea_err_kind kind);
 static int ea_refuse_id(struct ea_instance *inst, int id, int err);
@@ -345,6 +347,11 @@ static bool ea_block_can_grow(struct ea_instance *inst, unsigned int page,
 			      unsigned int from, unsigned int to);
 static void ea_block_resize(struct ea_instance *inst, unsigned int page,
 			    unsigned int from, unsigned int to, int last_id);
+static bool ea_block_alloc_quick(struct ea_instance *inst, u64 size,
+				 u32 owner, struct ea_alloc_info *out,
+				 struct ea_txn *txn);
+static bool ea_block_free_quick(struct ea_instance *inst, int id,
+				struct ea_alloc_info *out);
 
 /* Free-list policies (ea_policy.c) */
 static const struct ea_policy_ops *ea_policy_select(u32 policy,
@@ -380,6 +387,8 @@ static void ea_fill_new(struct ea_instance *inst, struct ea_loc *loc,
 			bool check, int last_id);
 
 /* Statistics (ea_stats.c) */
+static void ea_account(struct ea_instance *inst, unsigned int cls, u64 size,
+		       u64 class_size);
 static void ea_account_alloc(struct ea_instance *inst, const struct ea_loc *loc);
 
 /* The fast path (ea_fast.c) */
@@ -404,7 +413,7 @@ static int ea_alloc_locked(struct ea_instance *inst, u64 size, u32 owner,
 			   struct ea_loc *loc, struct ea_txn *txn,
 			   struct ea_prep *prep);
 static void ea_free_loc(struct ea_instance *inst, struct ea_loc *loc,
-			struct ea_prep *prep);
+			struct ea_prep *prep, bool no_spare);
 static int ea_free_target(struct ea_instance *inst, int id, u64 offset,
 			  bool by_offset, struct ea_loc *loc);
 static unsigned int ea_realloc_needs(struct ea_instance *inst, int id,
@@ -437,6 +446,19 @@ static __always_inline void ea_info_fill(struct ea_alloc_info *out, int id,
 			.size = size,
 			.class_size = class_size,
 		};
+}
+
+/* What ea_abort() needs to take back the allocation of @id about to be made. */
+static __always_inline void ea_txn_new(const struct ea_instance *inst,
+				       struct ea_txn *txn, int id)
+{
+	*txn = (struct ea_txn) {
+		.epoch = inst->epoch,
+		.peak_requested = inst->st.peak_requested,
+		.peak_allocated = inst->st.peak_allocated,
+		.peak_used = inst->st.peak_used,
+		.id = id,
+	};
 }
 
 #endif /* _EA_INTERNAL_H */

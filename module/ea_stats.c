@@ -36,14 +36,16 @@ static unsigned int ea_slab_used(struct ea_instance *inst,
 	return n;
 }
 
-static void ea_account_alloc(struct ea_instance *inst, const struct ea_loc *loc)
+/* Count a new allocation of @size bytes in @class_size, and the peaks. */
+static void ea_account(struct ea_instance *inst, unsigned int cls, u64 size,
+		       u64 class_size)
 {
 	struct ea_stats *st = &inst->st;
 	u64 req, alloc;
 
 	st->allocs++;
-	st->live_requested += loc->size;
-	st->live_allocated += loc->class_size;
+	st->live_requested += size;
+	st->live_allocated += class_size;
 	req = st->live_requested;
 	alloc = st->live_allocated;
 	if (inst->pcp)		/* what the CPUs' caches hold too */
@@ -51,10 +53,15 @@ static void ea_account_alloc(struct ea_instance *inst, const struct ea_loc *loc)
 	st->peak_requested = max(st->peak_requested, req);
 	st->peak_allocated = max(st->peak_allocated, alloc);
 	st->peak_used = max(st->peak_used, ea_used_bytes(inst));
-	if (loc->cls < EA_NR_CLASSES) {
-		st->cls[loc->cls].allocs++;
-		st->cls[loc->cls].waste += loc->class_size - loc->size;
+	if (cls < EA_NR_CLASSES) {
+		st->cls[cls].allocs++;
+		st->cls[cls].waste += class_size - size;
 	}
+}
+
+static void ea_account_alloc(struct ea_instance *inst, const struct ea_loc *loc)
+{
+	ea_account(inst, loc->cls, loc->size, loc->class_size);
 }
 
 /**

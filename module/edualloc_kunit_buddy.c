@@ -186,10 +186,97 @@ static void ea_test_fragmentation(struct kunit *test)
 	ea_test_valid(test, inst);
 }
 
+/*
+ * A block reads zero, checks off: over pages written before, over fresh
+ * ones, after the checks were on (which poison free memory), and after a
+ * reset; a realloc that moves keeps the contents and zeroes the rest.
+ */
+static void ea_test_block_zeroed(struct kunit *test)
+{
+	struct ea_instance *inst = ea_test_create(test, EA_TEST_CAP, 0, false);
+	struct ea_alloc_info a, b, c;
+	unsigned int round;
+	u8 *mem;
+
+	for (round = 0; round < 3; round++) {
+		/* A written page, freed: then a block over it and fresh pages. */
+		ea_test_alloc(test, inst, PAGE_SIZE, &a);
+		mem = ea_test_mem(test, inst, &a);
+		KUNIT_EXPECT_NULL(test, memchr_inv(mem, 0, PAGE_SIZE));
+		memset(mem, 0x5a, PAGE_SIZE);
+		KUNIT_ASSERT_EQ(test, ea_free(inst, a.id, 0, NULL), 0);
+		ea_test_alloc(test, inst, 4 * PAGE_SIZE - 1, &b);
+		KUNIT_EXPECT_EQ(test, b.offset, a.offset);
+		mem = ea_test_mem(test, inst, &b);
+		KUNIT_EXPECT_NULL(test, memchr_inv(mem, 0, b.size));
+		memset(mem, 0xa5, b.size);
+		/* A block's realloc that moves zeroes what it gains. */
+		KUNIT_ASSERT_EQ(test, ea_realloc(inst, b.id, 64 * PAGE_SIZE, 0, &c), 0);
+		mem = ea_test_mem(test, inst, &c);
+		KUNIT_EXPECT_EQ(test, mem[0], 0xa5);
+		KUNIT_EXPECT_NULL(test, memchr_inv(mem + b.size, 0, c.size - b.size));
+		KUNIT_ASSERT_EQ(test, ea_free(inst, c.id, 0, NULL), 0);
+		ea_test_alloc(test, inst, 64 * PAGE_SIZE, &a);
+		KUNIT_EXPECT_NULL(test, memchr_inv(ea_test_mem(test, inst, &a), 0,
+						   a.size));
+		memset(ea_test_mem(test, inst, &a), 0x3c, a.size);
+		KUNIT_ASSERT_EQ(test, ea_free(inst, a.id, 0, NULL), 0);
+		/* Free memory poisoned by the checks, then the checks off. */
+		if (round == 0) {
+			ea_set_debug(inst, true);
+			ea_set_debug(inst, false);
+		} else {
+			KUNIT_ASSERT_EQ(test, ea_reset(inst), 0);
+		}
+		ea_test_alloc(test, inst, 64 * PAGE_SIZE, &a);
+		KUNIT_EXPECT_NULL(test, memchr_inv(ea_test_mem(test, inst, &a), 0,
+						   a.size));
+		ea_test_alloc(test, inst, 64 * PAGE_SIZE, &b);
+		KUNIT_EXPECT_NULL(test, memchr_inv(ea_test_mem(test, inst, &b), 0,
+						   b.size));
+		KUNIT_ASSERT_EQ(test, ea_reset(inst), 0);
+		ea_test_valid(test, inst);
+	}
+}
+
+/*
+ * A block that a realloc moves because its buddy is taken goes to the
+ * lower end of the largest free block, and grows there in place from then
+ * on: one move, not one per doubling.
+ */
+static void ea_test_grow_roomy(struct kunit *test)
+{
+	struct ea_params p = {
+		.capacity = EA_TEST_CAP,
+		.max_capacity = 64 << 20,
+		.realloc_in_place = true,
+	};
+	struct ea_instance *inst = ea_test_create_with(test, &p);
+	struct ea_alloc_info a, b;
+	u64 size;
+
+	ea_test_alloc(test, inst, PAGE_SIZE, &a);
+	ea_test_alloc(test, inst, PAGE_SIZE, &b);	/* a's buddy */
+	KUNIT_EXPECT_EQ(test, b.offset, PAGE_SIZE);
+	memset(ea_test_mem(test, inst, &a), 0x77, PAGE_SIZE);
+	for (size = 2 * PAGE_SIZE; size <= PAGE_SIZE << EA_MAX_ORDER; size *= 2) {
+		KUNIT_ASSERT_EQ(test, ea_realloc(inst, a.id, size, 0, &a), 0);
+		/* The first free block of order EA_MAX_ORDER, after the split one. */
+		KUNIT_EXPECT_EQ_MSG(test, a.offset, PAGE_SIZE << EA_MAX_ORDER,
+				    "size %llu", size);
+		KUNIT_EXPECT_EQ(test, ea_test_mem(test, inst, &a)[PAGE_SIZE - 1], 0x77);
+		KUNIT_EXPECT_NULL(test, memchr_inv(ea_test_mem(test, inst, &a) + PAGE_SIZE,
+						   0, size - PAGE_SIZE));
+	}
+	ea_test_valid(test, inst);
+}
+
 static struct kunit_case edualloc_buddy_cases[] = {
 	KUNIT_CASE(ea_test_buddy),
 	KUNIT_CASE_PARAM(ea_test_odd_arena, ea_test_capacities_gen_params),
 	KUNIT_CASE(ea_test_fragmentation),
+	KUNIT_CASE(ea_test_block_zeroed),
+	KUNIT_CASE(ea_test_grow_roomy),
 	{}
 };
 

@@ -82,9 +82,37 @@ static void ea_test_spare_slab(struct kunit *test)
 	ea_test_valid(test, inst);
 }
 
+/*
+ * A realloc that grows out of its class leaves no spare behind: the slab
+ * it empties goes back at once. One that shrinks keeps it.
+ */
+static void ea_test_grow_no_spare(struct kunit *test)
+{
+	struct ea_test *t = test->priv;
+	struct ea_instance *inst = t->inst;
+	struct ea_alloc_info a;
+	struct ea_stats st;
+
+	ea_test_alloc(test, inst, 512, &a);
+	KUNIT_ASSERT_EQ(test, ea_realloc(inst, a.id, 1024, 0, &a), 0);
+	ea_get_stats(inst, &st);
+	KUNIT_EXPECT_EQ(test, st.cls[6].slabs, 0);	/* 512 B: released */
+	KUNIT_EXPECT_EQ(test, t->events[EA_EV_SLAB_RELEASE], 1);
+	KUNIT_EXPECT_EQ(test, t->events[EA_EV_SLAB_SPARE], 0);
+	KUNIT_EXPECT_EQ(test, st.pages_used, 1);
+
+	KUNIT_ASSERT_EQ(test, ea_realloc(inst, a.id, 100, 0, &a), 0);
+	ea_get_stats(inst, &st);
+	KUNIT_EXPECT_EQ(test, st.cls[7].slabs, 1);	/* 1 KiB: the spare */
+	KUNIT_EXPECT_EQ(test, t->events[EA_EV_SLAB_SPARE], 1);
+	KUNIT_EXPECT_EQ(test, st.pages_used, 2);
+	ea_test_valid(test, inst);
+}
+
 static struct kunit_case edualloc_slab_cases[] = {
 	KUNIT_CASE(ea_test_reuse),
 	KUNIT_CASE(ea_test_spare_slab),
+	KUNIT_CASE(ea_test_grow_no_spare),
 	{}
 };
 

@@ -73,8 +73,8 @@ EOF
 expect "replay: realloc-heavy, up to 4 MiB and back" 0 replay "$T/grow.rep" <<'EOF'
 replay grow.rep: 42 operations (1 alloc, 39 realloc, 2 free) on instance "pidP.N" of 17.0 MiB
   peak live payload   4194304 bytes
-  peak footprint      6328320 bytes (arena pages in use + large allocations)
-  utilization         66.3%
+  peak footprint      6291456 bytes (arena pages in use + large allocations)
+  utilization         66.7%
   payloads            filled and checked 78 times: all intact
 EOF
 expect "replay --no-verify" 0 replay --no-verify "$T/classic.rep" <<'EOF'
@@ -87,7 +87,7 @@ EOF
 check "replay --json" sh -c "edualloc replay --json '$T/classic.rep' | \
 	grep -q '\"op\":\"replay\".*\"ops\":10,\"allocs\":4,\"reallocs\":1,\"frees\":4,\"peak_payload\":6160,'"
 expect "replay --capacity too small" 1 replay --capacity 64K "$T/grow.rep" <<'EOF'
-replay grow.rep:18: r 0 32768: not enough free space left in the instance
+replay grow.rep:19: r 0 65536: not enough free space left in the instance
 EOF
 
 # Malformed traces: each refused with its line number.
