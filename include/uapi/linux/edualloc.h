@@ -304,6 +304,8 @@ enum edualloc_err_kind {
 #define EDUALLOC_KIND_SHARED	1
 #define EDUALLOC_KIND_NAMED	2
 #define EDUALLOC_KIND_PRIVATE	3
+/* The same as a list, for the programs that name them: X(NAME, name). */
+#define EDUALLOC_KINDS(X)	X(SHARED, shared) X(NAMED, named) X(PRIVATE, private)
 
 /* Instance flags (edualloc_inst_info.flags, edualloc_stats.inst_flags). */
 #define EDUALLOC_INST_DEBUG	(1U << 0)	/* debug checks are on */
