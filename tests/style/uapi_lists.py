@@ -21,10 +21,11 @@ man/edualloc.4 names them in prose, and where a list stands beside its
   - the log's "op" column lists every operation, no other.
 Exit status 0 if all agree, 1 if not.
 """
-import json
 import os
 import re
 import sys
+
+import style_report
 
 TOP = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 HEADER = os.path.join(TOP, "include/uapi/linux/edualloc.h")
@@ -155,18 +156,7 @@ def main():
     probs += [f"man 4 (log): {o} is no op" for o in sorted(have - ops)]
     check("operations: EDUALLOC_OPS in edualloc(4)", probs)
 
-    bad = [r for r in results if not r["ok"]]
-    if "--json" in sys.argv[1:]:
-        print(json.dumps({"passed": len(results) - len(bad), "failed": len(bad), "checks": results},
-                         indent=1))
-    else:
-        for r in results:
-            print(f"  {'PASS' if r['ok'] else 'FAIL'} {r['check']}")
-            for p in r["problems"]:
-                print(f"       {p}")
-        print(f"uapi lists: {len(results) - len(bad)} passed, {len(bad)} failed")
-    return 1 if bad else 0
-
+    return style_report.report("uapi lists", "checks", results, lambda r: r["check"])
 
 if __name__ == "__main__":
     sys.exit(main())
