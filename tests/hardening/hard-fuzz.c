@@ -326,20 +326,27 @@ static void digest(struct model *m, uint64_t a, uint64_t b)
 static char last_what[160];
 static int last_r;
 
-static bool check_result(struct model *m, const char *what, int r, eset allowed)
+/* Is @r (0 or an errno) one @allowed? If not, say so. */
+static bool check_allowed(const char *what, int r, eset allowed)
 {
 	char a[160];
 
 	snprintf(last_what, sizeof(last_what), "%s", what);
 	last_r = r;
-	m->calls++;
-	cur_call = m->calls;
 	__atomic_add_fetch(&sh->model_checks, 1, __ATOMIC_RELAXED);
 	if (r < 128 && allowed & E(r))
 		return true;
 	unexpected("%s -> %s, expected %s", what, r ? ename(r) : "ok",
 		   eset_str(allowed, a, sizeof(a)));
 	return false;
+}
+
+/* A device call's result: one more call of the phase, checked. */
+static bool check_result(struct model *m, const char *what, int r, eset allowed)
+{
+	m->calls++;
+	cur_call = m->calls;
+	return check_allowed(what, r, allowed);
 }
 
 static struct minst *M(struct model *m, int i)
@@ -1757,67 +1764,6 @@ static void op_allocs(struct model *m, struct mfile *f)
 }
 
 /* An ioctl number that is not one of ours: another size, direction or number. */
-/*
- * BATCH, refused as a whole before anything is done: count 0 or above
- * EDUALLOC_BATCH_MAX, flags set, the entries behind a bad pointer, an
- * entry with an unknown op or a FREE with a size; the argument itself
- * may be behind a bad pointer too. The engine is not entered: nothing is
- * counted, and the model stays as it is.
- */
-static void op_batch(struct model *m, struct mfile *f)
-{
-	static const char *const hows[] = {
-		"count 0", "count above the maximum", "flags", "entries pointer",
-		"unknown op", "FREE with a size",
-	};
-	struct ctx *c = &m->c;
-	struct edualloc_batch_entry e[8];
-	unsigned int i, n = 1 + below(&c->r, 8), how = below(&c->r, 6);
-	struct edualloc_batch a;
-	int eptr = P_OK, r;
-	struct mut mu;
-	char what[96];
-	eset pre = E(EINVAL);
-
-	for (i = 0; i < n; i++)
-		e[i] = (struct edualloc_batch_entry){ .op = EDUALLOC_BATCH_ALLOC,
-						      .size = 1 + below(&c->r, 4096) };
-	memset(&a, 0, sizeof(a));
-	a.count = n;
-	switch (how) {
-	case 0:
-		a.count = 0;
-		break;
-	case 1:
-		a.count = EDUALLOC_BATCH_MAX + 1 + below(&c->r, 1000);
-		break;
-	case 2:
-		a.flags = 1U << below(&c->r, 32);
-		break;
-	case 3:
-		eptr = 1 + below(&c->r, NR_PTRS - 1);
-		pre = E(EFAULT);	/* read-only entries: the write-back test */
-		break;
-	case 4:
-		e[below(&c->r, n)].op = below(&c->r, 2) ? 0 : 3 + below(&c->r, 1000);
-		break;
-	default:
-		i = below(&c->r, n);
-		e[i] = (struct edualloc_batch_entry){ .op = EDUALLOC_BATCH_FREE, .id = 1,
-						      .size = 1 + below(&c->r, 4096) };
-		break;
-	}
-	a.entries = (uintptr_t)bad_ptr(c, eptr, e, n * sizeof(e[0]));
-	if (how == 3)		/* the bad pointers' pages hold the entries */
-		mu = (struct mut){ .ptr = P_OK };
-	else
-		mutate(c, &a, sizeof(a), -1, 0, -1, &mu);
-	r = dev_ioctl(f->fd, C_BATCH, EDUALLOC_IOC_BATCH, bad_ptr(c, mu.ptr, &a, sizeof(a)));
-	snprintf(what, sizeof(what), "BATCH of %u, %s (%s) ptr %s", n, hows[how],
-		 ptr_names[eptr], ptr_names[mu.ptr]);
-	check_result(m, what, r, expect_ptr(C_BATCH, mu.ptr, pre, OK, false));
-}
-
 static void op_unknown(struct model *m, struct mfile *f)
 {
 	struct rng *r = &m->c.r;
@@ -1859,6 +1805,155 @@ static void op_unknown(struct model *m, struct mfile *f)
 static bool may_change(struct model *m, struct mfile *f)
 {
 	return M(m, f->inst)->known;
+}
+
+/*
+ * A BATCH that runs, on an instance we model: ALLOCs of picked sizes and
+ * FREEs by ID (live, freed, never issued), each entry predicted as its
+ * ALLOC or FREE would be, in order, and the model updated as it goes.
+ */
+static void op_batch_run(struct model *m, struct mfile *f)
+{
+	struct ctx *c = &m->c;
+	struct minst *x = M(m, f->inst);
+	struct edualloc_batch_entry e[16];
+	unsigned int i, n = 1 + below(&c->r, 16), done = 0;
+	struct edualloc_batch a = { .entries = (uintptr_t)e, .count = n };
+	char what[96];
+	int r;
+
+	memset(e, 0, sizeof(e));
+	for (i = 0; i < n; i++) {
+		if (below(&c->r, 2)) {
+			e[i].op = EDUALLOC_BATCH_ALLOC;
+			e[i].size = pick_size(c, x->cap);
+		} else {
+			e[i].op = EDUALLOC_BATCH_FREE;
+			e[i].id = pick_id(c, x);
+			if (e[i].id <= 0)	/* ID 0 frees by offset: not here */
+				e[i].id = x->next_id + below(&c->r, 3);
+		}
+	}
+	r = dev_ioctl(f->fd, C_BATCH, EDUALLOC_IOC_BATCH, &a);
+	snprintf(what, sizeof(what), "BATCH of %u entries", n);
+	if (!check_result(m, what, r, !x->alive ? E(EIDRM) : OK) || r)
+		return;
+	for (i = 0; i < n; i++) {
+		struct edualloc_batch_entry *b = &e[i];
+		int err = b->err <= 0 ? -b->err : 128;
+		struct ment *l = NULL;
+		eset want;
+
+		if (b->op == EDUALLOC_BATCH_ALLOC) {
+			want = alloc_result(x, b->size);
+		} else {
+			l = find_live(x, b->id);
+			want = l ? OK : issued(x, b->id) ? E(EALREADY) : E(ENOENT);
+		}
+		snprintf(what, sizeof(what), "BATCH entry %u: %s %llu", i,
+			 b->op == EDUALLOC_BATCH_ALLOC ? "ALLOC" : "FREE",
+			 b->op == EDUALLOC_BATCH_ALLOC ? (unsigned long long)b->size :
+			 (unsigned long long)b->id);
+		count_refusal(x, err, P_OK, 0, b->op == EDUALLOC_BATCH_FREE ? want : 0,
+			      b->op == EDUALLOC_BATCH_ALLOC ? want & ~OK : 0);
+		if (!check_allowed(what, err, want) || err)
+			continue;
+		done++;
+		if (b->op == EDUALLOC_BATCH_FREE) {
+			digest(m, 3000, l->id);
+			drop_live(x, l);
+		} else {
+			unsigned int cls = class_of(b->size);
+			struct edualloc_alloc_info in = {
+				.id = b->id, .cls = b->cls, .offset = b->offset, .size = b->size,
+				.class_size = cls == EDUALLOC_CLASS_LARGE ? page_align(b->size) :
+					      8ULL << cls,
+				.owner_pid = (uint32_t)getpid(),
+			};
+
+			if (!check_new(x, &in, b->size, what))
+				continue;
+			digest(m, in.id, in.offset);
+			if (!add_live(m, x, &in)) {
+				struct edualloc_free fr = { .id = in.id, .flags = EDUALLOC_FREE_BY_ID };
+
+				check_result(m, "FREE (model full)",
+					     dev_ioctl(f->fd, C_FREE, EDUALLOC_IOC_FREE, &fr), OK);
+			}
+		}
+	}
+	if (opt_verbose > 1)
+		for (i = 0; i < n; i++)
+			printf("%s: BATCH entry %u: op %u id %d size %llu -> %d\n", PROG, i, e[i].op,
+			       e[i].id, (unsigned long long)e[i].size, e[i].err);
+	if (a.done != done || a.failed != n - done)
+		unexpected("BATCH of %u: done %u failed %u, the entries say %u and %u", n, a.done,
+			   a.failed, done, n - done);
+}
+
+/*
+ * BATCH, refused as a whole before anything is done: count 0 or above
+ * EDUALLOC_BATCH_MAX, flags set, the entries behind a bad pointer, an
+ * entry with an unknown op or a FREE with a size; the argument itself
+ * may be behind a bad pointer too. The engine is not entered: nothing is
+ * counted, and the model stays as it is.
+ */
+static void op_batch(struct model *m, struct mfile *f)
+{
+	static const char *const hows[] = {
+		"count 0", "count above the maximum", "flags", "entries pointer",
+		"unknown op", "FREE with a size",
+	};
+	struct ctx *c = &m->c;
+	struct edualloc_batch_entry e[8];
+	unsigned int i, n = 1 + below(&c->r, 8), how = below(&c->r, 6);
+	struct edualloc_batch a;
+	int eptr = P_OK, r;
+	struct mut mu;
+	char what[96];
+	eset pre = E(EINVAL);
+
+	if (may_change(m, f) && below(&c->r, 2)) {
+		op_batch_run(m, f);
+		return;
+	}
+	for (i = 0; i < n; i++)
+		e[i] = (struct edualloc_batch_entry){ .op = EDUALLOC_BATCH_ALLOC,
+						      .size = 1 + below(&c->r, 4096) };
+	memset(&a, 0, sizeof(a));
+	a.count = n;
+	switch (how) {
+	case 0:
+		a.count = 0;
+		break;
+	case 1:
+		a.count = EDUALLOC_BATCH_MAX + 1 + below(&c->r, 1000);
+		break;
+	case 2:
+		a.flags = 1U << below(&c->r, 32);
+		break;
+	case 3:
+		eptr = 1 + below(&c->r, NR_PTRS - 1);
+		pre = E(EFAULT);	/* read-only entries: the write-back test */
+		break;
+	case 4:
+		e[below(&c->r, n)].op = below(&c->r, 2) ? 0 : 3 + below(&c->r, 1000);
+		break;
+	default:
+		i = below(&c->r, n);
+		e[i] = (struct edualloc_batch_entry){ .op = EDUALLOC_BATCH_FREE, .id = 1,
+						      .size = 1 + below(&c->r, 4096) };
+		break;
+	}
+	a.entries = (uintptr_t)bad_ptr(c, eptr, e, n * sizeof(e[0]));
+	if (how == 3)		/* the bad pointers' pages hold the entries */
+		mu = (struct mut){ .ptr = P_OK };
+	else
+		mutate(c, &a, sizeof(a), -1, 0, -1, &mu);
+	r = dev_ioctl(f->fd, C_BATCH, EDUALLOC_IOC_BATCH, bad_ptr(c, mu.ptr, &a, sizeof(a)));
+	snprintf(what, sizeof(what), "BATCH of %u, %s (%s) ptr %s", n, hows[how],
+		 ptr_names[eptr], ptr_names[mu.ptr]);
+	check_result(m, what, r, expect_ptr(C_BATCH, mu.ptr, pre, OK, false));
 }
 
 /* ---- Phase A: mappings --------------------------------------------------------- */
