@@ -136,6 +136,7 @@ CHECKPATCH = $$(scripts/kernel.sh srcdir)/scripts/checkpatch.pl --no-tree --stri
 XMACRO_TYPES := COMPLEX_MACRO,MACRO_ARG_REUSE,MACRO_ARG_UNUSED,MACRO_ARG_PRECEDENCE,$\
 	MULTISTATEMENT_MACRO_USE_DO_WHILE,TRAILING_SEMICOLON
 XMACRO_USERS := include/uapi/linux/edualloc.h module/ea_engine.h module/ea_events.c \
+	module/edualloc_bench.c \
 	module/edualloc_kunit.h \
 	module/edualloc_main.c module/edualloc_obs.c module/edualloc_trace.h
 checkpatch:

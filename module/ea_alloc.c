@@ -156,14 +156,7 @@ static void ea_free_loc(struct ea_instance *inst, struct ea_loc *loc,
 			memset(loc->mem, EA_POISON_FREE, loc->class_size);
 	}
 	ea_id_clear(inst, loc->id);
-
-	st->frees++;
-	st->live_requested -= loc->size;
-	st->live_allocated -= loc->class_size;
-	if (loc->cls < EA_NR_CLASSES) {
-		st->cls[loc->cls].frees++;
-		st->cls[loc->cls].waste -= loc->class_size - loc->size;
-	}
+	ea_account_free(inst, loc);
 
 	if (loc->large)
 		ea_free_large(inst, loc, prep);
@@ -318,13 +311,7 @@ static void ea_realloc_here(struct ea_instance *inst, struct ea_loc *old,
 
 	ea_id_set(inst, id, ea_id_entry(loc));
 	inst->next_id++;
-	st->frees++;
-	st->live_requested -= old->size;
-	st->live_allocated -= old->class_size;
-	if (old->cls < EA_NR_CLASSES) {
-		st->cls[old->cls].frees++;
-		st->cls[old->cls].waste -= old->class_size - old->size;
-	}
+	ea_account_free(inst, old);
 	ea_account_alloc(inst, loc);
 
 	txn->id = id;

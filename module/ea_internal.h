@@ -390,6 +390,7 @@ static void ea_fill_new(struct ea_instance *inst, struct ea_loc *loc,
 static void ea_account(struct ea_instance *inst, unsigned int cls, u64 size,
 		       u64 class_size);
 static void ea_account_alloc(struct ea_instance *inst, const struct ea_loc *loc);
+static void ea_account_free(struct ea_instance *inst, const struct ea_loc *loc);
 
 /* The fast path (ea_fast.c) */
 static void ea_fast_update(struct ea_instance *inst);

@@ -64,6 +64,20 @@ static void ea_account_alloc(struct ea_instance *inst, const struct ea_loc *loc)
 	ea_account(inst, loc->cls, loc->size, loc->class_size);
 }
 
+/* The counters of a free of @loc (a realloc's too, for what it leaves). */
+static void ea_account_free(struct ea_instance *inst, const struct ea_loc *loc)
+{
+	struct ea_stats *st = &inst->st;
+
+	st->frees++;
+	st->live_requested -= loc->size;
+	st->live_allocated -= loc->class_size;
+	if (loc->cls < EA_NR_CLASSES) {
+		st->cls[loc->cls].frees++;
+		st->cls[loc->cls].waste -= loc->class_size - loc->size;
+	}
+}
+
 /**
  * ea_get_stats() - a snapshot of the statistics
  * @inst: instance

@@ -107,9 +107,7 @@ void ea_batch_run(struct ea_instance *ea, const struct ea_obs_inst *oi,
 			ret = ea_alloc_begin(ea, e->size, owner, &info, &b->txn[i]);
 			if (ret)
 				b->txn[i].id = 0;	/* nothing to settle */
-		} else if (e->id < 0) {
-			ret = -ENOENT;	/* as FREE by ID: never issued */
-		} else {
+		} else {	/* a negative ID too: the engine counts it */
 			ret = ea_free(ea, e->id, e->offset, &info);
 			ret = ret > 0 ? 0 : ret;
 		}

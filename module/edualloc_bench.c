@@ -198,30 +198,29 @@ MODULE_PARM_DESC(budget_ms, "Longest fill of one measurement before it gives up 
 #define EB_FREE			BIT(31)		/* in eb_step.size: a free */
 #define EB_LARGE_SIZES		3
 
-/* The allocators, in report order. */
+/* The allocators, in report order: the enum's and eb_names[]'s list. */
+#define EB_ALLOCS(X, ...)						\
+	X(EB_EA, "edualloc", __VA_ARGS__)				\
+	X(EB_EA_DEBUG, "edualloc-debug", __VA_ARGS__)			\
+	X(EB_KMALLOC, "kmalloc", __VA_ARGS__)				\
+	X(EB_KZALLOC, "kzalloc", __VA_ARGS__)				\
+	X(EB_CACHE, "kmem_cache", __VA_ARGS__)				\
+	X(EB_GENALLOC, "genalloc", __VA_ARGS__)				\
+	X(EB_VMALLOC, "vmalloc", __VA_ARGS__)				\
+	X(EB_VZALLOC, "vzalloc", __VA_ARGS__)				\
+	/* the engine with per-CPU caches: pair only */			\
+	X(EB_EA_PERCPU, "edualloc-percpu", __VA_ARGS__)
+
+#define EB_ALLOC_ENUM(e, name, ...)	e,
+#define EB_ALLOC_NAME(e, name, ...)	name,
+
 enum eb_alloc {
-	EB_EA,
-	EB_EA_DEBUG,
-	EB_KMALLOC,
-	EB_KZALLOC,
-	EB_CACHE,
-	EB_GENALLOC,
-	EB_VMALLOC,
-	EB_VZALLOC,
-	EB_EA_PERCPU,	/* the engine with per-CPU caches: pair only */
+	EB_ALLOCS(EB_ALLOC_ENUM, 0)
 	EB_NR_ALLOC
 };
 
 static const char * const eb_names[EB_NR_ALLOC] = {
-	[EB_EA]		= "edualloc",
-	[EB_EA_DEBUG]	= "edualloc-debug",
-	[EB_KMALLOC]	= "kmalloc",
-	[EB_KZALLOC]	= "kzalloc",
-	[EB_CACHE]	= "kmem_cache",
-	[EB_GENALLOC]	= "genalloc",
-	[EB_VMALLOC]	= "vmalloc",
-	[EB_VZALLOC]	= "vzalloc",
-	[EB_EA_PERCPU]	= "edualloc-percpu",
+	EB_ALLOCS(EB_ALLOC_NAME, 0)
 };
 
 /* The allocators of the small sizes, and of the large path. */
@@ -537,53 +536,37 @@ static __always_inline int eb_script_loop(enum eb_alloc a, struct eb_ctx *c,
 }
 
 /*
- * One copy of each loop per allocator: @a is a constant in each case, so
- * the switches inside the loops fold away.
+ * EB_INSTANCE(a, loop, args...) - one copy of @loop per allocator: @a is a
+ * constant in each case, so the switches inside the loop fold away. Its
+ * value is the loop's, or -EINVAL for an allocator it does not know.
  */
+#define EB_INSTANCE_CASE(e, name, loop, ...)				\
+	case e:								\
+		__ret = loop(e, __VA_ARGS__);				\
+		break;
+#define EB_INSTANCE(a, loop, ...)					\
+({									\
+	int __ret = -EINVAL;						\
+									\
+	switch (a) {							\
+	EB_ALLOCS(EB_INSTANCE_CASE, loop, __VA_ARGS__)			\
+	case EB_NR_ALLOC:						\
+		break;							\
+	}								\
+	__ret;								\
+})
+
 static noinline int eb_pair(enum eb_alloc a, struct eb_ctx *c, size_t size,
 			    unsigned int n, u64 *ns)
 {
-	switch (a) {
-	case EB_EA:
-	case EB_EA_DEBUG:
-	case EB_EA_PERCPU:
-		return eb_pair_loop(EB_EA, c, size, n, ns);
-	case EB_KMALLOC:
-		return eb_pair_loop(EB_KMALLOC, c, size, n, ns);
-	case EB_KZALLOC:
-		return eb_pair_loop(EB_KZALLOC, c, size, n, ns);
-	case EB_CACHE:
-		return eb_pair_loop(EB_CACHE, c, size, n, ns);
-	case EB_GENALLOC:
-		return eb_pair_loop(EB_GENALLOC, c, size, n, ns);
-	case EB_VMALLOC:
-		return eb_pair_loop(EB_VMALLOC, c, size, n, ns);
-	case EB_VZALLOC:
-		return eb_pair_loop(EB_VZALLOC, c, size, n, ns);
-	default:
-		return -EINVAL;
-	}
+	return EB_INSTANCE(a, eb_pair_loop, c, size, n, ns);
 }
 
 static noinline int eb_batch(enum eb_alloc a, struct eb_ctx *c, size_t size,
 			     unsigned int n, unsigned int units,
 			     unsigned long *h, u64 *ns)
 {
-	switch (a) {
-	case EB_EA:
-	case EB_EA_DEBUG:
-		return eb_batch_loop(EB_EA, c, size, n, units, h, ns);
-	case EB_KMALLOC:
-		return eb_batch_loop(EB_KMALLOC, c, size, n, units, h, ns);
-	case EB_KZALLOC:
-		return eb_batch_loop(EB_KZALLOC, c, size, n, units, h, ns);
-	case EB_CACHE:
-		return eb_batch_loop(EB_CACHE, c, size, n, units, h, ns);
-	case EB_GENALLOC:
-		return eb_batch_loop(EB_GENALLOC, c, size, n, units, h, ns);
-	default:
-		return -EINVAL;
-	}
+	return EB_INSTANCE(a, eb_batch_loop, c, size, n, units, h, ns);
 }
 
 static noinline int eb_script(enum eb_alloc a, struct eb_ctx *c,
@@ -591,25 +574,7 @@ static noinline int eb_script(enum eb_alloc a, struct eb_ctx *c,
 			      unsigned int to, unsigned long *h,
 			      unsigned int *done, u64 *ns)
 {
-	switch (a) {
-	case EB_EA:
-	case EB_EA_DEBUG:
-		return eb_script_loop(EB_EA, c, st, from, to, h, done, ns);
-	case EB_KMALLOC:
-		return eb_script_loop(EB_KMALLOC, c, st, from, to, h, done,
-				      ns);
-	case EB_KZALLOC:
-		return eb_script_loop(EB_KZALLOC, c, st, from, to, h, done,
-				      ns);
-	case EB_CACHE:
-		return eb_script_loop(EB_CACHE, c, st, from, to, h, done,
-				      ns);
-	case EB_GENALLOC:
-		return eb_script_loop(EB_GENALLOC, c, st, from, to, h, done,
-				      ns);
-	default:
-		return -EINVAL;
-	}
+	return EB_INSTANCE(a, eb_script_loop, c, st, from, to, h, done, ns);
 }
 
 /* ---- Reporting ---------------------------------------------------------------- */
@@ -865,49 +830,52 @@ static int eb_batch_run(struct eb_slot *sl, const void *arg,
 	return eb_batch(sl->a, &sl->c, f->size, f->n, units, f->h, ns);
 }
 
-static void eb_suite_pair(void)
+/*
+ * Alloc+free pairs of each of @nr_sizes sizes, on the allocators of @list
+ * (an arena of @capacity bytes), @most pairs a repeat at the most.
+ */
+static void eb_suite_pairs(const char *suite, const enum eb_alloc *list,
+			   unsigned int nr, u64 capacity,
+			   const unsigned long *sizes, unsigned int nr_sizes,
+			   unsigned int first, unsigned int most)
 {
 	struct eb_fixed f = {};
 	struct eb_work w = {
-		.run = eb_pair_run, .arg = &f, .first = 16,
-		.most = max(pair_ops, 1U), .ops = 2,
-	};
-	struct eb_set *set;
-	unsigned int cls;
-
-	set = eb_set_create(eb_pair_list, ARRAY_SIZE(eb_pair_list),
-			    2 * EA_SMALL_MAX + SZ_1M);
-	if (!set) {
-		eb_out("suite=pair status=nomem\n");
-		return;
-	}
-	for (cls = 0; cls < EA_NR_CLASSES; cls++) {
-		f.size = ea_class_size(cls);
-		eb_rounds(set, &w, "pair", f.size, 0, "nomem");
-	}
-	eb_set_destroy(set);
-}
-
-static void eb_suite_large(void)
-{
-	struct eb_fixed f = {};
-	struct eb_work w = {
-		.run = eb_pair_run, .arg = &f, .first = 1,
-		.most = max(large_ops, 1U), .ops = 2,
+		.run = eb_pair_run, .arg = &f, .first = first,
+		.most = max(most, 1U), .ops = 2,
 	};
 	struct eb_set *set;
 	unsigned int s;
 
-	set = eb_set_create(eb_large, ARRAY_SIZE(eb_large), 2 * SZ_4M + SZ_1M);
+	set = eb_set_create(list, nr, capacity);
 	if (!set) {
-		eb_out("suite=large status=nomem\n");
+		eb_out("suite=%s status=nomem\n", suite);
 		return;
 	}
-	for (s = 0; s < EB_LARGE_SIZES; s++) {
-		f.size = eb_large_sizes[s];
-		eb_rounds(set, &w, "large", f.size, 0, "nomem");
+	for (s = 0; s < nr_sizes; s++) {
+		f.size = sizes[s];
+		eb_rounds(set, &w, suite, f.size, 0, "nomem");
 	}
 	eb_set_destroy(set);
+}
+
+static void eb_suite_pair(void)
+{
+	unsigned long sizes[EA_NR_CLASSES];
+	unsigned int cls;
+
+	for (cls = 0; cls < EA_NR_CLASSES; cls++)
+		sizes[cls] = ea_class_size(cls);
+	eb_suite_pairs("pair", eb_pair_list, ARRAY_SIZE(eb_pair_list),
+		       2 * EA_SMALL_MAX + SZ_1M, sizes, EA_NR_CLASSES, 16,
+		       pair_ops);
+}
+
+static void eb_suite_large(void)
+{
+	eb_suite_pairs("large", eb_large, ARRAY_SIZE(eb_large),
+		       2 * SZ_4M + SZ_1M, eb_large_sizes, EB_LARGE_SIZES, 1,
+		       large_ops);
 }
 
 static void eb_suite_batch(void)
@@ -1237,23 +1205,30 @@ static void eb_suite_scale(void)
  * xarray, each erase frees the node (through RCU) and the next reserve
  * allocates it again.
  */
+#define EB_PARTS(X)							\
+	/* ktime_get_ns() */						\
+	X(EB_PART_CLOCK, "ktime_get_ns")				\
+	/* mutex_lock() + mutex_unlock() */				\
+	X(EB_PART_MUTEX, "mutex_lock+unlock")				\
+	/* spin_lock() + spin_unlock(): the engine's */			\
+	X(EB_PART_SPIN, "spin_lock+unlock")				\
+	/* xa_reserve() + xa_store() + xa_erase(), nothing else in it */	\
+	X(EB_PART_XA_EMPTY, "xarray_id_cycle")				\
+	/* the same, the freed ID 1024 below: 1 K live */		\
+	X(EB_PART_XA_LIVE, "xarray_id_cycle_1k_live")			\
+	/* xa_store() + xa_reserve(next) + xa_erase(): the engine's */	\
+	X(EB_PART_XA_AHEAD, "xarray_id_cycle_ahead")
+
+#define EB_PART_ENUM(e, name)	e,
+#define EB_PART_NAME(e, name)	name,
+
 enum eb_part {
-	EB_PART_CLOCK,		/* ktime_get_ns() */
-	EB_PART_MUTEX,		/* mutex_lock() + mutex_unlock() */
-	EB_PART_SPIN,		/* spin_lock() + spin_unlock(): the engine's */
-	EB_PART_XA_EMPTY,	/* xa_reserve() + xa_store() + xa_erase(), nothing else in it */
-	EB_PART_XA_LIVE,	/* the same, the freed ID 1024 below: 1 K live */
-	EB_PART_XA_AHEAD,	/* xa_store() + xa_reserve(next) + xa_erase(): the engine's */
+	EB_PARTS(EB_PART_ENUM)
 	EB_NR_PARTS
 };
 
 static const char * const eb_part_names[EB_NR_PARTS] = {
-	[EB_PART_CLOCK]		= "ktime_get_ns",
-	[EB_PART_MUTEX]		= "mutex_lock+unlock",
-	[EB_PART_SPIN]		= "spin_lock+unlock",
-	[EB_PART_XA_EMPTY]	= "xarray_id_cycle",
-	[EB_PART_XA_LIVE]	= "xarray_id_cycle_1k_live",
-	[EB_PART_XA_AHEAD]	= "xarray_id_cycle_ahead",
+	EB_PARTS(EB_PART_NAME)
 };
 
 /* @n of part @p, each a new ID from *@next; 0 and *@ns, or -errno. */

@@ -185,43 +185,68 @@ static void ea_test_snap(struct ea_instance *inst, struct ea_test_snap *s)
 	s->pages = ea_page_map(inst, s->map, ARRAY_SIZE(s->map));
 }
 
-/* One figure of two snapshots: equal, unless a failed call may change it. */
-static void ea_test_same_figure(struct kunit *test, const char *name, int cls,
-				u64 a, u64 b)
-{
-	/* failure counters, timing, and bookkeeping kept for reuse */
-	static const char * const may_differ[] = {
-		"failed_allocs", "alloc_ns", "free_ns", "failures", "meta_bytes",
-	};
-	unsigned int i;
+/*
+ * The figures a failed call may change: failure counters, timing, and
+ * bookkeeping kept for reuse (NULL-ended, as ea_test_same_stats() takes).
+ */
+static const char * const ea_test_may_differ[] = {
+	"failed_allocs", "alloc_ns", "free_ns", "errors", "meta_bytes",
+	"cls.failures", NULL,
+};
 
-	for (i = 0; i < ARRAY_SIZE(may_differ); i++)
-		if (!strcmp(name, may_differ[i]))
-			return;
-	KUNIT_EXPECT_EQ_MSG(test, a, b, "%s (class %d)", name, cls);
+/* Is figure @name (a class's: "cls.@name" when @cls >= 0) in @differ? */
+static bool ea_test_differs(const char * const *differ, const char *name, int cls)
+{
+	for (; *differ; differ++) {
+		const char *d = *differ;
+
+		if (cls >= 0 && strncmp(d, "cls.", 4))
+			continue;
+		if (!strcmp(cls >= 0 ? d + 4 : d, name))
+			return true;
+	}
+	return false;
 }
 
-static void ea_test_same_class(struct kunit *test, int c,
-			       const struct ea_class_stats *a,
-			       const struct ea_class_stats *b)
+/* One figure of two sets of statistics: equal, unless @differ names it. */
+static void ea_test_same_figure(struct kunit *test, const char * const *differ,
+				const char *name, int cls, u64 a, u64 b)
 {
-#define EA_TEST_SAME(bits, f)	ea_test_same_figure(test, #f, c, a->f, b->f);
-	EDUALLOC_CLASS_STATS(EA_TEST_SAME)
+	if (!ea_test_differs(differ, name, cls))
+		KUNIT_EXPECT_EQ_MSG(test, a, b, "%s (class %d)", name, cls);
+}
+
+/*
+ * Compare two sets of statistics, figure by figure of the uapi's lists and
+ * error kind by error kind, but for the figures in @differ (NULL-ended;
+ * "errors" for the error counters, "cls.NAME" for a class's figure).
+ */
+static void ea_test_same_stats(struct kunit *test, const struct ea_stats *a,
+			       const struct ea_stats *b,
+			       const char * const *differ)
+{
+	int c;
+
+#define EA_TEST_SAME(bits, f)	ea_test_same_figure(test, differ, #f, -1, a->f, b->f);
+	EDUALLOC_STATS_SCALARS(EA_TEST_SAME)
 #undef EA_TEST_SAME
+	for (c = 0; c < EA_NR_ERR && !ea_test_differs(differ, "errors", -1); c++)
+		KUNIT_EXPECT_EQ_MSG(test, a->errors[c], b->errors[c], "error %d", c);
+	for (c = 0; c < EA_NR_CLASSES; c++) {
+#define EA_TEST_SAME(bits, f)	\
+	ea_test_same_figure(test, differ, #f, c, a->cls[c].f, b->cls[c].f);
+		EDUALLOC_CLASS_STATS(EA_TEST_SAME)
+#undef EA_TEST_SAME
+	}
 }
 
-/* Compare two snapshots, figure by figure of the uapi's lists. */
+/* Compare two snapshots: what a failed call must leave as it was. */
 static void ea_test_same(struct kunit *test, const struct ea_test_snap *a,
 			 const struct ea_test_snap *b)
 {
 	unsigned long i;
-	int c;
 
-#define EA_TEST_SAME(bits, f)	ea_test_same_figure(test, #f, -1, a->st.f, b->st.f);
-	EDUALLOC_STATS_SCALARS(EA_TEST_SAME)
-#undef EA_TEST_SAME
-	for (c = 0; c < EA_NR_CLASSES; c++)
-		ea_test_same_class(test, c, &a->st.cls[c], &b->st.cls[c]);
+	ea_test_same_stats(test, &a->st, &b->st, ea_test_may_differ);
 	KUNIT_ASSERT_EQ(test, a->pages, b->pages);
 	for (i = 0; i < a->pages; i++) {
 		const struct ea_page_info *p = &a->map[i], *q = &b->map[i];

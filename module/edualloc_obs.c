@@ -355,16 +355,16 @@ const unsigned long *ea_obs_events(void)
 	return ea_wanted;
 }
 
+/* The uapi header's list of instance kinds, by value. */
+#define EA_KIND_NAME(NAME, name)	\
+	[EDUALLOC_KIND_##NAME] = #name,
+
+static const char * const ea_kind_names[] = { EDUALLOC_KINDS(EA_KIND_NAME) };
+
 static const char *ea_kind_name(u32 kind)
 {
-	switch (kind) {
-	case EDUALLOC_KIND_SHARED:
-		return "shared";
-	case EDUALLOC_KIND_NAMED:
-		return "named";
-	case EDUALLOC_KIND_PRIVATE:
-		return "private";
-	}
+	if (kind < ARRAY_SIZE(ea_kind_names) && ea_kind_names[kind])
+		return ea_kind_names[kind];
 	return "?";
 }
 
@@ -446,24 +446,25 @@ static DEFINE_PER_CPU(u64 [EA_NR_EVENTS], ea_event_count);
 /* The device's successful calls since load (ea_obs_count()). */
 DEFINE_PER_CPU(u64 [EA_OBS_NR_COUNTERS], ea_obs_counters);
 
-static s64 ea_event_total(unsigned int type)
+/* Element @i of a per-CPU array of counters, @first its element 0, over all CPUs. */
+static u64 ea_percpu_sum(const u64 __percpu *first, unsigned int i)
 {
 	u64 sum = 0;
 	int cpu;
 
 	for_each_possible_cpu(cpu)
-		sum += per_cpu(ea_event_count, cpu)[type];
+		sum += *per_cpu_ptr(first + i, cpu);
 	return sum;
+}
+
+static s64 ea_event_total(unsigned int type)
+{
+	return ea_percpu_sum(ea_event_count, type);
 }
 
 static u64 ea_counter_total(enum ea_obs_counter what)
 {
-	u64 sum = 0;
-	int cpu;
-
-	for_each_possible_cpu(cpu)
-		sum += per_cpu(ea_obs_counters, cpu)[what];
-	return sum;
+	return ea_percpu_sum(ea_obs_counters, what);
 }
 
 /*

@@ -80,58 +80,55 @@ TRACE_DEFINE_ENUM(EA_ERR_USE_AFTER_FREE);
 TRACE_DEFINE_ENUM(EA_ERR_FREED_ID);
 
 /*
+ * Every event: the same prototype, and the instance's number and name
+ * first in its record (EA_TRACE_INST_*, expanded anew at each reading of
+ * this header). Each event has a register and an unregister function (the
+ * _FN forms), with which the observability layer learns that it is
+ * switched on or off: the engine builds only the events someone wants.
+ */
+#define EA_TRACE_PROTO							\
+	TP_PROTO(const struct ea_obs_inst *oi, const struct ea_event *ev)
+#define EA_TRACE_INST_ENTRY						\
+	__field(u32, inst_id)						\
+	__array(char, inst, EDUALLOC_NAME_MAX)
+#define EA_TRACE_INST_ASSIGN						\
+	__entry->inst_id = oi->id;					\
+	strscpy_pad(__entry->inst, oi->name, EDUALLOC_NAME_MAX);
+
+/*
  * edualloc_alloc: a successful allocation, or the new half of a realloc
  * (old_id is then the ID it replaced, else 0). cls is the class index
  * (0: 8 B ... 15: 256 KiB, 16: large); reserved the bytes it takes.
  * edualloc_free: a successful free, or an allocation taken back because
  * its result could not be written to userspace (the log says "undo");
- * the same fields (old_id 0), printed without old_id.
- *
- * Each tracepoint has a register and an unregister function (the _FN
- * forms), with which the observability layer learns that it is switched
- * on or off: the engine builds only the events someone wants. The two
- * share their fields and assignment (EA_TRACE_BLOCK_*), expanded anew at
- * each reading of this header.
+ * the same fields (old_id 0).
  */
-#define EA_TRACE_BLOCK_ENTRY						\
-	TP_STRUCT__entry(__field(u32, inst_id)				\
-			 __array(char, inst, EDUALLOC_NAME_MAX)		\
-			 __field(int, id)				\
-			 __field(int, old_id)				\
-			 __field(u32, cls)				\
-			 __field(u64, size)				\
-			 __field(u64, reserved)				\
-			 __field(u64, offset))
+DECLARE_EVENT_CLASS(edualloc_block,
+		    EA_TRACE_PROTO,
+		    TP_ARGS(oi, ev),
+		    TP_STRUCT__entry(EA_TRACE_INST_ENTRY
+				     __field(int, id)
+				     __field(int, old_id)
+				     __field(u32, cls)
+				     __field(u64, size)
+				     __field(u64, reserved)
+				     __field(u64, offset)),
+		    TP_fast_assign(EA_TRACE_INST_ASSIGN
+				   __entry->id = ev->id;
+				   __entry->old_id = ev->type == EA_EV_REALLOC ? (int)ev->aux : 0;
+				   __entry->cls = ev->cls;
+				   __entry->size = ev->size;
+				   __entry->reserved = ea_trace_reserved(ev);
+				   __entry->offset = ev->offset;),
+		    TP_printk("inst=%s id=%d size=%llu cls=%u reserved=%llu offset=0x%llx old_id=%d",
+			      __entry->inst, __entry->id, __entry->size, __entry->cls,
+			      __entry->reserved, __entry->offset, __entry->old_id));
 
-#define EA_TRACE_BLOCK_ASSIGN						\
-	TP_fast_assign(__entry->inst_id = oi->id;			\
-		       strscpy_pad(__entry->inst, oi->name, EDUALLOC_NAME_MAX); \
-		       __entry->id = ev->id;				\
-		       __entry->old_id = ev->type == EA_EV_REALLOC ? (int)ev->aux : 0; \
-		       __entry->cls = ev->cls;				\
-		       __entry->size = ev->size;			\
-		       __entry->reserved = ea_trace_reserved(ev);	\
-		       __entry->offset = ev->offset;)
+DEFINE_EVENT_FN(edualloc_block, edualloc_alloc, EA_TRACE_PROTO, TP_ARGS(oi, ev),
+		ea_tp_alloc_reg, ea_tp_alloc_unreg);
 
-TRACE_EVENT_FN(edualloc_alloc,
-	       TP_PROTO(const struct ea_obs_inst *oi, const struct ea_event *ev),
-	       TP_ARGS(oi, ev),
-	       EA_TRACE_BLOCK_ENTRY,
-	       EA_TRACE_BLOCK_ASSIGN,
-	       TP_printk("inst=%s id=%d size=%llu cls=%u reserved=%llu offset=0x%llx old_id=%d",
-			 __entry->inst, __entry->id, __entry->size, __entry->cls,
-			 __entry->reserved, __entry->offset, __entry->old_id),
-	       ea_tp_alloc_reg, ea_tp_alloc_unreg);
-
-TRACE_EVENT_FN(edualloc_free,
-	       TP_PROTO(const struct ea_obs_inst *oi, const struct ea_event *ev),
-	       TP_ARGS(oi, ev),
-	       EA_TRACE_BLOCK_ENTRY,
-	       EA_TRACE_BLOCK_ASSIGN,
-	       TP_printk("inst=%s id=%d size=%llu cls=%u reserved=%llu offset=0x%llx",
-			 __entry->inst, __entry->id, __entry->size, __entry->cls,
-			 __entry->reserved, __entry->offset),
-	       ea_tp_free_reg, ea_tp_free_unreg);
+DEFINE_EVENT_FN(edualloc_block, edualloc_free, EA_TRACE_PROTO, TP_ARGS(oi, ev),
+		ea_tp_free_reg, ea_tp_free_unreg);
 
 /* The names of ops and error kinds: the uapi header's lists. */
 #define EA_TRACE_OP(NAME, name)			{ EA_OP_##NAME, #name },
@@ -143,18 +140,16 @@ TRACE_EVENT_FN(edualloc_free,
  * byte). kind says which, as in the stats' error counters; op is the call.
  */
 TRACE_EVENT_FN(edualloc_error,
-	       TP_PROTO(const struct ea_obs_inst *oi, const struct ea_event *ev),
+	       EA_TRACE_PROTO,
 	       TP_ARGS(oi, ev),
-	       TP_STRUCT__entry(__field(u32, inst_id)
-				__array(char, inst, EDUALLOC_NAME_MAX)
+	       TP_STRUCT__entry(EA_TRACE_INST_ENTRY
 				__field(u32, op)
 				__field(u32, kind)
 				__field(int, err)
 				__field(int, id)
 				__field(u64, size)
 				__field(u64, offset)),
-	       TP_fast_assign(__entry->inst_id = oi->id;
-			      strscpy_pad(__entry->inst, oi->name, EDUALLOC_NAME_MAX);
+	       TP_fast_assign(EA_TRACE_INST_ASSIGN
 			      __entry->op = ev->op;
 			      __entry->kind = ev->type == EA_EV_CORRUPT ? ev->err : ev->aux;
 			      __entry->err = ev->type == EA_EV_CORRUPT ? 0 : ev->err;
@@ -187,16 +182,14 @@ TRACE_EVENT_FN(edualloc_error,
  * block of 2^order pages at offset (merge 1). bytes is the block's size.
  */
 TRACE_EVENT_FN(edualloc_buddy,
-	       TP_PROTO(const struct ea_obs_inst *oi, const struct ea_event *ev),
+	       EA_TRACE_PROTO,
 	       TP_ARGS(oi, ev),
-	       TP_STRUCT__entry(__field(u32, inst_id)
-				__array(char, inst, EDUALLOC_NAME_MAX)
+	       TP_STRUCT__entry(EA_TRACE_INST_ENTRY
 				__field(u32, merge)
 				__field(u32, order)
 				__field(u64, bytes)
 				__field(u64, offset)),
-	       TP_fast_assign(__entry->inst_id = oi->id;
-			      strscpy_pad(__entry->inst, oi->name, EDUALLOC_NAME_MAX);
+	       TP_fast_assign(EA_TRACE_INST_ASSIGN
 			      __entry->merge = ev->type == EA_EV_BUDDY_MERGE;
 			      __entry->order = ev->order;
 			      __entry->bytes = (u64)PAGE_SIZE << ev->order;

@@ -12,29 +12,17 @@
 struct cmdinfo {
 	const char *name;
 	unsigned long cmd;
-	int writes_back;	/* _IOR/_IOWR: a read-only argument must fail */
 };
 
-static const struct cmdinfo cmds[] = {
-	{ "VERSION", EDUALLOC_IOC_VERSION, 1 },
-	{ "CREATE", EDUALLOC_IOC_CREATE, 1 },
-	{ "ATTACH", EDUALLOC_IOC_ATTACH, 1 },
-	{ "DESTROY", EDUALLOC_IOC_DESTROY, 0 },
-	{ "LIST", EDUALLOC_IOC_LIST, 1 },
-	{ "ALLOC", EDUALLOC_IOC_ALLOC, 1 },
-	{ "FREE", EDUALLOC_IOC_FREE, 0 },
-	{ "LOOKUP", EDUALLOC_IOC_LOOKUP, 1 },
-	{ "READ", EDUALLOC_IOC_READ, 0 },
-	{ "WRITE", EDUALLOC_IOC_WRITE, 0 },
-	{ "REALLOC", EDUALLOC_IOC_REALLOC, 1 },
-	{ "BIT", EDUALLOC_IOC_BIT, 1 },
-	{ "STATS", EDUALLOC_IOC_STATS, 1 },
-	{ "RESET", EDUALLOC_IOC_RESET, 0 },
-	{ "CONFIG", EDUALLOC_IOC_CONFIG, 1 },
-	{ "VALIDATE", EDUALLOC_IOC_VALIDATE, 1 },
-	{ "PAGES", EDUALLOC_IOC_PAGES, 1 },
-	{ "ALLOCS", EDUALLOC_IOC_ALLOCS, 1 },
-};
+/* Every command, from the uapi header's list. */
+#define CMD_ROW(NAME, type)	{ #NAME, EDUALLOC_IOC_##NAME },
+static const struct cmdinfo cmds[] = { EDUALLOC_COMMANDS(CMD_ROW) };
+
+/* _IOR/_IOWR: the call writes its argument back, a read-only one must fail. */
+static int writes_back(unsigned long cmd)
+{
+	return !!(_IOC_DIR(cmd) & _IOC_READ);
+}
 
 /* A read-only copy of @len bytes. */
 static void *ro_copy(const void *src, size_t len)
@@ -70,8 +58,10 @@ static void *valid_ro(unsigned long cmd, int id)
 		struct edualloc_lookup l;
 		struct edualloc_realloc r;
 		struct edualloc_bit b;
+		struct edualloc_batch ba;
 		unsigned char raw[2048];
 	} u;
+	static struct edualloc_batch_entry one;
 
 	memset(&u, 0, sizeof(u));
 	switch (cmd) {
@@ -95,6 +85,11 @@ static void *valid_ro(unsigned long cmd, int id)
 	case EDUALLOC_IOC_BIT:
 		u.b.op = EDUALLOC_BIT_GET;
 		break;
+	case EDUALLOC_IOC_BATCH:
+		one = (struct edualloc_batch_entry){ .op = EDUALLOC_BATCH_ALLOC, .size = 8 };
+		u.ba.entries = (uintptr_t)&one;
+		u.ba.count = 1;
+		break;
 	}
 	return ro_copy(&u, sizeof(u));
 }
@@ -115,7 +110,7 @@ static void test_args(int fd)
 		EXPECT(EFAULT, xioctl(fd, c->cmd, KADDR), "%s with a kernel address", c->name);
 		EXPECT(EFAULT, xioctl(fd, c->cmd, (void *)(uintptr_t)-8), "%s with address -8",
 		       c->name);
-		if (c->writes_back)
+		if (writes_back(c->cmd))
 			EXPECT(EFAULT, xioctl(fd, c->cmd, valid_ro(c->cmd, a.id)),
 			       "%s with a valid argument in a read-only page", c->name);
 	}
@@ -222,70 +217,139 @@ static void test_readonly(int fd)
 	}
 }
 
-static void test_buffers(int fd)
+/*
+ * The commands whose argument holds a user pointer (a "user pointer" field
+ * of the uapi header: tests/style/uapi_lists.py checks that each such
+ * command has its INNER row).
+ */
+struct inner {
+	const char *name;
+	unsigned long cmd;
+	size_t elem;		/* bytes of one element at the pointer */
+	const void *proto;	/* what each element holds (NULL: zeros) */
+	int written;		/* the call writes through the pointer */
+};
+
+#define RW_ELEM 64		/* READ's and WRITE's element: 64 bytes */
+
+/* Point @cmd's argument @arg at @n elements at @p (for live allocation @id). */
+static void point(unsigned long cmd, void *arg, uint64_t p, uint32_t n, int id)
 {
-	struct edualloc_inst_info infos[4];
-	struct edualloc_alloc_info a;
-	struct edualloc_list l;
-	char buf[256], *edge, *ro = ro_page(), *unm = unmapped_page();
-	int i;
-
-	/* LIST's buffer. */
-	memset(&l, 0, sizeof(l));
-	l.max = 1;
-	EXPECT(EFAULT, xioctl(fd, EDUALLOC_IOC_LIST, &l), "LIST into a NULL buffer");
-	l.buf = (uintptr_t)unm;
-	EXPECT(EFAULT, xioctl(fd, EDUALLOC_IOC_LIST, &l), "LIST into an unmapped buffer");
-	l.buf = (uintptr_t)ro;
-	EXPECT(EFAULT, xioctl(fd, EDUALLOC_IOC_LIST, &l), "LIST into a read-only buffer");
-	l.buf = (uintptr_t)KADDR;
-	EXPECT(EFAULT, xioctl(fd, EDUALLOC_IOC_LIST, &l), "LIST into a kernel address");
-	edge = straddle(infos, sizeof(infos[0]) + 8);
-	l.buf = (uintptr_t)edge;
-	l.max = 2;
-	EXPECT(EFAULT, xioctl(fd, EDUALLOC_IOC_LIST, &l), "LIST into a buffer shorter than max");
-	l.buf = 0;
-	l.max = 0;
-	EXPECT(0, xioctl(fd, EDUALLOC_IOC_LIST, &l), "LIST max 0 with a NULL buffer is fine");
-
-	/* PAGES' and ALLOCS' buffers. */
-	{
+	union {
+		struct edualloc_list l;
 		struct edualloc_pages pg;
 		struct edualloc_allocs al;
+		struct edualloc_rw rw;
+		struct edualloc_batch b;
+	} *u = arg;
 
-		do_alloc(fd, 8, NULL);
-		memset(&pg, 0, sizeof(pg));
-		pg.max = 4;
-		EXPECT(EFAULT, xioctl(fd, EDUALLOC_IOC_PAGES, &pg), "PAGES into a NULL buffer");
-		pg.buf = (uintptr_t)unm;
-		EXPECT(EFAULT, xioctl(fd, EDUALLOC_IOC_PAGES, &pg), "PAGES into an unmapped buffer");
-		pg.buf = (uintptr_t)ro;
-		EXPECT(EFAULT, xioctl(fd, EDUALLOC_IOC_PAGES, &pg), "PAGES into a read-only buffer");
-		pg.buf = (uintptr_t)KADDR;
-		EXPECT(EFAULT, xioctl(fd, EDUALLOC_IOC_PAGES, &pg), "PAGES into a kernel address");
-		memset(&al, 0, sizeof(al));
-		al.max = 4;
-		EXPECT(EFAULT, xioctl(fd, EDUALLOC_IOC_ALLOCS, &al), "ALLOCS into a NULL buffer");
-		al.buf = (uintptr_t)unm;
-		EXPECT(EFAULT, xioctl(fd, EDUALLOC_IOC_ALLOCS, &al), "ALLOCS into an unmapped buffer");
-		al.buf = (uintptr_t)ro;
-		EXPECT(EFAULT, xioctl(fd, EDUALLOC_IOC_ALLOCS, &al), "ALLOCS into a read-only buffer");
-		al.buf = (uintptr_t)KADDR;
-		EXPECT(EFAULT, xioctl(fd, EDUALLOC_IOC_ALLOCS, &al), "ALLOCS into a kernel address");
+	memset(u, 0, sizeof(*u));
+	switch (cmd) {
+	case EDUALLOC_IOC_LIST:
+		u->l.buf = p;
+		u->l.max = n;
+		break;
+	case EDUALLOC_IOC_PAGES:
+		u->pg.buf = p;
+		u->pg.max = n;
+		break;
+	case EDUALLOC_IOC_ALLOCS:
+		u->al.buf = p;
+		u->al.max = n;
+		break;
+	case EDUALLOC_IOC_READ:
+	case EDUALLOC_IOC_WRITE:
+		u->rw = (struct edualloc_rw){ .id = id, .len = n * RW_ELEM, .buf = p };
+		break;
+	case EDUALLOC_IOC_BATCH:
+		u->b.entries = p;
+		u->b.count = n;
+		break;
 	}
+}
 
-	/* READ's and WRITE's buffers. */
+static const struct edualloc_batch_entry batch_alloc = { .op = EDUALLOC_BATCH_ALLOC, .size = 8 };
+
+#define INNER(NAME, elem, proto, written)	{ #NAME, EDUALLOC_IOC_##NAME, elem, proto, written }
+static const struct inner inners[] = {
+	INNER(LIST, sizeof(struct edualloc_inst_info), NULL, 1),
+	INNER(READ, RW_ELEM, NULL, 1),
+	INNER(WRITE, RW_ELEM, NULL, 0),
+	INNER(PAGES, sizeof(struct edualloc_page), NULL, 1),
+	INNER(ALLOCS, sizeof(struct edualloc_alloc_info), NULL, 1),
+	INNER(BATCH, sizeof(struct edualloc_batch_entry), &batch_alloc, 1),
+};
+
+/* @n elements like @in's, at @buf. */
+static void *fill(const struct inner *in, unsigned char *buf, unsigned int n)
+{
+	unsigned int i;
+
+	memset(buf, 0, n * in->elem);
+	for (i = 0; in->proto && i < n; i++)
+		memcpy(buf + i * in->elem, in->proto, in->elem);
+	return buf;
+}
+
+/*
+ * Each command's inner pointer NULL, unmapped, in the kernel, read-only
+ * (where the call writes through it) and running off its page: EFAULT,
+ * and nothing allocated, freed or written.
+ */
+static void test_inner(int fd, int id)
+{
+	struct edualloc_stats s0, s1;
+	uint64_t arg[32];	/* an argument, aligned as any is */
+	unsigned int i;
+	void *unm = unmapped_page();
+
+	do_stats(fd, &s0);
+	for (i = 0; i < sizeof(inners) / sizeof(inners[0]); i++) {
+		const struct inner *in = &inners[i];
+		unsigned char two[2 * 4096];
+
+		point(in->cmd, arg, 0, 1, id);
+		EXPECT(EFAULT, xioctl(fd, in->cmd, arg), "%s through a NULL pointer", in->name);
+		point(in->cmd, arg, (uintptr_t)unm, 1, id);
+		EXPECT(EFAULT, xioctl(fd, in->cmd, arg), "%s through an unmapped pointer", in->name);
+		point(in->cmd, arg, (uintptr_t)KADDR, 1, id);
+		EXPECT(EFAULT, xioctl(fd, in->cmd, arg), "%s through a kernel address", in->name);
+		if (in->written) {
+			point(in->cmd, arg, (uintptr_t)ro_copy(fill(in, two, 1), in->elem), 1, id);
+			EXPECT(EFAULT, xioctl(fd, in->cmd, arg), "%s through a read-only pointer",
+			       in->name);
+		}
+		/* Two elements, the second on an unmapped page. */
+		point(in->cmd, arg, (uintptr_t)straddle(fill(in, two, 2), in->elem + 8), 2, id);
+		EXPECT(EFAULT, xioctl(fd, in->cmd, arg), "%s through a pointer running off its page",
+		       in->name);
+	}
+	do_stats(fd, &s1);
+	check(s1.allocs == s0.allocs && s1.frees == s0.frees && s1.next_id == s0.next_id &&
+	      s1.live_allocs == s0.live_allocs && s1.live_requested == s0.live_requested,
+	      "the refused calls allocated and freed nothing (allocs %llu, next_id %u)",
+	      (unsigned long long)s1.allocs, s1.next_id);
+}
+
+static void test_buffers(int fd)
+{
+	struct edualloc_alloc_info a;
+	struct edualloc_list l;
+	char buf[256], *edge, *ro = ro_page();
+	int i;
+
+	/* Two live allocations at least, so that ALLOCS writes two. */
+	do_alloc(fd, 8, NULL);
 	do_alloc(fd, 200, &a);
 	for (i = 0; i < 200; i++)
 		buf[i] = (char)i;
 	do_rw(fd, 1, a.id, 0, buf, 200);
-	EXPECT(EFAULT, do_rw(fd, 0, a.id, 0, NULL, 10), "READ into NULL");
-	EXPECT(EFAULT, do_rw(fd, 0, a.id, 0, unm, 10), "READ into an unmapped buffer");
-	EXPECT(EFAULT, do_rw(fd, 0, a.id, 0, ro, 10), "READ into a read-only buffer");
-	EXPECT(EFAULT, do_rw(fd, 0, a.id, 0, KADDR, 10), "READ into a kernel address");
-	EXPECT(EFAULT, do_rw(fd, 1, a.id, 0, NULL, 10), "WRITE from NULL");
-	EXPECT(EFAULT, do_rw(fd, 1, a.id, 0, unm, 10), "WRITE from an unmapped buffer");
-	EXPECT(EFAULT, do_rw(fd, 1, a.id, 0, KADDR, 10), "WRITE from a kernel address");
+	test_inner(fd, a.id);
+
+	memset(&l, 0, sizeof(l));
+	EXPECT(0, xioctl(fd, EDUALLOC_IOC_LIST, &l), "LIST max 0 with a NULL buffer is fine");
+
+	/* READ's and WRITE's buffers, byte by byte. */
 	edge = straddle(buf, 200);
 	memset(edge, 0x77, 192);
 	EXPECT(EFAULT, do_rw(fd, 1, a.id, 0, edge, 200), "WRITE from a buffer running off its page");

@@ -99,52 +99,44 @@ static const char *eset_str(eset s, char *buf, size_t len)
 
 /* ---- The commands ------------------------------------------------------- */
 
-enum {
-	C_VERSION, C_CREATE, C_ATTACH, C_DESTROY, C_LIST, C_ALLOC, C_FREE,
-	C_LOOKUP, C_READ, C_WRITE, C_REALLOC, C_BIT, C_STATS, C_RESET,
-	C_CONFIG, C_VALIDATE, C_PAGES, C_ALLOCS, NR_CMDS
-};
+/* The commands, from the uapi header's list: C_VERSION ... C_BATCH. */
+#define C_ENUM(NAME, type)	C_##NAME,
+enum { EDUALLOC_COMMANDS(C_ENUM) NR_CMDS };
 
+#define C_ROW(NAME, type)	[C_##NAME] = { #NAME, EDUALLOC_IOC_##NAME },
 static const struct {
 	const char *name;
 	unsigned long cmd;
-	bool writes_back;	/* _IOR/_IOWR: a read-only argument fails */
-	eset errs;		/* everything the header allows, races included */
-} cmds[NR_CMDS] = {
-	[C_VERSION] = { "VERSION", EDUALLOC_IOC_VERSION, 1, E(EFAULT) },
-	[C_CREATE] = { "CREATE", EDUALLOC_IOC_CREATE, 1,
-		E(EINVAL) | E(EEXIST) | E(EDQUOT) | E(ENOMEM) | E(EFAULT) },
-	[C_ATTACH] = { "ATTACH", EDUALLOC_IOC_ATTACH, 1,
-		E(EINVAL) | E(ENOENT) | E(EPERM) | E(ENOMEM) | E(EFAULT) },
-	[C_DESTROY] = { "DESTROY", EDUALLOC_IOC_DESTROY, 0,
-		E(EINVAL) | E(ENOENT) | E(EPERM) | E(EFAULT) },
-	[C_LIST] = { "LIST", EDUALLOC_IOC_LIST, 1, E(EINVAL) | E(EFAULT) | E(ENOMEM) },
-	[C_ALLOC] = { "ALLOC", EDUALLOC_IOC_ALLOC, 1,
-		E(EINVAL) | E(E2BIG) | E(ENOMEM) | E(ENOSPC) | E(EFAULT) | E(EIDRM) },
-	[C_FREE] = { "FREE", EDUALLOC_IOC_FREE, 0,
-		E(EINVAL) | E(ENOENT) | E(EALREADY) | E(ESTALE) | E(EFAULT) | E(EIDRM) },
-	[C_LOOKUP] = { "LOOKUP", EDUALLOC_IOC_LOOKUP, 1,
-		E(EINVAL) | E(ENOENT) | E(EALREADY) | E(EFAULT) | E(EIDRM) },
-	[C_READ] = { "READ", EDUALLOC_IOC_READ, 0,
-		E(EINVAL) | E(ENOENT) | E(EALREADY) | E(EFAULT) | E(ENOMEM) | E(EIDRM) },
-	[C_WRITE] = { "WRITE", EDUALLOC_IOC_WRITE, 0,
-		E(EINVAL) | E(ENOENT) | E(EALREADY) | E(EFAULT) | E(ENOMEM) | E(EIDRM) },
-	[C_REALLOC] = { "REALLOC", EDUALLOC_IOC_REALLOC, 1,
-		E(EINVAL) | E(ENOENT) | E(EALREADY) | E(E2BIG) | E(ENOMEM) | E(ENOSPC) |
-		E(EFAULT) | E(EIDRM) },
-	[C_BIT] = { "BIT", EDUALLOC_IOC_BIT, 1,
-		E(EINVAL) | E(EOPNOTSUPP) | E(ENOENT) | E(EFAULT) | E(EIDRM) },
-	[C_STATS] = { "STATS", EDUALLOC_IOC_STATS, 1,
-		E(EINVAL) | E(ENOMEM) | E(EFAULT) | E(EIDRM) },
-	[C_RESET] = { "RESET", EDUALLOC_IOC_RESET, 0, E(EINVAL) | E(EFAULT) | E(EIDRM) },
-	[C_CONFIG] = { "CONFIG", EDUALLOC_IOC_CONFIG, 1,
-		E(EINVAL) | E(EPERM) | E(EFAULT) | E(EIDRM) },
-	[C_VALIDATE] = { "VALIDATE", EDUALLOC_IOC_VALIDATE, 1,
-		E(EINVAL) | E(EFAULT) | E(EIDRM) },
-	[C_PAGES] = { "PAGES", EDUALLOC_IOC_PAGES, 1,
-		E(EINVAL) | E(EFAULT) | E(ENOMEM) | E(EIDRM) },
-	[C_ALLOCS] = { "ALLOCS", EDUALLOC_IOC_ALLOCS, 1,
-		E(EINVAL) | E(EFAULT) | E(ENOMEM) | E(EIDRM) },
+} cmds[NR_CMDS] = { EDUALLOC_COMMANDS(C_ROW) };
+
+/* _IOR/_IOWR: the call writes its argument back, a read-only one fails. */
+static bool writes_back(int k)
+{
+	return _IOC_DIR(cmds[k].cmd) & _IOC_READ;
+}
+
+/* Everything the header allows each command, races included. */
+static const eset cmd_errs[NR_CMDS] = {
+	[C_VERSION] = E(EFAULT),
+	[C_CREATE] = E(EINVAL) | E(EEXIST) | E(EDQUOT) | E(ENOMEM) | E(EFAULT),
+	[C_ATTACH] = E(EINVAL) | E(ENOENT) | E(EPERM) | E(ENOMEM) | E(EFAULT),
+	[C_DESTROY] = E(EINVAL) | E(ENOENT) | E(EPERM) | E(EFAULT),
+	[C_LIST] = E(EINVAL) | E(EFAULT) | E(ENOMEM),
+	[C_ALLOC] = E(EINVAL) | E(E2BIG) | E(ENOMEM) | E(ENOSPC) | E(EFAULT) | E(EIDRM),
+	[C_FREE] = E(EINVAL) | E(ENOENT) | E(EALREADY) | E(ESTALE) | E(EFAULT) | E(EIDRM),
+	[C_LOOKUP] = E(EINVAL) | E(ENOENT) | E(EALREADY) | E(EFAULT) | E(EIDRM),
+	[C_READ] = E(EINVAL) | E(ENOENT) | E(EALREADY) | E(EFAULT) | E(ENOMEM) | E(EIDRM),
+	[C_WRITE] = E(EINVAL) | E(ENOENT) | E(EALREADY) | E(EFAULT) | E(ENOMEM) | E(EIDRM),
+	[C_REALLOC] = E(EINVAL) | E(ENOENT) | E(EALREADY) | E(E2BIG) | E(ENOMEM) | E(ENOSPC) |
+		      E(EFAULT) | E(EIDRM),
+	[C_BIT] = E(EINVAL) | E(EOPNOTSUPP) | E(ENOENT) | E(EFAULT) | E(EIDRM),
+	[C_STATS] = E(EINVAL) | E(ENOMEM) | E(EFAULT) | E(EIDRM),
+	[C_RESET] = E(EINVAL) | E(EFAULT) | E(EIDRM),
+	[C_CONFIG] = E(EINVAL) | E(EPERM) | E(EFAULT) | E(EIDRM),
+	[C_VALIDATE] = E(EINVAL) | E(EFAULT) | E(EIDRM),
+	[C_PAGES] = E(EINVAL) | E(EFAULT) | E(ENOMEM) | E(EIDRM),
+	[C_ALLOCS] = E(EINVAL) | E(EFAULT) | E(ENOMEM) | E(EIDRM),
+	[C_BATCH] = E(EINVAL) | E(EFAULT) | E(ENOMEM) | E(EDQUOT) | E(EIDRM),
 };
 
 /* Calls per command, and the other syscalls on the device. */
@@ -334,20 +326,27 @@ static void digest(struct model *m, uint64_t a, uint64_t b)
 static char last_what[160];
 static int last_r;
 
-static bool check_result(struct model *m, const char *what, int r, eset allowed)
+/* Is @r (0 or an errno) one @allowed? If not, say so. */
+static bool check_allowed(const char *what, int r, eset allowed)
 {
 	char a[160];
 
 	snprintf(last_what, sizeof(last_what), "%s", what);
 	last_r = r;
-	m->calls++;
-	cur_call = m->calls;
 	__atomic_add_fetch(&sh->model_checks, 1, __ATOMIC_RELAXED);
 	if (r < 128 && allowed & E(r))
 		return true;
 	unexpected("%s -> %s, expected %s", what, r ? ename(r) : "ok",
 		   eset_str(allowed, a, sizeof(a)));
 	return false;
+}
+
+/* A device call's result: one more call of the phase, checked. */
+static bool check_result(struct model *m, const char *what, int r, eset allowed)
+{
+	m->calls++;
+	cur_call = m->calls;
+	return check_allowed(what, r, allowed);
 }
 
 static struct minst *M(struct model *m, int i)
@@ -723,7 +722,7 @@ static eset expect_ptr(int cmd, int ptr, eset pre, eset post, bool probe)
 		return E(EFAULT);
 	if (pre)
 		return pre;
-	if (ptr == P_RO && cmds[cmd].writes_back) {
+	if (ptr == P_RO && writes_back(cmd)) {
 		if (probe)
 			return E(EFAULT);
 		return (post & ~OK) | (post & OK ? E(EFAULT) : 0);
@@ -1254,7 +1253,7 @@ static void op_lookup(struct model *m, struct mfile *f)
 	} else if (!x->alive) {
 		post = E(EIDRM);
 	} else if (!x->known) {
-		post = cmds[C_LOOKUP].errs | OK;
+		post = cmd_errs[C_LOOKUP] | OK;
 	} else if (a.flags == EDUALLOC_LOOKUP_BY_ID) {
 		e = find_live(x, a.id);
 		post = e ? OK : issued(x, a.id) ? E(EALREADY) : E(ENOENT);
@@ -1362,7 +1361,7 @@ static void op_rw(struct model *m, struct mfile *f, bool write)
 	if (!x->alive)
 		post = E(EIDRM);
 	else if (!x->known)
-		post = cmds[cmd].errs | OK;
+		post = cmd_errs[cmd] | OK;
 	else if (!e)
 		post = issued(x, a.id) ? E(EALREADY) : E(ENOENT);
 	else if (a.pos > e->size || a.len > e->size - a.pos)
@@ -1477,7 +1476,7 @@ static void op_bit(struct model *m, struct mfile *f)
 	} else if (!x->alive) {
 		post = E(EIDRM);
 	} else if (!x->known) {
-		post = cmds[C_BIT].errs | OK;
+		post = cmd_errs[C_BIT] | OK;
 	} else if (!x->bits) {
 		post = E(EOPNOTSUPP);
 	} else if (a.op == EDUALLOC_BIT_CLEAR_ALL) {
@@ -1733,7 +1732,7 @@ static void op_allocs(struct model *m, struct mfile *f)
 	if (!x->alive)
 		post = E(EIDRM) | E(ENOMEM);
 	else if (!x->known)
-		post = cmds[C_ALLOCS].errs | OK;
+		post = cmd_errs[C_ALLOCS] | OK;
 	else if (bptr != P_OK && maxw && n)
 		post = E(EFAULT) | E(ENOMEM);
 	else
@@ -1806,6 +1805,155 @@ static void op_unknown(struct model *m, struct mfile *f)
 static bool may_change(struct model *m, struct mfile *f)
 {
 	return M(m, f->inst)->known;
+}
+
+/*
+ * A BATCH that runs, on an instance we model: ALLOCs of picked sizes and
+ * FREEs by ID (live, freed, never issued), each entry predicted as its
+ * ALLOC or FREE would be, in order, and the model updated as it goes.
+ */
+static void op_batch_run(struct model *m, struct mfile *f)
+{
+	struct ctx *c = &m->c;
+	struct minst *x = M(m, f->inst);
+	struct edualloc_batch_entry e[16];
+	unsigned int i, n = 1 + below(&c->r, 16), done = 0;
+	struct edualloc_batch a = { .entries = (uintptr_t)e, .count = n };
+	char what[96];
+	int r;
+
+	memset(e, 0, sizeof(e));
+	for (i = 0; i < n; i++) {
+		if (below(&c->r, 2)) {
+			e[i].op = EDUALLOC_BATCH_ALLOC;
+			e[i].size = pick_size(c, x->cap);
+		} else {
+			e[i].op = EDUALLOC_BATCH_FREE;
+			e[i].id = pick_id(c, x);
+			if (e[i].id <= 0)	/* ID 0 frees by offset: not here */
+				e[i].id = x->next_id + below(&c->r, 3);
+		}
+	}
+	r = dev_ioctl(f->fd, C_BATCH, EDUALLOC_IOC_BATCH, &a);
+	snprintf(what, sizeof(what), "BATCH of %u entries", n);
+	if (!check_result(m, what, r, !x->alive ? E(EIDRM) : OK) || r)
+		return;
+	for (i = 0; i < n; i++) {
+		struct edualloc_batch_entry *b = &e[i];
+		int err = b->err <= 0 ? -b->err : 128;
+		struct ment *l = NULL;
+		eset want;
+
+		if (b->op == EDUALLOC_BATCH_ALLOC) {
+			want = alloc_result(x, b->size);
+		} else {
+			l = find_live(x, b->id);
+			want = l ? OK : issued(x, b->id) ? E(EALREADY) : E(ENOENT);
+		}
+		snprintf(what, sizeof(what), "BATCH entry %u: %s %llu", i,
+			 b->op == EDUALLOC_BATCH_ALLOC ? "ALLOC" : "FREE",
+			 b->op == EDUALLOC_BATCH_ALLOC ? (unsigned long long)b->size :
+			 (unsigned long long)b->id);
+		count_refusal(x, err, P_OK, 0, b->op == EDUALLOC_BATCH_FREE ? want : 0,
+			      b->op == EDUALLOC_BATCH_ALLOC ? want & ~OK : 0);
+		if (!check_allowed(what, err, want) || err)
+			continue;
+		done++;
+		if (b->op == EDUALLOC_BATCH_FREE) {
+			digest(m, 3000, l->id);
+			drop_live(x, l);
+		} else {
+			unsigned int cls = class_of(b->size);
+			struct edualloc_alloc_info in = {
+				.id = b->id, .cls = b->cls, .offset = b->offset, .size = b->size,
+				.class_size = cls == EDUALLOC_CLASS_LARGE ? page_align(b->size) :
+					      8ULL << cls,
+				.owner_pid = (uint32_t)getpid(),
+			};
+
+			if (!check_new(x, &in, b->size, what))
+				continue;
+			digest(m, in.id, in.offset);
+			if (!add_live(m, x, &in)) {
+				struct edualloc_free fr = { .id = in.id, .flags = EDUALLOC_FREE_BY_ID };
+
+				check_result(m, "FREE (model full)",
+					     dev_ioctl(f->fd, C_FREE, EDUALLOC_IOC_FREE, &fr), OK);
+			}
+		}
+	}
+	if (opt_verbose > 1)
+		for (i = 0; i < n; i++)
+			printf("%s: BATCH entry %u: op %u id %d size %llu -> %d\n", PROG, i, e[i].op,
+			       e[i].id, (unsigned long long)e[i].size, e[i].err);
+	if (a.done != done || a.failed != n - done)
+		unexpected("BATCH of %u: done %u failed %u, the entries say %u and %u", n, a.done,
+			   a.failed, done, n - done);
+}
+
+/*
+ * BATCH, refused as a whole before anything is done: count 0 or above
+ * EDUALLOC_BATCH_MAX, flags set, the entries behind a bad pointer, an
+ * entry with an unknown op or a FREE with a size; the argument itself
+ * may be behind a bad pointer too. The engine is not entered: nothing is
+ * counted, and the model stays as it is.
+ */
+static void op_batch(struct model *m, struct mfile *f)
+{
+	static const char *const hows[] = {
+		"count 0", "count above the maximum", "flags", "entries pointer",
+		"unknown op", "FREE with a size",
+	};
+	struct ctx *c = &m->c;
+	struct edualloc_batch_entry e[8];
+	unsigned int i, n = 1 + below(&c->r, 8), how = below(&c->r, 6);
+	struct edualloc_batch a;
+	int eptr = P_OK, r;
+	struct mut mu;
+	char what[96];
+	eset pre = E(EINVAL);
+
+	if (may_change(m, f) && below(&c->r, 2)) {
+		op_batch_run(m, f);
+		return;
+	}
+	for (i = 0; i < n; i++)
+		e[i] = (struct edualloc_batch_entry){ .op = EDUALLOC_BATCH_ALLOC,
+						      .size = 1 + below(&c->r, 4096) };
+	memset(&a, 0, sizeof(a));
+	a.count = n;
+	switch (how) {
+	case 0:
+		a.count = 0;
+		break;
+	case 1:
+		a.count = EDUALLOC_BATCH_MAX + 1 + below(&c->r, 1000);
+		break;
+	case 2:
+		a.flags = 1U << below(&c->r, 32);
+		break;
+	case 3:
+		eptr = 1 + below(&c->r, NR_PTRS - 1);
+		pre = E(EFAULT);	/* read-only entries: the write-back test */
+		break;
+	case 4:
+		e[below(&c->r, n)].op = below(&c->r, 2) ? 0 : 3 + below(&c->r, 1000);
+		break;
+	default:
+		i = below(&c->r, n);
+		e[i] = (struct edualloc_batch_entry){ .op = EDUALLOC_BATCH_FREE, .id = 1,
+						      .size = 1 + below(&c->r, 4096) };
+		break;
+	}
+	a.entries = (uintptr_t)bad_ptr(c, eptr, e, n * sizeof(e[0]));
+	if (how == 3)		/* the bad pointers' pages hold the entries */
+		mu = (struct mut){ .ptr = P_OK };
+	else
+		mutate(c, &a, sizeof(a), -1, 0, -1, &mu);
+	r = dev_ioctl(f->fd, C_BATCH, EDUALLOC_IOC_BATCH, bad_ptr(c, mu.ptr, &a, sizeof(a)));
+	snprintf(what, sizeof(what), "BATCH of %u, %s (%s) ptr %s", n, hows[how],
+		 ptr_names[eptr], ptr_names[mu.ptr]);
+	check_result(m, what, r, expect_ptr(C_BATCH, mu.ptr, pre, OK, false));
 }
 
 /* ---- Phase A: mappings --------------------------------------------------------- */
@@ -2165,6 +2313,8 @@ static uint64_t run_model(uint64_t seed, long ncalls, long digest_at)
 			op_map_use(m);
 		else if (op < 993)
 			op_reopen(m, f);
+		else if (op < 997)
+			op_batch(m, f);
 		else
 			op_stats(m, f);
 		if (opt_verbose > 1 && M(m, f->inst)->known && M(m, f->inst)->alive) {
@@ -2244,7 +2394,7 @@ static bool b_done(void)
 static int b_call(int fd, int k, unsigned long cmd, void *arg, const char *what)
 {
 	int r = dev_ioctl(fd, k, cmd, arg);
-	eset ok = (k < NR_CMDS ? cmds[k].errs : E(ENOTTY)) | OK;
+	eset ok = (k < NR_CMDS ? cmd_errs[k] : E(ENOTTY)) | OK;
 
 	__atomic_add_fetch(&sh->phase_b_calls, 1, __ATOMIC_RELAXED);
 	if (fd == VICTIM)

@@ -150,6 +150,18 @@ bool exists(const char *path)
 	return stat(path, &st) == 0;
 }
 
+char *fmt(const char *f, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, f);
+	if (vasprintf(&s, f, ap) < 0)
+		fatal("out of memory");
+	va_end(ap);
+	return s;
+}
+
 char *squeeze(const char *s)
 {
 	char *out = malloc(strlen(s) + 1), *o = out;

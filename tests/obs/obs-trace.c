@@ -66,20 +66,6 @@ static int trace_records(char **recs, int max, int *foreign)
 	return n;
 }
 
-static char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
-
-static char *fmt(const char *f, ...)
-{
-	va_list ap;
-	char *s;
-
-	va_start(ap, f);
-	if (vasprintf(&s, f, ap) < 0)
-		fatal("out of memory");
-	va_end(ap);
-	return s;
-}
-
 /* The module-wide figures of the stats file we look at. */
 struct counts {
 	long long allocs, frees, event_alloc, event_free;
@@ -100,13 +86,21 @@ static struct counts counts(void)
 	return c;
 }
 
-static void alloc_free(struct dev *d, int n)
+/* What @n allocations and frees of 64 bytes in @d add to the stats file's counts. */
+static struct counts alloc_free(struct dev *d, int n)
 {
-	struct edualloc_alloc_info a;
+	struct counts a = counts(), b;
+	struct edualloc_alloc_info info;
 
 	while (n--)
-		if (dev_alloc(d, 64, &a) || dev_free(d, a.id))
+		if (dev_alloc(d, 64, &info) || dev_free(d, info.id))
 			fatal("alloc and free 64 bytes");
+	b = counts();
+	return (struct counts){
+		.allocs = b.allocs - a.allocs, .frees = b.frees - a.frees,
+		.event_alloc = b.event_alloc - a.event_alloc,
+		.event_free = b.event_free - a.event_free,
+	};
 }
 
 /*
@@ -119,47 +113,38 @@ static void alloc_free(struct dev *d, int n)
 static void test_wanted(struct dev *d)
 {
 	int verbosity = get_verbosity(), n, foreign;
-	struct counts a, b;
 	char *got[MAXR];
+	struct counts c;
 
 	set_verbosity(0);
-	a = counts();
-	alloc_free(d, 10);
-	b = counts();
-	check(b.allocs == a.allocs + 10 && b.frees == a.frees + 10,
+	c = alloc_free(d, 10);
+	check(c.allocs == 10 && c.frees == 10,
 	      "log off, tracepoints off: allocs and frees count 10 each (%lld, %lld)",
-	      b.allocs - a.allocs, b.frees - a.frees);
-	check(b.event_alloc == a.event_alloc && b.event_free == a.event_free,
+	      c.allocs, c.frees);
+	check(c.event_alloc == 0 && c.event_free == 0,
 	      "... and the engine reported no alloc or free event (%lld, %lld)",
-	      b.event_alloc - a.event_alloc, b.event_free - a.event_free);
+	      c.event_alloc, c.event_free);
 
 	clear_trace();
 	must_write(EVENTS "/edualloc_alloc/enable", "1");
-	a = counts();
-	alloc_free(d, 3);
-	b = counts();
+	c = alloc_free(d, 3);
 	must_write(EVENTS "/edualloc_alloc/enable", "0");
 	n = trace_records(got, MAXR, &foreign);
-	check(b.event_alloc == a.event_alloc + 3 && b.event_free == a.event_free,
+	check(c.event_alloc == 3 && c.event_free == 0,
 	      "edualloc_alloc enabled: 3 alloc events, no free event (%lld, %lld)",
-	      b.event_alloc - a.event_alloc, b.event_free - a.event_free);
+	      c.event_alloc, c.event_free);
 	check(n == 3 && !strncmp(got[0], "edualloc_alloc: ", 16),
 	      "... and 3 edualloc_alloc records (got %d)", n);
 
-	a = counts();
-	alloc_free(d, 3);
-	b = counts();
-	check(b.event_alloc == a.event_alloc,
-	      "edualloc_alloc disabled again: no alloc event (%lld)",
-	      b.event_alloc - a.event_alloc);
+	c = alloc_free(d, 3);
+	check(c.event_alloc == 0, "edualloc_alloc disabled again: no alloc event (%lld)",
+	      c.event_alloc);
 
 	set_verbosity(2);
-	a = counts();
-	alloc_free(d, 4);
-	b = counts();
-	check(b.event_alloc == a.event_alloc + 4 && b.event_free == a.event_free + 4,
+	c = alloc_free(d, 4);
+	check(c.event_alloc == 4 && c.event_free == 4,
 	      "verbosity 2: 4 alloc and 4 free events, logged (%lld, %lld)",
-	      b.event_alloc - a.event_alloc, b.event_free - a.event_free);
+	      c.event_alloc, c.event_free);
 	set_verbosity(verbosity);
 }
 
@@ -215,7 +200,7 @@ int main(void)
 	for (order = 2; order <= 6; order++)
 		want[nw++] = fmt("edualloc_buddy: inst=%s merge order=%u bytes=%lu offset=0x0",
 				 name, order, 4096UL << order);
-	want[nw++] = fmt("edualloc_free: inst=%s id=%d size=5000 cls=10 reserved=8192 offset=0x%llx",
+	want[nw++] = fmt("edualloc_free: inst=%s id=%d size=5000 cls=10 reserved=8192 offset=0x%llx old_id=0",
 			 name, c1.id, c1.offset);
 	for (order = 6; order >= 1; order--)
 		want[nw++] = fmt("edualloc_buddy: inst=%s split order=%u bytes=%lu offset=0x0",

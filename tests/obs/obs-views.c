@@ -22,20 +22,6 @@
 #define MiB (1024ULL * 1024)
 #define MAXL 256
 
-static char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
-
-static char *fmt(const char *f, ...)
-{
-	va_list ap;
-	char *s;
-
-	va_start(ap, f);
-	if (vasprintf(&s, f, ap) < 0)
-		fatal("out of memory");
-	va_end(ap);
-	return s;
-}
-
 static char *inst_file(const struct dev *d, const char *file)
 {
 	char path[160];

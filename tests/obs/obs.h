@@ -32,6 +32,8 @@ void fatal(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)))
 char *slurp(const char *path);		/* whole file, NUL-terminated; NULL on error */
 int spit(const char *path, const char *text);	/* 0 or -errno */
 bool exists(const char *path);
+/* A new string, printf-formatted (exits when out of memory). */
+char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
 /* A copy of @s with blank runs collapsed to one space, no trailing blanks. */
 char *squeeze(const char *s);
 /* The lines of @text (modified in place) that do not start with '#'. */

@@ -16,11 +16,12 @@ blocks and in `inline code`, and every `make TARGET`, and checks:
 EDUALLOC is the CLI to ask (default: userspace/build/edualloc, built by
 `make userspace`). One line per document; exit status 0 if all hold.
 """
-import json
 import os
 import re
 import subprocess
 import sys
+
+import style_report
 
 TOP = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 DOCS = ["README.md", "docs/README.md", "docs/student-guide.md", "docs/see-it.md",
@@ -166,18 +167,8 @@ def main():
             probs += [f"{doc}: no section for the verb {v}" for v in sorted(verbs - sections)]
         report.append({"doc": doc, "ok": not probs, "commands": count,
                        "problems": sorted(set(probs))})
-    bad = [r for r in report if not r["ok"]]
-    if "--json" in sys.argv[1:]:
-        print(json.dumps({"passed": len(report) - len(bad), "failed": len(bad), "docs": report},
-                         indent=1))
-    else:
-        for r in report:
-            print(f"  {'PASS' if r['ok'] else 'FAIL'} {r['doc']} ({r['commands']} commands)")
-            for p in r["problems"]:
-                print(f"       {p}")
-        print(f"doc commands: {len(report) - len(bad)} passed, {len(bad)} failed")
-    return 1 if bad else 0
-
+    return style_report.report("doc commands", "docs", report,
+                               lambda r: f"{r['doc']} ({r['commands']} commands)")
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -6,20 +6,26 @@
 
 include/uapi/linux/edualloc.h keeps each list once (the error kinds, the
 events and their log levels, the operations, the feature bits, the
-commands); the programs are made from it, but man/edualloc.4 names them in
-prose. Checked here, one line per list:
+instance kinds, the commands); the programs are made from it, but
+man/edualloc.4 names them in prose, and where a list stands beside its
+#defines the two must agree. Checked here, one line per list:
   - every EDUALLOC_FEAT_* #define is in EDUALLOC_FEATURE_NAMES, in bit
     order, and in the man page's VERSION paragraph;
-  - every command (EDUALLOC_IOC_*) has its paragraph in the man page;
+  - every EDUALLOC_KIND_* and every command (EDUALLOC_IOC_*) is in its
+    list (EDUALLOC_KINDS, EDUALLOC_COMMANDS), in value order, a command
+    with its argument's type; every command has its paragraph in the man
+    page; each command whose struct has a "user pointer" field has its
+    row in tests/abi/abi-efault.c's INNER table;
   - the STATS paragraph names every error kind, no other;
   - the log's "event" column lists every event at its level, no other;
   - the log's "op" column lists every operation, no other.
 Exit status 0 if all agree, 1 if not.
 """
-import json
 import os
 import re
 import sys
+
+import style_report
 
 TOP = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 HEADER = os.path.join(TOP, "include/uapi/linux/edualloc.h")
@@ -37,6 +43,11 @@ def xlist(text, name):
         raise SystemExit(f"{HEADER}: no #define {name}(X)")
     body = re.sub(r"/\*.*?\*/", "", m.group(1), flags=re.S).replace("\\\n", " ")
     return [[a.strip() for a in args.split(",")] for args in re.findall(r"\bX\(([^()]*)\)", body)]
+
+
+def xlist_pairs(text):
+    """(NAME, struct type) of each command in EDUALLOC_COMMANDS."""
+    return [(a[0], a[1]) for a in xlist(text, "EDUALLOC_COMMANDS")]
 
 
 def man_text(path):
@@ -74,12 +85,44 @@ def main():
     probs += [f"man 4: VERSION's features lack {n}" for n in by_bit if n not in para_words]
     check("feature bits: header list, #defines, edualloc(4)", probs)
 
-    # Commands: each has its paragraph.
-    cmds = [c for c in re.findall(r"^#define EDUALLOC_IOC_(\w+)\s+_IO", hdr, re.M)
-            if not c.endswith("_V1")]
+    # Commands: the list is the #defines, in number order; each has its paragraph.
+    defs = re.findall(r"^#define EDUALLOC_IOC_(\w+)\s+_IO\w*\(EDUALLOC_IOC_MAGIC, (0x[0-9a-f]+), "
+                      r"struct (\w+)\)", hdr, re.M)
+    cmds = [n for n, _, _ in sorted(defs, key=lambda d: int(d[1], 16))]
+    listed = xlist_pairs(hdr)
+    by_number = [(n, t) for n, _, t in sorted(defs, key=lambda d: int(d[1], 16))]
+    probs = []
+    if listed != by_number:
+        probs.append(f"EDUALLOC_COMMANDS {listed} is not the #defines in number order {by_number}")
+    check("commands: EDUALLOC_COMMANDS is the EDUALLOC_IOC_* #defines", probs)
     probs = [f"man 4: no paragraph for EDUALLOC_IOC_{c}" for c in cmds
              if not re.search(r"^(?=EDUALLOC_IOC_).*\bEDUALLOC_IOC_" + c + r"\b", man, re.M)]
     check("commands: every EDUALLOC_IOC_* in edualloc(4)", probs)
+
+    # Instance kinds: the list is the #defines, in value order.
+    defs = re.findall(r"^#define EDUALLOC_KIND_(\w+)\s+(\d+)$", hdr, re.M)
+    listed = [a[0] for a in xlist(hdr, "EDUALLOC_KINDS")]
+    by_value = [n for n, _ in sorted(defs, key=lambda d: int(d[1]))]
+    check("instance kinds: EDUALLOC_KINDS is the EDUALLOC_KIND_* #defines",
+          [] if listed == by_value else
+          [f"EDUALLOC_KINDS {listed} is not the #defines in value order {by_value}"])
+
+    # Commands whose argument holds a user pointer: tests/abi/abi-efault.c
+    # points each such pointer at bad memory (its INNER rows).
+    pointers = set()
+    for struct, body in re.findall(r"^struct (\w+) \{\n(.*?)^\};", hdr, re.M | re.S):
+        if re.search(r"/\*[^*]*\buser pointer\b", body):
+            pointers.add(struct)
+    with open(os.path.join(TOP, "tests/abi/abi-efault.c"), encoding="utf-8") as f:
+        inner = set(re.findall(r"^\s*INNER\((\w+),", f.read(), re.M))
+    want = [n for n, t in xlist_pairs(hdr) if t in pointers]
+    probs = [f"tests/abi/abi-efault.c: no INNER({n}, ...) row for its user pointer"
+             for n in want if n not in inner]
+    probs += [f"tests/abi/abi-efault.c: INNER({n}, ...) but struct has no user pointer"
+              for n in sorted(inner - set(want))]
+    if not want:
+        probs.append("no command's struct has a field commented 'user pointer'")
+    check("commands with a user pointer inside: each in abi-efault's INNER rows", probs)
 
     # Error kinds: the STATS paragraph's list.
     kinds = [a[1] for a in xlist(hdr, "EDUALLOC_ERRORS")]
@@ -113,18 +156,7 @@ def main():
     probs += [f"man 4 (log): {o} is no op" for o in sorted(have - ops)]
     check("operations: EDUALLOC_OPS in edualloc(4)", probs)
 
-    bad = [r for r in results if not r["ok"]]
-    if "--json" in sys.argv[1:]:
-        print(json.dumps({"passed": len(results) - len(bad), "failed": len(bad), "checks": results},
-                         indent=1))
-    else:
-        for r in results:
-            print(f"  {'PASS' if r['ok'] else 'FAIL'} {r['check']}")
-            for p in r["problems"]:
-                print(f"       {p}")
-        print(f"uapi lists: {len(results) - len(bad)} passed, {len(bad)} failed")
-    return 1 if bad else 0
-
+    return style_report.report("uapi lists", "checks", results, lambda r: r["check"])
 
 if __name__ == "__main__":
     sys.exit(main())

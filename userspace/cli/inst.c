@@ -167,8 +167,7 @@ static void print_inst(struct cli *c, const char *verb, const struct edualloc_in
 		return;
 	}
 	printf("%s: instance \"%.*s\" (%s, owner %s): %s arena, ", verb, EDUALLOC_NAME_MAX,
-	       in->name, in->kind == EDUALLOC_KIND_SHARED ? "shared" :
-	       in->kind == EDUALLOC_KIND_NAMED ? "named" : "private",
+	       in->name, eau_kind_name(in->kind),
 	       user_name(in->owner_uid, who, sizeof(who)), human_size(in->capacity, cap, sizeof(cap)));
 	if (in->bitset_bits)
 		printf("bitset of %u bits, ", in->bitset_bits);
@@ -413,8 +412,7 @@ int verb_list(struct cli *c, int argc, char **argv)
 		printf("%c %-20.*s %-8s %-8s %10s %10s %6" PRIu64 " %8u %6u %s\n",
 		       in->flags & EDUALLOC_INST_ATTACHED ? '*' : ' ',
 		       EDUALLOC_NAME_MAX, in->name,
-		       in->kind == EDUALLOC_KIND_SHARED ? "shared" :
-		       in->kind == EDUALLOC_KIND_NAMED ? "named" : "private",
+		       eau_kind_name(in->kind),
 		       user_name(in->owner_uid, who, sizeof(who)),
 		       human_size(in->capacity, cap, sizeof(cap)),
 		       human_size(in->used_bytes, used, sizeof(used)),

@@ -30,14 +30,14 @@ const char *eau_error_kind_name(unsigned int kind)
 	return "other";
 }
 
+#define KIND_ROW(NAME, name)	[EDUALLOC_KIND_##NAME] = #name,
+static const char *const kind_names[] = { EDUALLOC_KINDS(KIND_ROW) };
+
 const char *eau_kind_name(unsigned int kind)
 {
-	switch (kind) {
-	case EDUALLOC_KIND_SHARED:	return "shared";
-	case EDUALLOC_KIND_NAMED:	return "named";
-	case EDUALLOC_KIND_PRIVATE:	return "private";
-	default:			return "unknown";
-	}
+	if (kind < sizeof(kind_names) / sizeof(kind_names[0]) && kind_names[kind])
+		return kind_names[kind];
+	return "unknown";
 }
 
 static double percent(uint64_t part, uint64_t whole)

@@ -304,6 +304,8 @@ enum edualloc_err_kind {
 #define EDUALLOC_KIND_SHARED	1
 #define EDUALLOC_KIND_NAMED	2
 #define EDUALLOC_KIND_PRIVATE	3
+/* The same as a list, for the programs that name them: X(NAME, name). */
+#define EDUALLOC_KINDS(X)	X(SHARED, shared) X(NAMED, named) X(PRIVATE, private)
 
 /* Instance flags (edualloc_inst_info.flags, edualloc_stats.inst_flags). */
 #define EDUALLOC_INST_DEBUG	(1U << 0)	/* debug checks are on */
@@ -908,6 +910,24 @@ struct edualloc_batch {
 #define EDUALLOC_IOC_PAGES	_IOWR(EDUALLOC_IOC_MAGIC, 0x1b, struct edualloc_pages)
 #define EDUALLOC_IOC_ALLOCS	_IOWR(EDUALLOC_IOC_MAGIC, 0x1c, struct edualloc_allocs)
 #define EDUALLOC_IOC_BATCH	_IOWR(EDUALLOC_IOC_MAGIC, 0x1d, struct edualloc_batch)
+
+/*
+ * The commands as a list, in number order, for the programs that go
+ * through them all (tests, fuzzers): X(NAME, type) for EDUALLOC_IOC_<NAME>,
+ * whose argument is a struct <type>. A new command goes in both places
+ * (tests/style checks that they agree).
+ */
+#define EDUALLOC_COMMANDS(X)						\
+	X(VERSION, edualloc_version) X(CREATE, edualloc_create)		\
+	X(ATTACH, edualloc_attach) X(DESTROY, edualloc_destroy)		\
+	X(LIST, edualloc_list) X(ALLOC, edualloc_alloc)			\
+	X(FREE, edualloc_free) X(LOOKUP, edualloc_lookup)		\
+	X(READ, edualloc_rw) X(WRITE, edualloc_rw)			\
+	X(REALLOC, edualloc_realloc) X(BIT, edualloc_bit)		\
+	X(STATS, edualloc_stats) X(RESET, edualloc_reset)		\
+	X(CONFIG, edualloc_config) X(VALIDATE, edualloc_validate)	\
+	X(PAGES, edualloc_pages) X(ALLOCS, edualloc_allocs)		\
+	X(BATCH, edualloc_batch)
 /* 0x20..0x2f: reserved for the event log and tracing controls. */
 
 /*
