@@ -41,7 +41,9 @@ static unsigned int ea_alloc_needs(struct ea_instance *inst, u64 size)
 	if (list_empty(&c->partial)) {
 		if (!ea_buddy_can_alloc(inst, 0))
 			return 0;
-		return EA_NEED_SLAB | ea_id_needs(inst);
+		/* A descriptor kept from a released slab serves (ea_slab.c). */
+		return (list_empty(&c->descs) ? EA_NEED_SLAB : 0) |
+		       ea_id_needs(inst);
 	}
 	return ea_id_needs(inst);
 }

@@ -34,6 +34,15 @@ static noinline int ea_alloc_slow(struct ea_instance *inst, u64 size,
 		spin_unlock(&inst->lock);
 		return 0;
 	}
+	if (!ea_id_needs(inst) && ea_slab_quick(inst, size) &&
+	    ea_alloc_fast(inst, size, owner, out, txn)) {
+		/* After ea_alloc_fast() noted the peak for ea_abort(). */
+		inst->st.peak_used = max(inst->st.peak_used, ea_used_bytes(inst));
+		if (txn)
+			txn->fresh_slab = true;
+		spin_unlock(&inst->lock);
+		return 0;
+	}
 	if (!txn)
 		txn = &unused;
 	prep = (struct ea_prep) {};
@@ -159,7 +168,8 @@ static noinline int ea_free_one(struct ea_instance *inst, int id,
 				struct ea_alloc_info *out)
 {
 	spin_lock(&inst->lock);
-	if (!by_offset && !inst->pcp && ea_free_fast(inst, id, out)) {
+	/* With per-CPU caches, only a free by offset comes here. */
+	if (!by_offset && ea_free_fast(inst, id, out)) {
 		spin_unlock(&inst->lock);
 		return 0;
 	}
@@ -252,7 +262,7 @@ static void ea_realloc_prepare(struct ea_instance *inst, int id, u64 new_size,
 int ea_realloc(struct ea_instance *inst, int id, u64 new_size, u32 owner,
 	       struct ea_alloc_info *out)
 {
-	struct ea_prep prep = {};
+	struct ea_prep prep;
 	struct ea_txn txn;
 	struct ea_loc loc;
 	int ret;
@@ -262,6 +272,7 @@ int ea_realloc(struct ea_instance *inst, int id, u64 new_size, u32 owner,
 		spin_unlock(&inst->lock);
 		return 0;
 	}
+	prep = (struct ea_prep) {};
 	ea_realloc_prepare(inst, id, new_size, true, &prep);
 	inst->op = EA_OP_REALLOC;
 	ret = ea_realloc_locked(inst, id, new_size, owner, &loc, &txn, &prep,

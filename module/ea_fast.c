@@ -11,9 +11,11 @@
  * update the counters that cannot be derived later, zero the requested
  * bytes (not the slack: see ea_fill_new()), report the ALLOC or FREE event
  * if it is wanted, return. The decision is a few loads and compares made
- * before anything changes; anything else (a new slab or one to give back,
- * a new leaf of the ID map, a block, the large path, red zones, a decision
- * to explain, an error to report) falls back to the general path
+ * before anything changes. A new slab (ea_slab_quick(): a kept descriptor
+ * or kmalloc(GFP_NOWAIT)) and one to give back are made here too; anything
+ * else (a descriptor that needs a sleep, a new leaf of the ID map, a
+ * block, the large path, red zones, a decision to explain, an error to
+ * report) falls back to the general path
  * (ea_alloc.c), which makes the same decisions: the same calls give the
  * same IDs and offsets whichever path served them. Served here too, by
  * the same rules, from the general path's functions (ea_api.c): a block of
@@ -21,9 +23,9 @@
  * ea_free_block_fast()), and a reallocation that stays in its slot or
  * block (ea_realloc_fast()).
  *
- * Invariants: as the general path's (ea_alloc.c, ea_slab.c, ea_idmap.c);
- * the fast path relies on one more: when the next ID is not the first of
- * a leaf of the ID map, its leaf exists (or was freed by an undo: checked).
+ * Invariants: as the general path's (ea_alloc.c, ea_slab.c, ea_idmap.c):
+ * the next ID's leaf of the ID map, when the top level reaches it and it
+ * is there (made ahead, or a dead leaf serving again), takes its entry.
  * Locking: the instance lock, held by the caller.
  */
 
@@ -119,7 +121,8 @@ static __always_inline bool ea_alloc_fast(struct ea_instance *inst, u64 size,
 	struct ea_slot *s;
 	u64 offset, csize;
 
-	if (unlikely(size - 1 >= PAGE_SIZE / 2 || !(rel % EA_ID_LEAF) ||
+	if (unlikely(size - 1 >= PAGE_SIZE / 2 ||
+		     rel / EA_ID_LEAF >= inst->nr_top ||
 		     id > INT_MAX || !ea_fast_ok(inst, EA_FAST_ALLOC_EVENTS)))
 		return false;
 	cls = ea_small_class(size);
@@ -172,6 +175,67 @@ static __always_inline bool ea_alloc_fast(struct ea_instance *inst, u64 size,
 }
 
 /*
+ * A new slab for a small @size whose class has no partial slab, made under
+ * the lock when that needs no sleep: the general path's slab
+ * (ea_alloc_slot(), ea_slab_init(): the same page, the same decisions),
+ * with its descriptor kept from a released slab (ea_slab_desc_get()) or
+ * from kmalloc(GFP_NOWAIT), which never sleeps, instead of ea_prepare(),
+ * which drops the lock to allocate it. The new slab is its class's spare
+ * (empty, alone on the list) until ea_alloc_fast() takes its first slot.
+ * True when ea_alloc_fast() can now serve @size; false, nothing changed,
+ * when the general path must: armed fault injection (ea_fail_nth(): its
+ * count of requests stays the general path's), a listener for the
+ * decisions, no page, or no memory right now. The caller has checked that
+ * the next ID's leaf of the ID map is there (ea_id_needs()).
+ */
+static noinline bool ea_slab_quick(struct ea_instance *inst, u64 size)
+{
+	u32 id = inst->next_id;
+	struct ea_slab *slab;
+	struct ea_class *c;
+	unsigned int cls, nr;
+
+	if (size - 1 >= PAGE_SIZE / 2 || id > INT_MAX ||
+	    inst->fail_nth ||
+	    !ea_fast_ok(inst, EA_FAST_ALLOC_EVENTS | BIT(EA_EV_BUDDY_SPLIT)))
+		return false;
+	cls = ea_small_class(size);
+	c = &inst->classes[cls];
+	if (!list_empty(&c->partial) || !ea_buddy_can_alloc(inst, 0))
+		return false;
+	slab = ea_slab_desc_get(inst, cls);
+	if (!slab) {
+		nr = ea_slots_per_slab(cls);
+		slab = kmalloc(struct_size(slab, slots, nr),
+			       GFP_NOWAIT | __GFP_ACCOUNT | __GFP_NOWARN);
+		if (!slab)
+			return false;
+		slab->cls = cls;
+		slab->nr_slots = nr;
+	}
+	inst->op = EA_OP_ALLOC;
+	ea_slab_init(inst, slab);
+	list_add(&slab->node, &c->partial);
+	c->spare = slab;
+	return true;
+}
+
+/*
+ * A slab that the free of its last slot leaves empty while its class has a
+ * spare already goes back to the buddy allocator, as the general path's
+ * ea_free_slot() sends it (ea_slab_release(), the page blaming nobody),
+ * with the same explanations if they are wanted (the slab's release, the
+ * buddies' merges), before the FREE event, as there.
+ */
+static noinline void ea_slab_quick_release(struct ea_instance *inst,
+					   struct ea_slab *slab)
+{
+	inst->op = EA_OP_FREE;
+	list_del_init(&slab->node);
+	ea_slab_release(inst, slab, 0);
+}
+
+/*
  * Free live small allocation @id (named by its ID alone): true and @out
  * filled when not NULL; false if the general path must serve it (nothing
  * changed).
@@ -211,8 +275,8 @@ static __always_inline bool ea_free_fast(struct ea_instance *inst, int id,
 	slot = offset_in_page(offset) >> (cls + EA_MIN_SHIFT);
 	s = &slab->slots[slot];
 	c = &inst->classes[cls];
-	/* The old ID of a pending realloc in place; a slab to give back. */
-	if (unlikely(s->id != id || (slab->inuse == 1 && c->spare)))
+	/* The old ID of a pending realloc in place. */
+	if (unlikely(s->id != id))
 		return false;
 
 	size = s->size;
@@ -236,9 +300,13 @@ static __always_inline bool ea_free_fast(struct ea_instance *inst, int id,
 	if (unlikely(slab->inuse-- == slab->nr_slots)) {
 		list_add(&slab->node, &c->partial);	/* it was full */
 	} else if (unlikely(!slab->inuse)) {
-		c->spare = slab;
-		if (!list_is_last(&slab->node, &c->partial))
-			list_move_tail(&slab->node, &c->partial);
+		if (unlikely(c->spare)) {
+			ea_slab_quick_release(inst, slab);
+		} else {
+			c->spare = slab;
+			if (!list_is_last(&slab->node, &c->partial))
+				list_move_tail(&slab->node, &c->partial);
+		}
 	}
 	if (unlikely(ea_fast_wants(inst, EA_EV_FREE)))
 		ea_fast_emit(inst, EA_OP_FREE, EA_EV_FREE, id, cls, offset, size,
@@ -260,18 +328,28 @@ static __always_inline bool ea_free_fast(struct ea_instance *inst, int id,
 static bool ea_realloc_fast(struct ea_instance *inst, int id, u64 new_size,
 			    u32 owner, struct ea_alloc_info *out)
 {
+	u32 new_id = inst->next_id, next = new_id - inst->first_id;
+	u32 rel = (u32)id - inst->first_id;
 	unsigned int cls = ea_class_of(new_size);
 	struct ea_stats *st = &inst->st;
-	u32 new_id = inst->next_id;
-	struct ea_slot *s = NULL;
+	struct ea_idtop *top, *ntop;
+	struct ea_slot *s;
 	struct ea_page *pg;
-	u64 entry, offset, csize, old_size;
+	u64 entry, offset, old_size;
+	u64 *ent;
 
+	/* Issued (0 and negative IDs wrap), and the next ID's leaf ready. */
 	if (!inst->realloc_in_place || !new_size || cls >= EA_NR_CLASSES ||
-	    new_id > INT_MAX || !ea_id_issued(inst, id) || ea_id_needs(inst) ||
+	    new_id > INT_MAX || rel >= next ||
+	    next >> EA_ID_LEAF_SHIFT >= inst->nr_top ||
 	    !ea_fast_ok(inst, EA_FAST_GENERAL(EA_EV_REALLOC)))
 		return false;
-	entry = ea_id_get(inst, id);
+	ntop = &inst->ids[next >> EA_ID_LEAF_SHIFT];
+	top = &inst->ids[rel >> EA_ID_LEAF_SHIFT];
+	if (!ntop->leaf || !top->leaf)
+		return false;
+	ent = &top->leaf->ent[rel & (EA_ID_LEAF - 1)];
+	entry = *ent;
 	if (!(entry & 1))
 		return false;		/* freed (the general path says how), or large */
 	offset = entry >> 1;
@@ -299,11 +377,14 @@ static bool ea_realloc_fast(struct ea_instance *inst, int id, u64 new_size,
 	}
 	if (new_size > old_size)
 		memset(inst->arena + offset + old_size, 0, new_size - old_size);
-	ea_id_set(inst, new_id, entry);
-	inst->next_id++;
-	ea_id_clear(inst, id);
+	/* ea_id_set(), then ea_id_clear(): the entry moves to the new ID. */
+	ntop->leaf->ent[next & (EA_ID_LEAF - 1)] = entry;
+	ntop->live++;
+	inst->next_id = new_id + 1;
+	*ent = 0;
+	if (unlikely(!--top->live))
+		ea_id_leaf_dead(inst, rel >> EA_ID_LEAF_SHIFT);
 
-	csize = ea_class_size(cls);
 	st->frees++;
 	st->allocs++;
 	st->reallocs++;
@@ -312,7 +393,8 @@ static bool ea_realloc_fast(struct ea_instance *inst, int id, u64 new_size,
 	st->live_requested += new_size - old_size;
 	st->cls[cls].waste -= new_size - old_size;
 	st->peak_requested = max(st->peak_requested, st->live_requested);
-	ea_info_fill(out, new_id, cls, owner, offset, new_size, csize);
+	ea_info_fill(out, new_id, cls, owner, offset, new_size,
+		     ea_class_size(cls));
 	return true;
 }
 

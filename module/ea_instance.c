@@ -29,6 +29,7 @@ static void ea_init_state(struct ea_instance *inst)
 	for (i = 0; i < EA_NR_CLASSES; i++) {
 		INIT_LIST_HEAD(&inst->classes[i].partial);
 		inst->classes[i].spare = NULL;
+		INIT_LIST_HEAD(&inst->classes[i].descs);
 		inst->st.cls[i].size = ea_class_size(i);
 	}
 	ea_buddy_init(inst);
@@ -60,6 +61,7 @@ static void ea_release_all(struct ea_instance *inst, struct ea_prep *prep)
 	for (page = 0; page < inst->nr_pages; page++)
 		if (inst->pages[page].kind == EA_PAGE_SLAB)
 			kfree(inst->pages[page].slab);
+	ea_slab_descs_free(inst);
 }
 
 /**

@@ -186,6 +186,7 @@ struct ea_pcp {
 struct ea_class {
 	struct list_head partial;	/* slabs with a free slot; the spare last */
 	struct ea_slab *spare;		/* one empty slab kept, or NULL */
+	struct list_head descs;		/* descriptors of released slabs, kept */
 };
 
 struct ea_instance {
@@ -222,6 +223,7 @@ struct ea_instance {
 	struct ea_page *pages;
 	struct list_head free_area[EA_MAX_ORDER + 1];
 	struct ea_class classes[EA_NR_CLASSES];
+	u64 descs_bytes;		/* the classes' kept descriptors */
 	struct ea_idtop *ids;		/* the ID map's top level (ea_idmap.c) */
 	unsigned int nr_top;		/* its entries: IDs below nr_top << 9 */
 	bool timing;			/* alloc_ns and free_ns kept */

@@ -45,6 +45,62 @@ static struct ea_slab *ea_slab_alloc(struct ea_instance *inst,
 	return slab;
 }
 
+/*
+ * The descriptor of a released slab is kept for the class's next slab
+ * (ea_slab_quick() takes it: no kmalloc(), no kfree() each time a program
+ * empties and fills slabs), up to EA_DESCS_SHIFT: the kept descriptors
+ * take at most 1/2^EA_DESCS_SHIFT of the arena's size. They stay in
+ * meta_bytes, as the kernel memory the instance holds; ea_release_all()
+ * frees them.
+ */
+#define EA_DESCS_SHIFT	6
+
+static void ea_slab_desc_put(struct ea_instance *inst, struct ea_slab *slab)
+{
+	size_t size = struct_size(slab, slots, slab->nr_slots);
+
+	if (inst->descs_bytes + size <= inst->arena_size >> EA_DESCS_SHIFT) {
+		inst->descs_bytes += size;
+		list_add(&slab->node, &inst->classes[slab->cls].descs);
+		return;
+	}
+	inst->st.meta_bytes -= size;
+	kfree(slab);
+}
+
+/* A kept descriptor for a new slab of class @cls, or NULL. */
+static struct ea_slab *ea_slab_desc_get(struct ea_instance *inst,
+					unsigned int cls)
+{
+	struct ea_slab *slab;
+
+	slab = list_first_entry_or_null(&inst->classes[cls].descs,
+					struct ea_slab, node);
+	if (slab) {
+		list_del(&slab->node);
+		inst->descs_bytes -= struct_size(slab, slots, slab->nr_slots);
+		/* ea_slab_init() counts it again. */
+		inst->st.meta_bytes -= struct_size(slab, slots, slab->nr_slots);
+	}
+	return slab;
+}
+
+/* Free the kept descriptors (instance reset or destroyed). */
+static void ea_slab_descs_free(struct ea_instance *inst)
+{
+	struct ea_slab *slab;
+	unsigned int cls;
+
+	for (cls = 0; cls < EA_NR_CLASSES; cls++) {
+		while ((slab = list_first_entry_or_null(&inst->classes[cls].descs,
+							struct ea_slab, node))) {
+			list_del(&slab->node);
+			kfree(slab);
+		}
+	}
+	inst->descs_bytes = 0;
+}
+
 /* Commit: give @slab a page and thread all its slots on its free list. */
 static void ea_slab_init(struct ea_instance *inst, struct ea_slab *slab)
 {
@@ -92,9 +148,8 @@ static void ea_slab_release(struct ea_instance *inst, struct ea_slab *slab,
 	}
 	inst->st.cls[cls].slabs--;
 	inst->st.cls[cls].slots_total -= slab->nr_slots;
-	inst->st.meta_bytes -= struct_size(slab, slots, slab->nr_slots);
 	ea_buddy_free(inst, slab->page, 0, last_id);
-	kfree(slab);
+	ea_slab_desc_put(inst, slab);
 }
 
 static void ea_loc_slot(struct ea_instance *inst, struct ea_slab *slab,
@@ -130,10 +185,17 @@ static int ea_alloc_slot(struct ea_instance *inst, struct ea_req *req,
 	if (!slab) {
 		if (!ea_buddy_can_alloc(inst, 0))
 			return ea_refuse(inst, req, EA_ERR_NO_SPACE);
-		/* Its descriptor was allocated before the lock (ea_prepare()). */
+		/*
+		 * Its descriptor was allocated before the lock (ea_prepare()),
+		 * or is one kept from a released slab.
+		 */
 		fresh = req->prep->slab;
-		if (!fresh || req->prep->slab_cls != req->cls)
-			return ea_refuse(inst, req, EA_ERR_KMEM);
+		if (!fresh || req->prep->slab_cls != req->cls) {
+			fresh = list_first_entry_or_null(&c->descs,
+							 struct ea_slab, node);
+			if (!fresh)
+				return ea_refuse(inst, req, EA_ERR_KMEM);
+		}
 	}
 	if (!ea_id_ready(inst, req->prep))
 		return ea_refuse(inst, req, EA_ERR_KMEM);
@@ -148,7 +210,10 @@ static int ea_alloc_slot(struct ea_instance *inst, struct ea_req *req,
 		ea_explain(inst, EA_EV_SLAB_REFILL, req->cls, 0,
 			   ea_page_offset(slab->page), 1);
 	} else {
-		req->prep->slab = NULL;
+		if (fresh == req->prep->slab)
+			req->prep->slab = NULL;
+		else
+			ea_slab_desc_get(inst, req->cls);	/* fresh */
 		slab = fresh;
 		ea_slab_init(inst, slab);
 		ea_explain(inst, EA_EV_SLAB_REFILL, req->cls, 0,

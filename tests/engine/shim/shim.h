@@ -14,6 +14,9 @@ extern unsigned long shim_fail_nth;
 /* Fallible allocations attempted, and kernel objects still allocated. */
 extern unsigned long shim_alloc_calls;
 extern long shim_live_objects;
+/* Atomic: threads allocate both under an instance lock and outside it. */
+#define shim_live_inc()	__atomic_add_fetch(&shim_live_objects, 1, __ATOMIC_RELAXED)
+#define shim_live_dec()	__atomic_sub_fetch(&shim_live_objects, 1, __ATOMIC_RELAXED)
 /* WARN_ON() aborts unless this is set. */
 extern bool shim_warn_soft;
 extern unsigned long shim_warnings;

@@ -16,14 +16,14 @@ static inline unsigned long *bitmap_zalloc(unsigned int nbits, gfp_t gfp)
 		return NULL;
 	map = calloc(BITS_TO_LONGS(nbits), sizeof(long));
 	if (map)
-		shim_live_objects++;
+		shim_live_inc();
 	return map;
 }
 
 static inline void bitmap_free(unsigned long *map)
 {
 	if (map)
-		shim_live_objects--;
+		shim_live_dec();
 	free(map);
 }
 

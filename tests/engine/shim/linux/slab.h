@@ -7,8 +7,10 @@
 #include <linux/types.h>
 #include "../shim.h"
 
-#define GFP_KERNEL		0x1u
+#define GFP_KERNEL		0x1u	/* may sleep */
+#define __GFP_ACCOUNT		0x2u
 #define GFP_KERNEL_ACCOUNT	0x3u
+#define GFP_NOWAIT		0x4u	/* never sleeps: allowed under a spinlock */
 #define __GFP_ZERO		0x100u
 #define __GFP_NOWARN		0x200u
 
@@ -22,7 +24,7 @@ static inline void *kmalloc(size_t size, gfp_t gfp)
 		return NULL;
 	p = (gfp & __GFP_ZERO) ? calloc(1, size) : malloc(size);
 	if (p)
-		shim_live_objects++;
+		shim_live_inc();
 	return p;
 }
 
@@ -43,7 +45,7 @@ static inline void *kvcalloc(size_t n, size_t size, gfp_t gfp)
 static inline void kfree(const void *p)
 {
 	if (p)
-		shim_live_objects--;
+		shim_live_dec();
 	free((void *)p);
 }
 

@@ -24,7 +24,7 @@ static inline void *__vmalloc(unsigned long size, gfp_t gfp)
 	if (p) {
 		if (gfp & __GFP_ZERO)
 			memset(p, 0, PAGE_ALIGN(size));
-		shim_live_objects++;
+		shim_live_inc();
 	}
 	return p;
 }
@@ -33,7 +33,7 @@ static inline void vfree(const void *p)
 {
 	shim_might_sleep();
 	if (p)
-		shim_live_objects--;
+		shim_live_dec();
 	free((void *)p);
 }
 #else
@@ -57,7 +57,7 @@ static inline void *__vmalloc(unsigned long size, gfp_t gfp)
 	if (p == MAP_FAILED)
 		return NULL;
 	*(size_t *)p = len;
-	shim_live_objects++;
+	shim_live_inc();
 	return p + PAGE_SIZE;
 }
 
@@ -68,7 +68,7 @@ static inline void vfree(const void *p)
 	shim_might_sleep();
 	if (!p)
 		return;
-	shim_live_objects--;
+	shim_live_dec();
 	munmap(base, *(size_t *)base);
 }
 #endif
