@@ -15,7 +15,8 @@
  * loop does not make the page go back and forth (SLUB keeps min_partial
  * slabs for the same reason). The spare waits at the tail of the list:
  * it serves a request only when no partly used slab can, and an alloc+free
- * loop touches no list at all.
+ * loop touches no list at all. A released slab's descriptor is kept for
+ * the class's next slab (ea_slab_desc_put(), within a bound).
  *
  * Invariants: a slot is free iff its size is 0; a free slot keeps the ID
  * of its last occupant (to blame a write after free on it); a slab is on
