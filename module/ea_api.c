@@ -240,6 +240,34 @@ static void ea_realloc_prepare(struct ea_instance *inst, int id, u64 new_size,
 		;
 }
 
+/*
+ * The general path of a reallocation, entered with the lock held (the fast
+ * path declined): prepare, reallocate, report; unlock. Out of line, so
+ * that a reallocation in place pays for none of its locals.
+ */
+static noinline int ea_realloc_slow(struct ea_instance *inst, int id,
+				    u64 new_size, u32 owner,
+				    struct ea_alloc_info *out)
+	__releases(&inst->lock)
+{
+	struct ea_prep prep = {};
+	struct ea_txn txn;
+	struct ea_loc loc;
+	int ret;
+
+	ea_realloc_prepare(inst, id, new_size, true, &prep);
+	inst->op = EA_OP_REALLOC;
+	ret = ea_realloc_locked(inst, id, new_size, owner, &loc, &txn, &prep,
+				true);
+	if (!ret) {
+		ea_realloc_finish(inst, &txn, &loc, &prep);
+		ea_loc_info(&loc, out);
+	}
+	spin_unlock(&inst->lock);
+	ea_prep_release(inst, &prep);
+	return ret;
+}
+
 /**
  * ea_realloc() - move an allocation to a new size
  * @inst: instance
@@ -262,28 +290,12 @@ static void ea_realloc_prepare(struct ea_instance *inst, int id, u64 new_size,
 int ea_realloc(struct ea_instance *inst, int id, u64 new_size, u32 owner,
 	       struct ea_alloc_info *out)
 {
-	struct ea_prep prep;
-	struct ea_txn txn;
-	struct ea_loc loc;
-	int ret;
-
 	spin_lock(&inst->lock);
 	if (ea_realloc_fast(inst, id, new_size, owner, out)) {
 		spin_unlock(&inst->lock);
 		return 0;
 	}
-	prep = (struct ea_prep) {};
-	ea_realloc_prepare(inst, id, new_size, true, &prep);
-	inst->op = EA_OP_REALLOC;
-	ret = ea_realloc_locked(inst, id, new_size, owner, &loc, &txn, &prep,
-				true);
-	if (!ret) {
-		ea_realloc_finish(inst, &txn, &loc, &prep);
-		ea_loc_info(&loc, out);
-	}
-	spin_unlock(&inst->lock);
-	ea_prep_release(inst, &prep);
-	return ret;
+	return ea_realloc_slow(inst, id, new_size, owner, out);
 }
 
 /**
