@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Harness self-test, never shipped: a module with a planted heap
- * out-of-bounds write. KASAN must report it and the harness must go red.
+ * out-of-bounds write. KASAN must report it (or KFENCE, when its sampling
+ * picked that object) and the harness must go red.
  */
 #include <linux/module.h>
 #include <linux/slab.h>
