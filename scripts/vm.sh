@@ -9,7 +9,12 @@
 # VM_EXTRA_KO (more .ko files to carry, e.g. the harness self-test),
 # VM_NO_MODULE=1 (do not build or carry edualloc.ko), MODULE=path.ko (load
 # that edualloc.ko, e.g. a student's, instead of the tree's), VM_CLEAN=1 (run
-# mode: show only what the guest's program prints, no marker lines: make demo).
+# mode: show only what the guest's program prints, no marker lines: make demo),
+# VM_APPEND (more kernel parameters, e.g. nokaslr).
+# A guest that is still running 30 s before its timeout is taken for hung:
+# QEMU's monitor samples every CPU's registers into LOG.hang, then sends an
+# NMI, which the guest (unknown_nmi_panic, panic_print=0x41) turns into a
+# panic with the backtrace of every CPU on the console.
 # KERNEL: debian-6.1, debian-6.12 (Debian 12's), debian13-6.12, debug.
 # The guest's payload: build/guest/ (bin/, tests/ from `make guest`), the
 # module built for KERNEL, and RUN (a file or directory) under /host (in
@@ -25,7 +30,7 @@ CACHE=${EDUALLOC_CACHE:-$HOME/.cache/edualloc}
 mkdir -p "$CACHE"
 
 stage=$(mktemp -d)
-trap 'rm -rf "$stage"' EXIT
+trap 'rm -rf "$stage" "$stage.mon"' EXIT
 chmod 755 "$stage"	# it becomes the guest's /: users other than root must reach /dev
 mkdir -p "$stage/bin" "$stage/sbin" "$stage/usr/bin" "$stage/usr/sbin" "$stage/usr/lib" \
 	"$stage/usr/libexec/edualloc/tests" "$stage/lib/modules" "$stage/etc/edualloc" \
@@ -68,7 +73,7 @@ EDUALLOC_MODPARAMS='${EDUALLOC_MODPARAMS:-}'
 ENV
 initrd="$stage.cpio.gz"
 (cd "$stage" && find . | cpio -o -H newc --quiet | gzip -1) >"$initrd"
-trap 'rm -rf "$stage" "$initrd"' EXIT
+trap 'rm -rf "$stage" "$stage.mon" "$initrd"' EXIT
 
 accel="-accel tcg"
 if [ "${EDUALLOC_KVM:-0}" = 1 ] && grep -qE 'vmx|svm' /proc/cpuinfo && [ -w /dev/kvm ]; then
@@ -81,12 +86,15 @@ loglevel=5
 [ "${VM_CLEAN:-0}" = 1 ] && loglevel=1
 [ "$MODE" = shell ] && loglevel=4
 append="console=ttyS0 loglevel=$loglevel panic=-1 oops=panic panic_on_warn=0 printk.devkmsg=on"
+[ "$MODE" = shell ] || append="$append unknown_nmi_panic panic_print=0x41"
+append="$append ${VM_APPEND:-}"
 # VM_GDB=PORT (make vm-gdb): QEMU's gdb stub on PORT, no KASLR.
 [ -z "${VM_GDB:-}" ] || append="$append nokaslr"
 # shellcheck disable=SC2086
 set -- qemu-system-x86_64 $accel -m "${VM_MEM:-1G}" -smp "${VM_SMP:-2}" \
 	-kernel "$KIMAGE" -initrd "$initrd" -append "$append" -no-reboot -nographic -net none
 [ -z "${VM_GDB:-}" ] || set -- "$@" -gdb "tcp:localhost:$VM_GDB"
+[ "$MODE" = shell ] || set -- "$@" -monitor "unix:$stage.mon,server=on,wait=off"
 
 # One guest at a time on this machine: QEMU's software emulation wants both
 # cores, so concurrent runs (a colleague's vm-run beside make test) queue.
@@ -104,10 +112,17 @@ log=${VM_LOG:-$top/build/vm-$KERNEL.log}
 mkdir -p "$(dirname "$log")"
 echo "vm: booting $KERNEL ($MODE${runname:+ $runname}), timeout ${VM_TIMEOUT:-600}s, console: ${log#"$top"/}" >&2
 rc=0
+rm -f "$log.hang"
+wd=""
+if [ "${VM_TIMEOUT:-600}" -gt 60 ]; then
+	python3 "$top/scripts/vm-hang.py" "$stage.mon" $(( ${VM_TIMEOUT:-600} - 30 )) "$log.hang" &
+	wd=$!
+fi
 timeout -k 5 "${VM_TIMEOUT:-600}" "$@" </dev/null 2>&1 | tr -d '\r' | tee "$log" |
 	if [ "${VM_QUIET:-0}" = 1 ]; then cat >/dev/null
 	elif [ "${VM_CLEAN:-0}" = 1 ]; then sed -n '/EDUALLOC-DMESG-BEGIN/,/EDUALLOC-DMESG-END/!{/^EDUALLOC-/!p}'
 	else sed -n '/EDUALLOC-DMESG-BEGIN/,/EDUALLOC-DMESG-END/!p'; fi
+[ -z "$wd" ] || kill "$wd" 2>/dev/null || true
 # The exit status comes from the marker line; its absence means crash or hang.
 if grep -q '^EDUALLOC-EXIT: ' "$log"; then
 	rc=$(sed -n 's/^EDUALLOC-EXIT: \([0-9]*\).*/\1/p' "$log" | tail -n 1)
@@ -116,7 +131,9 @@ else
 	done_=$(sed -n 's/^EDUALLOC-TEST-END: \([^ ]*\).*/\1/p' "$log" | tail -n 1)
 	what="during boot or the run script"
 	[ -n "$last" ] && [ "$last" != "$done_" ] && what="in test '$last'"
-	if grep -qE 'Kernel panic|BUG:|Oops' "$log"; then
+	if [ -f "$log.hang" ]; then
+		echo "vm: guest on kernel $KERNEL HUNG $what: after $(( ${VM_TIMEOUT:-600} - 30 ))s, every CPU's backtrace (NMI) is on the console, registers in $log.hang" >&2; rc=124
+	elif grep -qE 'Kernel panic|BUG:|Oops' "$log"; then
 		echo "vm: guest on kernel $KERNEL CRASHED $what (no exit marker)" >&2; rc=125
 	else
 		echo "vm: guest on kernel $KERNEL HUNG $what: killed after ${VM_TIMEOUT:-600}s" >&2; rc=124
