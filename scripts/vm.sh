@@ -118,7 +118,7 @@ if [ "${VM_TIMEOUT:-600}" -gt 60 ]; then
 	python3 "$top/scripts/vm-hang.py" "$stage.mon" $(( ${VM_TIMEOUT:-600} - 30 )) "$log.hang" &
 	wd=$!
 fi
-timeout -k 5 "${VM_TIMEOUT:-600}" "$@" </dev/null 2>&1 | tr -d '\r' | tee "$log" |
+timeout -k 5 "${VM_TIMEOUT:-600}" "$@" </dev/null 2>&1 | stdbuf -o0 tr -d '\r' | tee "$log" |
 	if [ "${VM_QUIET:-0}" = 1 ]; then cat >/dev/null
 	elif [ "${VM_CLEAN:-0}" = 1 ]; then sed -n '/EDUALLOC-DMESG-BEGIN/,/EDUALLOC-DMESG-END/!{/^EDUALLOC-/!p}'
 	else sed -n '/EDUALLOC-DMESG-BEGIN/,/EDUALLOC-DMESG-END/!p'; fi

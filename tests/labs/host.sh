@@ -89,6 +89,26 @@ done
 check "lab3: the default variant is the checked-in buggy" sh -c "
 	. docs/labs/lib/checklib.sh; LAB_STUDENT=; . docs/labs/lab3-debugging/params; params_buggy | cmp - docs/labs/lab3-debugging/buggy"
 
+# Lab 4's hidden scenarios, for 150 nonces: each draw ends (a draw once
+# asked for five distinct frees among four pages and spun for ever: the
+# guest's grading hung), frees 2-5 distinct pages of those it allocated
+# above the kept ones, and all three shells draw the same.
+check "lab4: hidden scenarios end, valid, for 150 nonces" timeout 120 sh -c '
+	draw() {
+		$1 -c ". docs/labs/lib/checklib.sh; LAB_STUDENT=alice; . docs/labs/lab4-policy/params
+			n=0; while [ \$n -lt 150 ]; do n=\$((n + 1)); params_hidden \$n 3; echo \$H1 \\| \$H2 \\| \$H3; done"
+	}
+	a=$(draw dash) || exit 1
+	[ "$(draw bash)" = "$a" ] && [ "$(draw "busybox sh")" = "$a" ] || { echo "the shells disagree"; exit 1; }
+	echo "$a" | tr "|" "\n" | sed "s/^ *//" | awk -F"[: ]+" "{
+		n = \$1; k = 0; delete seen
+		for (i = 2; i <= NF; i++) if (\$i != \"\") {
+			if (\$i in seen || \$i < 2 || \$i > n) { print \"bad: \" \$0; exit 1 }
+			seen[\$i] = 1; k++
+		}
+		if (k < 2 || k > 5) { print \"bad count: \" \$0; exit 1 }
+	}"'
+
 echo "== staging (scripts/grade.sh -n: no VM)"
 s=$tmp/sub
 mkdir -p "$s"
