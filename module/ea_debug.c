@@ -164,7 +164,8 @@ static int ea_validate_slab(struct ea_instance *inst, unsigned int page,
 	u64 entry;
 	u64 csize;
 
-	if (!slab || slab->page != page || slab->cls >= EA_NR_CLASSES ||
+	if (!slab || inst->slab_of[page] != slab ||
+	    slab->page != page || slab->cls >= EA_NR_CLASSES ||
 	    !ea_is_slab_class(slab->cls) || inst->pages[page].cls != slab->cls ||
 	    slab->nr_slots != ea_slots_per_slab(slab->cls))
 		return ea_bad(why, len, "page %u: bad slab", page);
@@ -256,6 +257,10 @@ int ea_validate(struct ea_instance *inst, char *why, size_t len)
 	/* Every page belongs to what it says. */
 	for (page = 0; page < inst->nr_pages; page++) {
 		pg = &inst->pages[page];
+		if (pg->kind != EA_PAGE_SLAB && inst->slab_of[page]) {
+			ret = ea_bad(why, len, "page %u: a slab in slab_of", page);
+			goto out;
+		}
 		switch (pg->kind) {
 		case EA_PAGE_FREE:
 			break;

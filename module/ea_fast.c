@@ -249,7 +249,6 @@ static __always_inline bool ea_free_fast(struct ea_instance *inst, int id,
 	struct ea_idtop *top;
 	struct ea_class *c;
 	struct ea_slab *slab;
-	struct ea_page *pg;
 	u32 owner;
 	struct ea_slot *s;
 	u64 entry, offset, csize;
@@ -267,11 +266,10 @@ static __always_inline bool ea_free_fast(struct ea_instance *inst, int id,
 	if (unlikely(!(entry & 1)))
 		return false;		/* freed (the general path says how), or large */
 	offset = entry >> 1;
-	pg = &inst->pages[offset >> PAGE_SHIFT];
-	if (unlikely(pg->kind != EA_PAGE_SLAB))
-		return false;
-	cls = pg->cls;
-	slab = pg->slab;
+	slab = inst->slab_of[offset >> PAGE_SHIFT];
+	if (unlikely(!slab))
+		return false;		/* a block */
+	cls = slab->cls;
 	slot = offset_in_page(offset) >> (cls + EA_MIN_SHIFT);
 	s = &slab->slots[slot];
 	c = &inst->classes[cls];

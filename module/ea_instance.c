@@ -22,6 +22,7 @@ static void ea_init_state(struct ea_instance *inst)
 
 	memset(&inst->st, 0, sizeof(inst->st));
 	memset(inst->pages, 0, inst->nr_pages * sizeof(*inst->pages));
+	memset(inst->slab_of, 0, inst->nr_pages * sizeof(*inst->slab_of));
 	for (i = 0; i < inst->nr_pages; i++)
 		INIT_LIST_HEAD(&inst->pages[i].buddy);
 	for (i = 0; i <= EA_MAX_ORDER; i++)
@@ -104,6 +105,10 @@ struct ea_instance *ea_create(const struct ea_params *p, int *err)
 			       GFP_KERNEL_ACCOUNT);
 	if (!inst->pages)
 		goto free_inst;
+	inst->slab_of = kvcalloc(inst->nr_pages, sizeof(*inst->slab_of),
+				 GFP_KERNEL_ACCOUNT);
+	if (!inst->slab_of)
+		goto free_pages;
 	inst->arena = ea_vzalloc_area(size);
 	if (!inst->arena)
 		goto free_pages;
@@ -137,6 +142,7 @@ free_bitset:
 free_arena:
 	vfree(inst->arena);
 free_pages:
+	kvfree(inst->slab_of);
 	kvfree(inst->pages);
 free_inst:
 	kfree(inst);
@@ -182,6 +188,7 @@ void ea_destroy(struct ea_instance *inst)
 	kvfree(inst->ids);
 	bitmap_free(inst->bitset);
 	vfree(inst->arena);
+	kvfree(inst->slab_of);
 	kvfree(inst->pages);
 	kfree(inst);
 }

@@ -221,6 +221,11 @@ struct ea_instance {
 	u32 next_id;
 	u64 epoch;			/* resets so far: names a pending ea_txn's world */
 	struct ea_page *pages;
+	/*
+	 * Per arena page, its slab or NULL: pages[i].slab, 8 bytes a page
+	 * instead of 40, for the fast path's free (see ea_slab.c).
+	 */
+	struct ea_slab **slab_of;
 	struct list_head free_area[EA_MAX_ORDER + 1];
 	struct ea_class classes[EA_NR_CLASSES];
 	u64 descs_bytes;		/* the classes' kept descriptors */

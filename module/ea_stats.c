@@ -98,7 +98,8 @@ void ea_get_stats(struct ea_instance *inst, struct ea_stats *st)
 	for (order = 0; order < EA_NR_CLASSES; order++)
 		st->cls[order].slots_used = st->cls[order].allocs -
 					    st->cls[order].frees;
-	st->meta_bytes += sizeof(*inst) + inst->nr_pages * sizeof(*inst->pages) +
+	st->meta_bytes += sizeof(*inst) + inst->nr_pages *
+			  (sizeof(*inst->pages) + sizeof(*inst->slab_of)) +
 			  inst->nr_top * sizeof(*inst->ids) +
 			  BITS_TO_LONGS(inst->bitset_bits) * sizeof(long);
 	st->timing = inst->timing;

@@ -45,8 +45,8 @@ static void host_create_faults(struct kunit *test)
 	}
 	shim_fail_nth = 0;
 	KUNIT_ASSERT_NOT_NULL(test, inst);
-	/* The instance, its page descriptors, its arena, its bitset. */
-	KUNIT_EXPECT_EQ(test, n - 1, 4);
+	/* The instance, its page descriptors, slab_of, its arena, its bitset. */
+	KUNIT_EXPECT_EQ(test, n - 1, 5);
 	ea_destroy(inst);
 	KUNIT_EXPECT_EQ(test, shim_live_objects, live);
 }
