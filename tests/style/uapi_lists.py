@@ -18,7 +18,11 @@ man/edualloc.4 names them in prose, and where a list stands beside its
     row in tests/abi/abi-efault.c's INNER table;
   - the STATS paragraph names every error kind, no other;
   - the log's "event" column lists every event at its level, no other;
-  - the log's "op" column lists every operation, no other.
+  - the log's "op" column lists every operation, no other;
+  - every command has one "Errors:" block in its comment, naming only
+    errnos, and the fuzzer (tests/hardening/hard-fuzz.c) takes its table
+    of each command's errors from them (cmd_errs.py, at build time), with
+    no row of its own.
 Exit status 0 if all agree, 1 if not.
 """
 import os
@@ -28,6 +32,8 @@ import sys
 import style_report
 
 TOP = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+sys.path.insert(0, os.path.join(TOP, "tests/hardening"))
+import cmd_errs  # noqa: E402  (the reading the fuzzer's build uses)
 HEADER = os.path.join(TOP, "include/uapi/linux/edualloc.h")
 MAN4 = os.path.join(TOP, "man/edualloc.4")
 LEVELS = {"ERRORS": 1, "OPS": 2, "EXPLAIN": 3}
@@ -155,6 +161,25 @@ def main():
     probs = [f"man 4 (log): op {o} missing" for o in sorted(ops - have)]
     probs += [f"man 4 (log): {o} is no op" for o in sorted(have - ops)]
     check("operations: EDUALLOC_OPS in edualloc(4)", probs)
+
+    # Each command's errors: its Errors: block, read as the fuzzer's build
+    # reads it; the fuzzer's table is that reading, not a copy.
+    _, probs = cmd_errs.command_errors(hdr)
+    fuzz = os.path.join(TOP, "tests/hardening/hard-fuzz.c")
+    with open(fuzz, encoding="utf-8") as f:
+        src = f.read()
+    m = re.search(r"^static const eset cmd_errs\[NR_CMDS\] = (.*?);$", src, re.M | re.S)
+    if not m:
+        probs.append("tests/hardening/hard-fuzz.c: no cmd_errs[NR_CMDS] table")
+    elif (m.group(1) != "{ EDUALLOC_COMMANDS(C_ERRS) }" or
+          not re.search(r"^#define C_ERRS\(NAME, type\)\s+\[C_##NAME\] = ERRS_##NAME\b", src, re.M) or
+          '#include "cmd-errs.h"' not in src):
+        probs.append("tests/hardening/hard-fuzz.c: cmd_errs[] is not EDUALLOC_COMMANDS(C_ERRS) "
+                     "over cmd-errs.h's ERRS_<command> (made from the header's Errors: blocks)")
+    probs += [f"tests/hardening/hard-fuzz.c: a command's errors written by hand: {l.strip()}"
+              for l in re.findall(r"^.*(?:#define ERRS_\w+|\[C_\w+\] = E\().*$", src, re.M)]
+    check("command errors: every command's Errors: block, the fuzzer's table made from them",
+          probs)
 
     return style_report.report("uapi lists", "checks", results, lambda r: r["check"])
 

@@ -314,9 +314,9 @@ enum edualloc_err_kind {
 #define EDUALLOC_INST_PERCPU	(1U << 3)	/* made with EDUALLOC_CREATE_PERCPU */
 
 /*
- * EDUALLOC_IOC_VERSION: what the module is and allows. Always succeeds
- * (but for -EFAULT). Check abi_version == EDUALLOC_ABI_VERSION, then
- * features for anything newer.
+ * EDUALLOC_IOC_VERSION: what the module is and allows. Check
+ * abi_version == EDUALLOC_ABI_VERSION, then features for anything newer.
+ * Errors: none of its own (it always succeeds, but for -EFAULT).
  */
 struct edualloc_version {
 	__u32 abi_version;	/* out: EDUALLOC_ABI_VERSION */
@@ -584,7 +584,8 @@ struct edualloc_rw {
  *	-EINVAL	size 0; non-zero flags.
  *	-ENOENT	'id' was never issued.
  *	-EALREADY that allocation was freed.
- *	-E2BIG, -ENOMEM, -ENOSPC as ALLOC (the old allocation is untouched).
+ *	-E2BIG, -ENOMEM, -ENOSPC, -EOVERFLOW as ALLOC (the old allocation is
+ *		untouched).
  */
 struct edualloc_realloc {
 	__s32 id;				/* in */
