@@ -74,8 +74,10 @@ def after(text, pattern, problems, what):
     return m, entries(text[m.end():].split("\n")[1:], problems, what)
 
 
-def command_errors(text):
-    """({command: [errno names]}, [problems]) as the header documents them."""
+def command_errors(text, own_only=False):
+    """({command: [errno names]}, [problems]) as the header documents them;
+    @own_only: only those of the Errors: blocks, without the rules for
+    every ioctl (then also the list of errnos those rules name)."""
     problems = []
     try:
         cmds = commands(text)
@@ -118,6 +120,8 @@ def command_errors(text):
                 problems.append(f"{n}: documented twice")
             else:
                 own[n] = errs
+    if own_only:
+        return own, every + attached, problems
     out = {}
     late = False
     for c in cmds:

@@ -22,7 +22,8 @@ man/edualloc.4 names them in prose, and where a list stands beside its
   - every command has one "Errors:" block in its comment, naming only
     errnos, and the fuzzer (tests/hardening/hard-fuzz.c) takes its table
     of each command's errors from them (cmd_errs.py, at build time), with
-    no row of its own.
+    no row of its own; each command's paragraph in edualloc(4) names
+    its errors, no other (but those every command can return).
 Exit status 0 if all agree, 1 if not.
 """
 import os
@@ -180,6 +181,41 @@ def main():
               for l in re.findall(r"^.*(?:#define ERRS_\w+|\[C_\w+\] = E\().*$", src, re.M)]
     check("command errors: every command's Errors: block, the fuzzer's table made from them",
           probs)
+
+    # The same errors in each command's paragraph of edualloc(4): its
+    # "Errors:" part (an .RS/.RE list, or a sentence up to the next .TP).
+    own, general, _ = cmd_errs.command_errors(hdr, own_only=True)
+    with open(MAN4, encoding="utf-8") as f:
+        lines = f.read().split("\n")
+    man_errs = {}
+    cur = None
+    for i, line in enumerate(lines):
+        if re.match(r"^\.BR? EDUALLOC_IOC_\w+", line) and i and lines[i - 1] == ".TP":
+            cur = re.findall(r"\bEDUALLOC_IOC_(\w+)\b", line)
+            part = None
+        elif cur and line.startswith("Errors"):
+            part = set()
+            for c in cur:
+                man_errs[c] = part
+            listed = lines[i + 1] == ".RS"
+        elif cur and part is not None:
+            if (line == ".RE" if listed else re.match(r"^\.(TP|SH|PP|RE)\b", line)):
+                cur = None
+                continue
+            m = re.match(r"^\.(?:B|BR) (E[A-Z0-9]+)\b", line)
+            if m and m.group(1) != "EDUALLOC":
+                part.add(m.group(1))
+    probs = []
+    for c, errs in own.items():
+        if c not in man_errs:
+            if errs:
+                probs.append(f"man 4: EDUALLOC_IOC_{c}: no Errors: part")
+            continue
+        probs += [f"man 4: EDUALLOC_IOC_{c}: {e} missing" for e in errs
+                  if e not in man_errs[c] and e not in general]
+        probs += [f"man 4: EDUALLOC_IOC_{c}: {e} is not in the header's Errors: block"
+                  for e in sorted(man_errs[c] - set(errs) - set(general))]
+    check("command errors: each command's Errors: block in edualloc(4)", probs)
 
     return style_report.report("uapi lists", "checks", results, lambda r: r["check"])
 
