@@ -550,8 +550,8 @@ static __always_inline bool ea_pcp_alloc(struct ea_instance *inst, u64 size,
  * entry (cmpxchg to 0), with room in its magazine and for its dead ID,
  * when no event of @events is wanted;
  * true and @h filled, or false if the caller must take the long way
- * (nothing changed; @h->need_room set, and @h->cls, when it is the
- * magazine or the dead list that is full).
+ * (nothing changed; @h->need_room set, and @h->cls, when the magazine
+ * or the dead list is full, or the dead IDs are to be settled first).
  */
 static __always_inline bool ea_pcp_find(struct ea_instance *inst,
 					struct ea_pcp *p, int id,
@@ -582,8 +582,14 @@ static __always_inline bool ea_pcp_find(struct ea_instance *inst,
 		return false;	/* a block */
 	h->cls = pg->cls;
 	h->same = i == p->dead_leaf;
+	/*
+	 * The next leaf's first free (IDs freed in the order they were
+	 * issued) settles this leaf's dead IDs at once and counts the next
+	 * leaf's from now on, rather than listing them one by one.
+	 */
 	if (unlikely(p->mag[h->cls].nr == EA_MAG_SIZE ||
-		     (!h->same && p->nr_dead == EA_PCP_DEAD))) {
+		     (!h->same && (p->nr_dead == EA_PCP_DEAD ||
+				   i == p->dead_leaf + 1)))) {
 		h->need_room = true;
 		return false;
 	}
