@@ -194,15 +194,21 @@ static noinline int ea_free_one(struct ea_instance *inst, int id,
 	return ea_free_slow(inst, id, 0, false, out);
 }
 
+/* A free by offset: the general path, per-CPU caches or not. */
+static noinline int ea_free_at(struct ea_instance *inst, int id, u64 offset,
+			       struct ea_alloc_info *out)
+{
+	spin_lock(&inst->lock);
+	return ea_free_slow(inst, id, offset, true, out);
+}
+
 /* ea_free() and ea_free_both(), which differ in what offset 0 means. */
 static __always_inline int ea_free_named(struct ea_instance *inst, int id,
 					 u64 offset, bool by_offset,
 					 struct ea_alloc_info *out)
 {
-	if (by_offset) {	/* the general path, per-CPU caches or not */
-		spin_lock(&inst->lock);
-		return ea_free_slow(inst, id, offset, true, out);
-	}
+	if (by_offset)
+		return ea_free_at(inst, id, offset, out);
 	if (unlikely(inst->pcp))
 		return ea_pcp_free_one(inst, id, out);
 	return ea_free_one(inst, id, out);
