@@ -75,9 +75,9 @@ static __always_inline int ea_alloc_here(struct ea_instance *inst, u64 size,
 	return ea_alloc_slow(inst, size, owner, out, txn);
 }
 
-static noinline int ea_alloc_one(struct ea_instance *inst, u64 size,
-				 u32 owner, struct ea_alloc_info *out,
-				 struct ea_txn *txn)
+static noinline __ea_entry int ea_alloc_one(struct ea_instance *inst, u64 size,
+					    u32 owner, struct ea_alloc_info *out,
+					    struct ea_txn *txn)
 {
 	return ea_alloc_here(inst, size, owner, out, txn);
 }
@@ -86,8 +86,8 @@ static noinline int ea_alloc_one(struct ea_instance *inst, u64 size,
  * ea_alloc_one() without a struct ea_txn (ea_alloc()): a copy of its own,
  * whose fast path keeps nothing for it on the stack.
  */
-static noinline int ea_alloc_final(struct ea_instance *inst, u64 size,
-				   u32 owner, struct ea_alloc_info *out)
+static noinline __ea_entry int ea_alloc_final(struct ea_instance *inst, u64 size,
+					      u32 owner, struct ea_alloc_info *out)
 {
 	return ea_alloc_here(inst, size, owner, out, NULL);
 }
@@ -183,8 +183,8 @@ static noinline int ea_free_slow(struct ea_instance *inst, int id,
  * path. Out of line, as ea_alloc_one() is, and with only the arguments it
  * needs to keep across the lock.
  */
-static noinline int ea_free_one(struct ea_instance *inst, int id,
-				struct ea_alloc_info *out)
+static noinline __ea_entry int ea_free_one(struct ea_instance *inst, int id,
+					   struct ea_alloc_info *out)
 {
 	spin_lock(&inst->lock);
 	if (ea_free_fast(inst, id, out)) {

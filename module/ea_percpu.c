@@ -667,9 +667,9 @@ static __always_inline bool ea_pcp_free(struct ea_instance *inst, int id,
 }
 
 /* ea_alloc_begin() with per-CPU caches: the short way, else the long one. */
-static noinline int ea_pcp_alloc_one(struct ea_instance *inst, u64 size,
-				     u32 owner, struct ea_alloc_info *out,
-				     struct ea_txn *txn)
+static noinline __ea_entry int ea_pcp_alloc_one(struct ea_instance *inst, u64 size,
+						u32 owner, struct ea_alloc_info *out,
+						struct ea_txn *txn)
 {
 	if (likely(ea_pcp_alloc(inst, size, owner, out, txn)))
 		return 0;
@@ -680,8 +680,8 @@ static noinline int ea_pcp_alloc_one(struct ea_instance *inst, u64 size,
  * ea_pcp_alloc_one() without a struct ea_txn (ea_alloc()): a copy of its
  * own, whose short way keeps nothing for it on the stack.
  */
-static noinline int ea_pcp_alloc_final(struct ea_instance *inst, u64 size,
-				       u32 owner, struct ea_alloc_info *out)
+static noinline __ea_entry int ea_pcp_alloc_final(struct ea_instance *inst, u64 size,
+						  u32 owner, struct ea_alloc_info *out)
 {
 	if (likely(ea_pcp_alloc(inst, size, owner, out, NULL)))
 		return 0;
@@ -689,8 +689,8 @@ static noinline int ea_pcp_alloc_final(struct ea_instance *inst, u64 size,
 }
 
 /* ea_free() by ID with per-CPU caches: the short way, else the long one. */
-static noinline int ea_pcp_free_one(struct ea_instance *inst, int id,
-				    struct ea_alloc_info *out)
+static noinline __ea_entry int ea_pcp_free_one(struct ea_instance *inst, int id,
+					       struct ea_alloc_info *out)
 {
 	if (likely(ea_pcp_free(inst, id, out)))
 		return 0;
