@@ -63,9 +63,9 @@ static noinline int ea_alloc_slow(struct ea_instance *inst, u64 size,
  * lock, else the general path. Out of line, as the per-CPU caches' own
  * (ea_pcp_alloc_one()) is: each pays only for the registers it needs.
  */
-static noinline int ea_alloc_one(struct ea_instance *inst, u64 size,
-				 u32 owner, struct ea_alloc_info *out,
-				 struct ea_txn *txn)
+static __always_inline int ea_alloc_here(struct ea_instance *inst, u64 size,
+					 u32 owner, struct ea_alloc_info *out,
+					 struct ea_txn *txn)
 {
 	spin_lock(&inst->lock);
 	if (ea_alloc_fast(inst, size, owner, out, txn)) {
@@ -73,6 +73,23 @@ static noinline int ea_alloc_one(struct ea_instance *inst, u64 size,
 		return 0;
 	}
 	return ea_alloc_slow(inst, size, owner, out, txn);
+}
+
+static noinline __ea_entry int ea_alloc_one(struct ea_instance *inst, u64 size,
+					    u32 owner, struct ea_alloc_info *out,
+					    struct ea_txn *txn)
+{
+	return ea_alloc_here(inst, size, owner, out, txn);
+}
+
+/*
+ * ea_alloc_one() without a struct ea_txn (ea_alloc()): a copy of its own,
+ * whose fast path keeps nothing for it on the stack.
+ */
+static noinline __ea_entry int ea_alloc_final(struct ea_instance *inst, u64 size,
+					      u32 owner, struct ea_alloc_info *out)
+{
+	return ea_alloc_here(inst, size, owner, out, NULL);
 }
 
 /**
@@ -96,8 +113,10 @@ int ea_alloc_begin(struct ea_instance *inst, u64 size, u32 owner,
 		   struct ea_alloc_info *out, struct ea_txn *txn)
 {
 	if (unlikely(inst->pcp))
-		return ea_pcp_alloc_one(inst, size, owner, out, txn);
-	return ea_alloc_one(inst, size, owner, out, txn);
+		return txn ? ea_pcp_alloc_one(inst, size, owner, out, txn) :
+			     ea_pcp_alloc_final(inst, size, owner, out);
+	return txn ? ea_alloc_one(inst, size, owner, out, txn) :
+		     ea_alloc_final(inst, size, owner, out);
 }
 
 /**
@@ -159,21 +178,28 @@ static noinline int ea_free_slow(struct ea_instance *inst, int id,
 }
 
 /*
- * A free under the lock: the fast path (not with per-CPU caches, whose
- * frees claim their ID word: ea_percpu.c), else the general path. Out of
- * line, as ea_alloc_one() is.
+ * A free by ID alone under the lock: the fast path (not with per-CPU
+ * caches, whose frees claim their ID word: ea_percpu.c), else the general
+ * path. Out of line, as ea_alloc_one() is, and with only the arguments it
+ * needs to keep across the lock.
  */
-static noinline int ea_free_one(struct ea_instance *inst, int id,
-				u64 offset, bool by_offset,
-				struct ea_alloc_info *out)
+static noinline __ea_entry int ea_free_one(struct ea_instance *inst, int id,
+					   struct ea_alloc_info *out)
 {
 	spin_lock(&inst->lock);
-	/* With per-CPU caches, only a free by offset comes here. */
-	if (!by_offset && ea_free_fast(inst, id, out)) {
+	if (ea_free_fast(inst, id, out)) {
 		spin_unlock(&inst->lock);
 		return 0;
 	}
-	return ea_free_slow(inst, id, offset, by_offset, out);
+	return ea_free_slow(inst, id, 0, false, out);
+}
+
+/* A free by offset: the general path, per-CPU caches or not. */
+static noinline int ea_free_at(struct ea_instance *inst, int id, u64 offset,
+			       struct ea_alloc_info *out)
+{
+	spin_lock(&inst->lock);
+	return ea_free_slow(inst, id, offset, true, out);
 }
 
 /* ea_free() and ea_free_both(), which differ in what offset 0 means. */
@@ -181,9 +207,11 @@ static __always_inline int ea_free_named(struct ea_instance *inst, int id,
 					 u64 offset, bool by_offset,
 					 struct ea_alloc_info *out)
 {
-	if (unlikely(inst->pcp) && !by_offset)
+	if (by_offset)
+		return ea_free_at(inst, id, offset, out);
+	if (unlikely(inst->pcp))
 		return ea_pcp_free_one(inst, id, out);
-	return ea_free_one(inst, id, offset, by_offset, out);
+	return ea_free_one(inst, id, out);
 }
 
 /**

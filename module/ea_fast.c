@@ -152,7 +152,6 @@ static __always_inline bool ea_alloc_fast(struct ea_instance *inst, u64 size,
 	s->owner = owner;
 	s->size = size;
 	offset = ea_page_offset(slab->page) + (slot << (cls + EA_MIN_SHIFT));
-	memset(inst->arena + offset, 0, size);
 	top->leaf->ent[rel % EA_ID_LEAF] = offset << 1 | 1;
 	top->live++;
 	inst->next_id = id + 1;
@@ -171,6 +170,12 @@ static __always_inline bool ea_alloc_fast(struct ea_instance *inst, u64 size,
 	if (unlikely(ea_fast_wants(inst, EA_EV_ALLOC)))
 		ea_fast_emit(inst, EA_OP_ALLOC, EA_EV_ALLOC, id, cls, offset,
 			     size, owner);
+	/*
+	 * Zeroed last, still under the lock: nothing but the lock's owner
+	 * reads the bytes before we return, and only @inst stays live across
+	 * the call (no spills).
+	 */
+	memset(inst->arena + offset, 0, size);
 	return true;
 }
 

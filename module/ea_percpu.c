@@ -8,11 +8,12 @@
  * partial slabs and lib/percpu_counter per-CPU counts. A small alloc or
  * free then touches only its CPU's struct ea_pcp, under the local_lock
  * (preemption off): ea_pcp_alloc() and ea_pcp_free(), the short ways, and
- * ea_pcp_alloc_slow() or ea_pcp_free_slow() when a
- * magazine must be refilled or drained under the instance spinlock
- * (EA_MAG_BATCH slots, EA_PCP_IDS IDs or EA_PCP_DEAD dead IDs at a time).
+ * ea_pcp_alloc_slow() or ea_pcp_free_slow() when a magazine must be
+ * refilled or drained under the instance spinlock (EA_MAG_BATCH slots,
+ * EA_PCP_IDS IDs, a new leaf of the ID map, EA_PCP_DEAD dead IDs at a time).
  * Counters are per-CPU deltas, summed by ea_get_stats(); the ALLOC and
- * FREE events are reported from the CPU's section (ea_fast_emit()).
+ * FREE events, when wanted, send the operation the slow way, which reports
+ * them from the CPU's section (ea_fast_emit()).
  *
  * Invariants: a magazine slot is free (size 0) but counted in its slab's
  * inuse, so its slab stays; a reserved ID is counted live in its leaf
@@ -87,9 +88,31 @@ static void ea_pcp_sync(struct ea_instance *inst, struct ea_pcp *p)
 }
 
 /*
+ * Under the instance lock, in this CPU's section: make the next ID's leaf
+ * of the ID map when it is all that is missing (the top level reaches
+ * it), from kzalloc(GFP_NOWAIT), which never sleeps, as ea_slab_quick()
+ * makes a slab: a CPU that used up its IDs then needs no trip through the
+ * general path. False, nothing changed, when the general path must: a
+ * bigger top level, armed fault injection (ea_fail_nth(): its count of
+ * requests stays the general path's), or no memory right now.
+ */
+static noinline bool ea_pcp_make_leaf(struct ea_instance *inst)
+{
+	struct ea_prep prep = {};
+
+	if (ea_id_needs(inst) != EA_NEED_LEAF || inst->fail_nth)
+		return false;
+	prep.leaf = kzalloc(sizeof(*prep.leaf),
+			    GFP_NOWAIT | __GFP_ACCOUNT | __GFP_NOWARN);
+	if (!prep.leaf)
+		return false;
+	return ea_id_ready(inst, &prep);	/* takes the leaf: it fits */
+}
+
+/*
  * Under the instance lock: reserve the next IDs for @p, within one leaf
- * that exists (else false: the general path makes it). They count as live
- * in the leaf until they are issued, so the leaf stays.
+ * that exists or can be made now (else false: the general path makes it).
+ * They count as live in the leaf until they are issued, so the leaf stays.
  */
 static bool ea_pcp_reserve_ids(struct ea_instance *inst, struct ea_pcp *p)
 {
@@ -97,7 +120,8 @@ static bool ea_pcp_reserve_ids(struct ea_instance *inst, struct ea_pcp *p)
 	struct ea_idtop *top;
 	u32 n;
 
-	if (inst->next_id > INT_MAX || ea_id_needs(inst))
+	if (inst->next_id > INT_MAX ||
+	    (ea_id_needs(inst) && !ea_pcp_make_leaf(inst)))
 		return false;
 	n = min_t(u32, EA_PCP_IDS, EA_ID_LEAF - (rel & (EA_ID_LEAF - 1)));
 	n = min_t(u32, n, (u32)INT_MAX + 1 - inst->next_id);
@@ -402,16 +426,6 @@ static __always_inline void ea_pcp_take(struct ea_instance *inst,
 	smp_store_release(ent, (u64)offset << 1 | 1);
 }
 
-/* ea_pcp_take() with its event: out of line, the short way's calls fewer. */
-static noinline void ea_pcp_take_emit(struct ea_instance *inst,
-				      struct ea_pcp *p, struct ea_mag *mag,
-				      unsigned int cls, u64 size, u32 owner,
-				      struct ea_alloc_info *out,
-				      struct ea_txn *txn)
-{
-	ea_pcp_take(inst, p, mag, cls, size, owner, out, txn, true);
-}
-
 /*
  * In this CPU's section, with @id's entry claimed (its word set to 0) and
  * room in its magazine: the free itself. @h->same: @id's leaf is the one
@@ -447,19 +461,10 @@ static __always_inline void ea_pcp_put(struct ea_instance *inst,
 			     size, owner);
 }
 
-/* ea_pcp_put() with its event: out of line, the short way's calls fewer. */
-static noinline void ea_pcp_put_emit(struct ea_instance *inst,
-				     struct ea_pcp *p, int id,
-				     const struct ea_pcp_hit *h,
-				     struct ea_alloc_info *out)
-{
-	ea_pcp_put(inst, p, id, h, out, true);
-}
-
 /*
  * ea_alloc_begin() with per-CPU caches, when the short way (ea_pcp_alloc(),
- * below) declines: this CPU's magazine refilled (or its IDs), or the
- * general path.
+ * below) declines: this CPU's magazine refilled (or its IDs), the ALLOC
+ * event reported, or the general path.
  */
 static noinline int ea_pcp_alloc_slow(struct ea_instance *inst, u64 size,
 				      u32 owner, struct ea_alloc_info *out,
@@ -527,30 +532,30 @@ static __always_inline bool ea_pcp_alloc(struct ea_instance *inst, u64 size,
 	local_lock(&inst->pcp->lock);
 	p = this_cpu_ptr(inst->pcp);
 	mag = &p->mag[cls];
+	/* Its own event wanted too: the long way reports it. */
 	ev = READ_ONCE(*inst->fast_events);
 	if (unlikely(!mag->nr || p->id_next == p->id_end ||
 		     READ_ONCE(inst->pcp_off) || inst->slow ||
-		     (ev & EA_PCP_ALLOC_EVENTS))) {
+		     (ev & (EA_PCP_ALLOC_EVENTS | BIT(EA_EV_ALLOC))))) {
 		local_unlock(&inst->pcp->lock);
 		return false;
 	}
-	if (unlikely(ev & BIT(EA_EV_ALLOC)))
-		ea_pcp_take_emit(inst, p, mag, cls, size, owner, out, txn);
-	else
-		ea_pcp_take(inst, p, mag, cls, size, owner, out, txn, false);
+	ea_pcp_take(inst, p, mag, cls, size, owner, out, txn, false);
 	local_unlock(&inst->pcp->lock);
 	return true;
 }
 
 /*
  * In this CPU's section: find live small allocation @id and claim its
- * entry (cmpxchg to 0), with room in its magazine and for its dead ID;
+ * entry (cmpxchg to 0), with room in its magazine and for its dead ID,
+ * when no event of @events is wanted;
  * true and @h filled, or false if the caller must take the long way
- * (nothing changed; @h->need_room set, and @h->cls, when it is the
- * magazine or the dead list that is full).
+ * (nothing changed; @h->need_room set, and @h->cls, when the magazine
+ * or the dead list is full, or the dead IDs are to be settled first).
  */
 static __always_inline bool ea_pcp_find(struct ea_instance *inst,
 					struct ea_pcp *p, int id,
+					unsigned long events,
 					struct ea_pcp_hit *h)
 {
 	u32 rel = id - inst->first_id, i = rel >> EA_ID_LEAF_SHIFT;
@@ -559,7 +564,7 @@ static __always_inline bool ea_pcp_find(struct ea_instance *inst,
 	u64 entry, *word;
 
 	if (unlikely(id <= 0 || (u32)id < inst->first_id ||
-		     !ea_pcp_ok(inst, EA_PCP_FREE_EVENTS)))
+		     !ea_pcp_ok(inst, events)))
 		return false;
 	/* The top level and leaves are freed after a grace period: see above. */
 	if (unlikely(i >= smp_load_acquire(&inst->nr_top)))
@@ -577,8 +582,14 @@ static __always_inline bool ea_pcp_find(struct ea_instance *inst,
 		return false;	/* a block */
 	h->cls = pg->cls;
 	h->same = i == p->dead_leaf;
+	/*
+	 * The next leaf's first free (IDs freed in the order they were
+	 * issued) settles this leaf's dead IDs at once and counts the next
+	 * leaf's from now on, rather than listing them one by one.
+	 */
 	if (unlikely(p->mag[h->cls].nr == EA_MAG_SIZE ||
-		     (!h->same && p->nr_dead == EA_PCP_DEAD))) {
+		     (!h->same && (p->nr_dead == EA_PCP_DEAD ||
+				   i == p->dead_leaf + 1)))) {
 		h->need_room = true;
 		return false;
 	}
@@ -604,7 +615,7 @@ static noinline int ea_pcp_free_slow(struct ea_instance *inst, int id,
 
 	local_lock(&inst->pcp->lock);
 	p = this_cpu_ptr(inst->pcp);
-	ok = ea_pcp_find(inst, p, id, &h);
+	ok = ea_pcp_find(inst, p, id, EA_PCP_FREE_EVENTS, &h);
 	if (!ok && h.need_room) {
 		/* Room first (nothing claimed yet), then the free. */
 		mag = &p->mag[h.cls];
@@ -616,7 +627,7 @@ static noinline int ea_pcp_free_slow(struct ea_instance *inst, int id,
 		ea_pcp_sync(inst, p);
 		spin_unlock(&inst->lock);
 		drained = true;
-		ok = ea_pcp_find(inst, p, id, &h);
+		ok = ea_pcp_find(inst, p, id, EA_PCP_FREE_EVENTS, &h);
 	}
 	if (ok)
 		ea_pcp_put(inst, p, id, &h, out,
@@ -639,37 +650,47 @@ static noinline int ea_pcp_free_slow(struct ea_instance *inst, int id,
 static __always_inline bool ea_pcp_free(struct ea_instance *inst, int id,
 					struct ea_alloc_info *out)
 {
-	struct ea_pcp_hit h;
+	struct ea_pcp_hit h = {};
 	struct ea_pcp *p;
 
-	h.need_room = false;
 	local_lock(&inst->pcp->lock);
 	p = this_cpu_ptr(inst->pcp);
-	if (unlikely(!ea_pcp_find(inst, p, id, &h))) {
+	/* Its own event wanted too: the long way reports it. */
+	if (unlikely(!ea_pcp_find(inst, p, id,
+				  EA_PCP_FREE_EVENTS | BIT(EA_EV_FREE), &h))) {
 		local_unlock(&inst->pcp->lock);
 		return false;
 	}
-	if (unlikely(ea_fast_wants(inst, EA_EV_FREE)))
-		ea_pcp_put_emit(inst, p, id, &h, out);
-	else
-		ea_pcp_put(inst, p, id, &h, out, false);
+	ea_pcp_put(inst, p, id, &h, out, false);
 	local_unlock(&inst->pcp->lock);
 	return true;
 }
 
 /* ea_alloc_begin() with per-CPU caches: the short way, else the long one. */
-static noinline int ea_pcp_alloc_one(struct ea_instance *inst, u64 size,
-				     u32 owner, struct ea_alloc_info *out,
-				     struct ea_txn *txn)
+static noinline __ea_entry int ea_pcp_alloc_one(struct ea_instance *inst, u64 size,
+						u32 owner, struct ea_alloc_info *out,
+						struct ea_txn *txn)
 {
 	if (likely(ea_pcp_alloc(inst, size, owner, out, txn)))
 		return 0;
 	return ea_pcp_alloc_slow(inst, size, owner, out, txn);
 }
 
+/*
+ * ea_pcp_alloc_one() without a struct ea_txn (ea_alloc()): a copy of its
+ * own, whose short way keeps nothing for it on the stack.
+ */
+static noinline __ea_entry int ea_pcp_alloc_final(struct ea_instance *inst, u64 size,
+						  u32 owner, struct ea_alloc_info *out)
+{
+	if (likely(ea_pcp_alloc(inst, size, owner, out, NULL)))
+		return 0;
+	return ea_pcp_alloc_slow(inst, size, owner, out, NULL);
+}
+
 /* ea_free() by ID with per-CPU caches: the short way, else the long one. */
-static noinline int ea_pcp_free_one(struct ea_instance *inst, int id,
-				    struct ea_alloc_info *out)
+static noinline __ea_entry int ea_pcp_free_one(struct ea_instance *inst, int id,
+					       struct ea_alloc_info *out)
 {
 	if (likely(ea_pcp_free(inst, id, out)))
 		return 0;

@@ -7,6 +7,7 @@
 #define unlikely(x)	__builtin_expect(!!(x), 0)
 #define __always_unused	__attribute__((unused))
 #define __maybe_unused	__attribute__((unused))
+#define __aligned(x)	__attribute__((aligned(x)))
 #define __must_hold(x)
 #define __acquires(x)
 #define __percpu
