@@ -113,9 +113,9 @@ mkdir -p "$(dirname "$log")"
 echo "vm: booting $KERNEL ($MODE${runname:+ $runname}), timeout ${VM_TIMEOUT:-600}s, console: ${log#"$top"/}" >&2
 rc=0
 rm -f "$log.hang"
-wd=""
-if [ "${VM_TIMEOUT:-600}" -gt 60 ]; then
-	python3 "$top/scripts/vm-hang.py" "$stage.mon" $(( ${VM_TIMEOUT:-600} - 30 )) "$log.hang" &
+wd="" hang_after=$(( ${VM_TIMEOUT:-600} - 30 ))
+if [ "$hang_after" -gt 30 ]; then
+	python3 "$top/scripts/vm-hang.py" "$stage.mon" "$hang_after" "$log.hang" &
 	wd=$!
 fi
 timeout -k 5 "${VM_TIMEOUT:-600}" "$@" </dev/null 2>&1 | stdbuf -o0 tr -d '\r' | tee "$log" |
@@ -132,7 +132,7 @@ else
 	what="during boot or the run script"
 	[ -n "$last" ] && [ "$last" != "$done_" ] && what="in test '$last'"
 	if [ -f "$log.hang" ]; then
-		echo "vm: guest on kernel $KERNEL HUNG $what: after $(( ${VM_TIMEOUT:-600} - 30 ))s, every CPU's backtrace (NMI) is on the console, registers in $log.hang" >&2; rc=124
+		echo "vm: guest on kernel $KERNEL HUNG $what: after ${hang_after}s, every CPU's backtrace (NMI) is on the console, registers in $log.hang" >&2; rc=124
 	elif grep -qE 'Kernel panic|BUG:|Oops' "$log"; then
 		echo "vm: guest on kernel $KERNEL CRASHED $what (no exit marker)" >&2; rc=125
 	else
