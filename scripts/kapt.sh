@@ -58,10 +58,11 @@ setup() {	# RELEASE: write its sources list (idempotent)
 	[ -f "$KEYRING" ] || { log "$KEYRING is missing: install debian-archive-keyring"; exit 1; }
 	mirrors
 	s="[signed-by=$KEYRING]"
+	# A file of this process's own: two runs may set up at the same time.
 	printf 'deb %s %s %s main\n' "$s" "$MIRROR" "$1" "$s" "$MIRROR" "$1-updates" \
-		"$s" "$SECURITY" "$1-security" >"$d/sources.list.new"
-	if cmp -s "$d/sources.list.new" "$d/sources.list"; then rm -f "$d/sources.list.new"
-	else mv "$d/sources.list.new" "$d/sources.list"; rm -f "$d/updated"; fi
+		"$s" "$SECURITY" "$1-security" >"$d/sources.list.$$"
+	if cmp -s "$d/sources.list.$$" "$d/sources.list"; then rm -f "$d/sources.list.$$"
+	else mv "$d/sources.list.$$" "$d/sources.list"; rm -f "$d/updated"; fi
 }
 
 update() {	# RELEASE...

@@ -61,16 +61,40 @@ p_host() {
 	done
 }
 
+kready() {	# KERNEL: fetch or build it; true when its image and tree are there
+	env KERNEL="$1" top="$top" \
+		sh -c '. "$top/scripts/kenv.sh" && test -f "$KIMAGE" && test -d "$KDIR"'
+}
+
 p_kernels() {
-	local k
+	local k bg="" st pid=""
+	# Debian's kernels are downloads, the debug kernel a build: the first
+	# come while the second compiles. The package lists are refreshed
+	# first, once, so that the two never refresh them at the same time.
+	scripts/kapt.sh resolve >/dev/null || true
 	for k in $kernels; do
+		[ "$k" = debug ] && continue
+		bg="$bg $k"
+	done
+	if [ -n "$bg" ]; then
+		( for k in $bg; do
+			if kready "$k" >"build/kernel-$k.log" 2>&1; then st=PASS; else st=FAIL; fi
+			echo "$st" >"build/kernel-$k.status"
+		  done ) &
+		pid=$!
+	fi
+	for k in $kernels; do
+		[ "$k" = debug ] || continue
 		# Not through check: a kernel build's progress shows as it goes.
-		if env KERNEL="$k" top="$top" \
-			sh -c '. "$top/scripts/kenv.sh" && test -f "$KIMAGE" && test -d "$KDIR"' >/dev/null; then
-			record PASS "kernel: $k ready"
-		else
-			record FAIL "kernel: $k ready"
-		fi
+		if kready "$k" >/dev/null; then record PASS "kernel: $k ready"
+		else record FAIL "kernel: $k ready"; fi
+	done
+	[ -z "$pid" ] || wait "$pid"
+	for k in $bg; do
+		st=$(cat "build/kernel-$k.status" 2>/dev/null)
+		sed 's/^/  /' "build/kernel-$k.log"
+		record "${st:-FAIL}" "kernel: $k ready"
+		rm -f "build/kernel-$k.status" "build/kernel-$k.log"
 	done
 }
 

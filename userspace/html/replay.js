@@ -322,10 +322,12 @@
   lg += "<span>slab: dark part = slots in use</span>";
   document.getElementById("legend").innerHTML = lg;
   showPage(-1);
-  // For tests and the curious: window.edualloc.seek(n), .state().
+  // For tests and the curious: window.edualloc.seek(n), .state(), .inUse()
+  // (the pages in use at this step).
   window.edualloc = {
     seek: seek, steps: N,
-    state: function () { return { step: step, pagesUsed: usedPages, liveBytes: liveBytes, liveAllocs: live.size }; }
+    state: function () { return { step: step, pagesUsed: usedPages, liveBytes: liveBytes, liveAllocs: live.size }; },
+    inUse: function () { var u = []; for (var p = 0; p < P; p++) if (kind[p] !== 0) u.push(p); return u; }
   };
   seek(D.start || 0);
   document.body.setAttribute("data-ready", "1");
