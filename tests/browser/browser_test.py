@@ -144,7 +144,7 @@ try:
         details = ""
         if want[s]["live_allocs"] - want[s]["large_count"] > 0:
             # The pages the page itself says are in use (one mouse move
-            # takes a tenth of a second: not every page of the map).
+            # takes about 0.3 s: not every page of the map).
             in_use = d.execute_script("return window.edualloc.inUse()")
             check(len(in_use) == want[s]["pages_used"],
                   f"{name}: the page lists {len(in_use)} pages in use at step {s}")
