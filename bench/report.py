@@ -510,12 +510,16 @@ def report_text(D, res):
     if parts:
         clock, mutex = parts.get("ktime_get_ns"), parts.get("mutex_lock+unlock")
         spin = parts.get("spin_lock+unlock")
+        claim, local = parts.get("cmpxchg"), parts.get("local_lock+unlock")
         xa0, xa1 = parts.get("xarray_id_cycle"), parts.get("xarray_id_cycle_1k_live")
         xa2 = parts.get("xarray_id_cycle_ahead")
         pair = D.k("pair", "edualloc", 64)
         steady = D.k("scale", "edualloc", live=1024)
         rows = [["spin_lock() + spin_unlock() (the engine's)", spin, 2, spin and 2 * spin],
                 ["ktime_get_ns() (only with timing_stats on)", clock, "(4)", clock and 4 * clock],
+                ["local_lock() + local_unlock() (per-CPU caches: a CPU's section)", local, "(2)",
+                 local and 2 * local],
+                ["cmpxchg() (per-CPU caches: a free's claim of its ID)", claim, "(1)", claim],
                 ["mutex_lock() + mutex_unlock() (first edition)", mutex, "-", "-"],
                 ["xa_store+xa_reserve(next)+xa_erase (first edition's ID map)", xa2, "-", "-"],
                 ["  (plain xa_reserve+xa_store+xa_erase, empty", xa0, "-", "-"],
@@ -526,6 +530,12 @@ def report_text(D, res):
             L.append(f"  pair of 64 B, nothing else live: {2 * pair:.0f} ns, of which the lock"
                      f" {2 * spin:.0f} ns; with 1 K live: {2 * steady:.0f} ns."
                      f" A kzalloc+kfree pair of 64 B: {2 * D.k('pair', 'kzalloc', 64):.0f} ns.")
+        pcp = D.k("pair", "edualloc-percpu", 64)
+        if None not in (claim, local, pcp):
+            L.append(f"  with per-CPU caches: {2 * pcp:.0f} ns, of which the two CPU sections"
+                     f" {2 * local:.0f} ns and the claim that keeps a double free exact across CPUs"
+                     f" {claim:.0f} ns; kzalloc+kfree take neither (SLUB's fast path: an unlocked"
+                     f" this-CPU cmpxchg, preemption left on).")
         if None not in (clock, mutex, xa2):
             L.append(f"  What the second edition took out of each pair: 4 clock reads, 2 mutex cycles and"
                      f" an xarray ID cycle, {4 * clock + 2 * mutex + xa2:.0f} ns here.")

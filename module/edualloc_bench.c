@@ -101,12 +101,14 @@
 #include <linux/kernel.h>
 #include <linux/kthread.h>
 #include <linux/ktime.h>
+#include <linux/local_lock.h>
 #include <linux/minmax.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/mutex.h>
 #include <linux/numa.h>
+#include <linux/percpu.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/sizes.h>
@@ -1212,6 +1214,10 @@ static void eb_suite_scale(void)
 	X(EB_PART_MUTEX, "mutex_lock+unlock")				\
 	/* spin_lock() + spin_unlock(): the engine's */			\
 	X(EB_PART_SPIN, "spin_lock+unlock")				\
+	/* cmpxchg() of a u64: a per-CPU free's claim of its ID */	\
+	X(EB_PART_CMPXCHG, "cmpxchg")					\
+	/* local_lock() + local_unlock(): a per-CPU operation's section */ \
+	X(EB_PART_LOCAL, "local_lock+unlock")				\
 	/* xa_reserve() + xa_store() + xa_erase(), nothing else in it */	\
 	X(EB_PART_XA_EMPTY, "xarray_id_cycle")				\
 	/* the same, the freed ID 1024 below: 1 K live */		\
@@ -1231,12 +1237,17 @@ static const char * const eb_part_names[EB_NR_PARTS] = {
 	EB_PARTS(EB_PART_NAME)
 };
 
+/* Of nothing, as the parts' mutex and spinlock: its cost is what is timed. */
+static DEFINE_PER_CPU(local_lock_t, eb_local) = INIT_LOCAL_LOCK(eb_local);
+
 /* @n of part @p, each a new ID from *@next; 0 and *@ns, or -errno. */
 static noinline int eb_part_loop(enum eb_part p, struct xarray *xa,
 				 struct mutex *lock, unsigned long *next,
 				 unsigned int n, u64 *ns)
 {
 	static DEFINE_SPINLOCK(spin);	/* of nothing, as @lock */
+	static u64 word;		/* what the claims change */
+	u64 old;
 	u64 t0 = ktime_get_ns(), sink = 0;
 	unsigned int i;
 
@@ -1252,6 +1263,14 @@ static noinline int eb_part_loop(enum eb_part p, struct xarray *xa,
 		case EB_PART_SPIN:
 			spin_lock(&spin);
 			spin_unlock(&spin);
+			break;
+		case EB_PART_CMPXCHG:
+			old = READ_ONCE(word);
+			sink += cmpxchg(&word, old, old + 1) != old;
+			break;
+		case EB_PART_LOCAL:
+			local_lock(&eb_local);
+			local_unlock(&eb_local);
 			break;
 		case EB_PART_XA_AHEAD:
 			/* *next's slot was reserved by the previous round. */
