@@ -314,22 +314,21 @@ def analyse(D):
     boots = ["pair"] + sorted({r["suite"] for r in D.kernel if r["suite"].startswith("pair@")},
                               key=lambda su: int(su[5:]))
 
-    def per_boot(a, b, field=D.k):
-        return [geomean([ratio(field(su, a, s), field(su, b, s)) for s in small]) for su in boots]
-
     def over_boots(a, b, field=D.k):
-        return median(per_boot(a, b, field))
+        """The median over the boots of a/b, and each boot's."""
+        per = [geomean([ratio(field(su, a, s), field(su, b, s)) for s in small]) for su in boots]
+        return median(per), per
 
-    r1 = over_boots("edualloc", "kmalloc")
-    r1z = over_boots("edualloc", "kzalloc")
+    r1, r1_boots = over_boots("edualloc", "kmalloc")
+    r1z, r1z_boots = over_boots("edualloc", "kzalloc")
     lives = D.k_lives("scale")
     steady = ratio(D.k("scale", "edualloc", live=lives[0]), D.k("scale", "kmalloc", live=lives[0])) \
         if lives else None
-    r1min = over_boots("edualloc", "kmalloc", D.kmin)
+    r1min = over_boots("edualloc", "kmalloc", D.kmin)[0]
     g.append({"goal": "small-class alloc+free, checks off, within 1.2x of kmalloc/kfree (and kzalloc)",
               "measure": "geometric mean over the slab classes 8 B - 2 KiB of edualloc/kmalloc "
                          "(pair, ns per op; the median over the boots)",
-              "boots": per_boot("edualloc", "kmalloc"),
+              "boots": r1_boots,
               "target": SMALL_LIMIT, "measured": r1, "vs_kzalloc": r1z, "steady_1k_live": steady,
               "from_minimums": r1min,
               "met": r1 is not None and r1 <= SMALL_LIMIT})
@@ -386,23 +385,23 @@ def analyse(D):
                      ea_u >= mean_util["glibc"]})
 
     # Issue 13.
-    r1zmin = over_boots("edualloc", "kzalloc", D.kmin)
+    r1zmin = over_boots("edualloc", "kzalloc", D.kmin)[0]
     g.append({"goal": "issue 13: small alloc+free pair, checks off, deterministic, at most 1.5x "
                       "kzalloc/kfree",
               "measure": "geometric mean over 8 B - 2 KiB of edualloc/kzalloc (pair, ns per op; "
                          "the median over the boots)",
               "target": KZALLOC_LIMIT, "measured": r1z, "from_minimums": r1zmin,
-              "boots": per_boot("edualloc", "kzalloc"),
+              "boots": r1z_boots,
               "met_by_minimums": r1zmin <= KZALLOC_LIMIT if r1zmin is not None else None,
               "met": r1z is not None and r1z <= KZALLOC_LIMIT})
-    pc = over_boots("edualloc-percpu", "kzalloc")
-    pcmin = over_boots("edualloc-percpu", "kzalloc", D.kmin)
+    pc, pc_boots = over_boots("edualloc-percpu", "kzalloc")
+    pcmin = over_boots("edualloc-percpu", "kzalloc", D.kmin)[0]
     g.append({"goal": "issue 13: the same with per-CPU caches, at most 1.0x kzalloc/kfree",
               "measure": "geometric mean over 8 B - 2 KiB of edualloc-percpu/kzalloc "
                          "(pair, ns per op; an instance made with EDUALLOC_CREATE_PERCPU; "
                          "the median over the boots)",
               "target": PERCPU_LIMIT, "measured": pc, "from_minimums": pcmin,
-              "boots": per_boot("edualloc-percpu", "kzalloc"),
+              "boots": pc_boots,
               "met_by_minimums": pcmin <= PERCPU_LIMIT if pcmin is not None else None,
               "met": pc is not None and pc <= PERCPU_LIMIT})
     if lives:

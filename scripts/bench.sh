@@ -74,20 +74,33 @@ if [ "$QUICK" = 1 ]; then
 	MINTIME=0
 fi
 
-# The guest's part. busybox sh; every result line starts with EDUALLOC-BENCH.
-cat >"$guest/run" <<EOF
+# The guest's part for boot $1. busybox sh; every result line starts with
+# EDUALLOC-BENCH. Boot 1 runs everything; boots 2, 3... run the pair suite
+# and syscall-bench alone, their lines tagged suite=pair@N and syscall boot=N
+# (bench/report.py takes the median over the boots).
+guest_run() {
+	if [ "$1" = 1 ]; then
+		suites="pair batch large mixed scale parts threads" ktag="" stag=""
+	else
+		suites=pair ktag=" -e 's/ suite=pair / suite=pair@$1 /'" stag="boot=$1 "
+	fi
+	cat <<EOF
 #!/bin/sh
-# Written by scripts/bench.sh: the in-VM part of make bench.
+# Written by scripts/bench.sh: the in-VM part of make bench, boot $1.
 P=EDUALLOC-BENCH
 say() { echo "\$P-PROGRESS: \$*"; }
 rc=0
+EOF
+	[ "$1" = 1 ] && cat <<EOF
 echo "\$P: guest release=\$(uname -r) cpus=\$(nproc) clocksource=\$(cat /sys/devices/system/clocksource/clocksource0/current_clocksource) heap_alloc_init=\$(dmesg | sed -n 's/.*heap alloc:\\([a-z]*\\).*/\\1/p' | head -n 1)"
+EOF
+	cat <<EOF
 say "in-kernel microbenchmarks (edualloc_bench.ko)"
 if insmod /lib/modules/edualloc_bench.ko $KPARAMS; then
-	for s in pair batch large mixed scale parts threads; do
+	for s in $suites; do
 		say "  kernel: \$s"
 		if echo \$s >/sys/kernel/debug/edualloc_bench/run; then
-			sed "s/^/\$P: kernel /" /sys/kernel/debug/edualloc_bench/results
+			sed -e "s/^/\$P: kernel /"$ktag /sys/kernel/debug/edualloc_bench/results
 		else
 			echo "\$P: kernel suite=\$s status=failed"; rc=1
 		fi
@@ -102,8 +115,10 @@ for v in \$v0 0; do
 	say "system call overhead (syscall-bench), event log verbosity \$v"
 	echo \$v >\$M/verbosity
 	if ./syscall-bench $SCPARAMS >/tmp/sc.txt; then :; else rc=1; fi
-	sed "s/^/\$P: syscall verbosity=\$v /" /tmp/sc.txt
+	sed "s/^/\$P: syscall ${stag}verbosity=\$v /" /tmp/sc.txt
 done
+EOF
+	[ "$1" = 1 ] && cat <<EOF
 say "trace replay through /dev/edualloc (debug checks off, event log off)"
 echo 0 >\$M/debug_checks
 echo 0 >\$M/verbosity
@@ -116,8 +131,10 @@ for t in traces/*.rep; do
 	fi
 done
 [ -x preload/run ] && { preload/run || rc=1; }	# bench/preload
-exit \$rc
 EOF
+	echo 'exit $rc'
+}
+guest_run 1 >"$guest/run"
 chmod 755 "$guest/run"
 
 # Host facts for the report (no host names).
@@ -165,36 +182,18 @@ else
 	failed="$failed vm"
 fi
 
-# The pair suite and syscall-bench again, in boots of their own; their
-# lines join vm.log as suite=pair@2... and syscall boot=2... (bench/report.py
-# takes the median over the boots).
+# The pair suite and syscall-bench again, in boots of their own.
 mkdir -p "$out/pairboot"
 cp "$guest/syscall-bench" "$out/pairboot/"
-cat >"$out/pairboot/run" <<EOF
-#!/bin/sh
-# Written by scripts/bench.sh: the pair suite and syscall-bench alone.
-insmod /lib/modules/edualloc_bench.ko $KPARAMS || exit 1
-echo pair >/sys/kernel/debug/edualloc_bench/run || exit 1
-sed "s/^/EDUALLOC-BENCH: kernel /" /sys/kernel/debug/edualloc_bench/results
-rmmod edualloc_bench
-M=/sys/module/edualloc/parameters
-for v in \$(cat \$M/verbosity) 0; do
-	echo \$v >\$M/verbosity
-	./syscall-bench $SCPARAMS >/tmp/sc.txt || exit 1
-	sed "s/^/EDUALLOC-BENCH: syscall boot=BOOT verbosity=\$v /" /tmp/sc.txt
-done
-EOF
-chmod 755 "$out/pairboot/run"
 b=1
 while [ $b -le $PAIR_BOOTS ]; do
 	b=$((b + 1))
+	guest_run $b >"$out/pairboot/run"
+	chmod 755 "$out/pairboot/run"
 	say "VM: boot $b of $((PAIR_BOOTS + 1)), the pair suite and syscall-bench alone"
 	if VM_MEM=2G VM_TIMEOUT=${BENCH_VM_TIMEOUT:-1200} VM_QUIET=1 VM_LOG="$out/vm-pair$b.log" \
 		scripts/vm.sh debian-6.12 run "$out/pairboot" >"$out/vm-pair$b.out" 2>&1; then
-		grep '^EDUALLOC-BENCH: kernel suite=pair ' "$out/vm-pair$b.log" |
-			sed "s/ suite=pair / suite=pair@$b /" >>"$out/vm.log"
-		grep '^EDUALLOC-BENCH: syscall boot=BOOT ' "$out/vm-pair$b.log" |
-			sed "s/ boot=BOOT / boot=$b /" >>"$out/vm.log"
+		grep '^EDUALLOC-BENCH: ' "$out/vm-pair$b.log" >>"$out/vm.log"
 	else
 		say "VM: boot $b FAILED: see build/bench/vm-pair$b.out"
 		failed="$failed vm-pair$b"
